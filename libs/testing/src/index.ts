@@ -1,1 +1,3 @@
-export {};
+export * from './infrastructure/postgres';
+export * from './infrastructure/kafka';
+export * from './infrastructure/test-infrastructure';

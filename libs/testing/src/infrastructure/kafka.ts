@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
+
+const run = promisify(execFile);
+const workspaceRoot = path.resolve(__dirname, '../../../..');
+const kafkaCli = path.join(workspaceRoot, 'tools/kafka/kafka.mjs');
+
+/** A Kafka cluster the tests can use; `stop` is set only when we started it. */
+export interface KafkaHandle {
+  readonly brokers: string[];
+  readonly startedByUs: boolean;
+  readonly version: string | null;
+  stop?: () => Promise<void>;
+}
+
+/**
+ * Use `KAFKA_BROKERS` when given; otherwise start the real broker built from Maven Central jars
+ * (tools/kafka). Fails with the tool's own message (not a hang) when Java or Maven is missing.
+ */
+export async function ensureKafka(): Promise<KafkaHandle> {
+  const given = process.env['KAFKA_BROKERS'];
+  if (given) {
+    const brokers = given.split(',').map((b) => b.trim()).filter(Boolean);
+    await assertKafkaReachable(brokers);
+    return { brokers, startedByUs: false, version: null };
+  }
+  const alreadyRunning = await kafkaCliSucceeds('status');
+  if (!alreadyRunning) {
+    try {
+      await run(process.execPath, [kafkaCli, 'start'], { cwd: workspaceRoot, timeout: 600_000, maxBuffer: 10 * 1024 * 1024 });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string; message: string };
+      throw new Error(
+        `Could not start Kafka from tools/kafka (and KAFKA_BROKERS is not set).\n${(e.stderr || e.stdout || e.message).trim()}`,
+      );
+    }
+  }
+  const brokers = [`127.0.0.1:${process.env['KAFKA_PORT'] ?? '9092'}`];
+  await assertKafkaReachable(brokers);
+  return {
+    brokers,
+    startedByUs: !alreadyRunning,
+    version: await brokerVersion(),
+    stop: alreadyRunning ? undefined : async () => void (await run(process.execPath, [kafkaCli, 'stop'], { cwd: workspaceRoot, timeout: 120_000 })),
+  };
+}
+
+async function kafkaCliSucceeds(command: string): Promise<boolean> {
+  try {
+    await run(process.execPath, [kafkaCli, command], { cwd: workspaceRoot, timeout: 60_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function brokerVersion(): Promise<string | null> {
+  try {
+    const { stdout } = await run(process.execPath, [kafkaCli, 'status'], { cwd: workspaceRoot, timeout: 60_000 });
+    return /(\d+\.\d+\.\d+)/.exec(stdout)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export async function assertKafkaReachable(brokers: string[]): Promise<void> {
+  const admin = new Kafka({ clientId: 'chipledger-test-probe', brokers, logLevel: logLevel.NOTHING, retry: { retries: 3 } }).admin();
+  try {
+    await admin.connect();
+    await admin.describeCluster();
+  } catch (error) {
+    throw new Error(`Kafka at ${brokers.join(',')} is not reachable: ${(error as Error).message}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+export function requireKafkaBrokers(): string[] {
+  const value = process.env['KAFKA_BROKERS'];
+  if (!value) throw new Error('KAFKA_BROKERS is not set: run tests through `npm test` or a Jest config with the testing global setup.');
+  return value.split(',');
+}
+
+/** Topic names unique to this run and call, so test files and reruns never share a topic. */
+export function uniqueTopicName(base: string): string {
+  const runId = process.env['CHIPLEDGER_TEST_RUN_ID'] ?? 'local';
+  return `test.${base}.${runId}.${randomBytes(4).toString('hex')}`;
+}
+
+/** Create topics explicitly (as production does), waiting for their leaders. */
+export async function createTestTopics(topics: string[], numPartitions = 3, brokers = requireKafkaBrokers()): Promise<void> {
+  const admin = new Kafka({ clientId: 'chipledger-test-admin', brokers, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
+    });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// Run a TypeScript entry point of this workspace straight from source: `node tools/scripts/ts-run.mjs <file.ts> [args]`.
+// SWC compiles on load and keeps the decorator metadata Nest's dependency injection needs;
+// tsconfig.base.json's paths resolve the '@chip-ledger/*' libraries.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const [entry, ...args] = process.argv.slice(2);
+if (!entry) {
+  console.error('usage: node tools/scripts/ts-run.mjs <entry.ts> [args...]');
+  process.exit(2);
+}
+
+const child = spawn(process.execPath, ['--enable-source-maps', '-r', '@swc-node/register', path.resolve(root, entry), ...args], {
+  cwd: process.cwd(),
+  stdio: 'inherit',
+  env: { SWC_NODE_PROJECT: path.join(root, 'tsconfig.base.json'), ...process.env },
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
