@@ -1,0 +1,388 @@
+import {
+  catalogFromSeed,
+  type ChipCatalog,
+  type ChipModelSpec,
+  type CountryCode,
+  type EventEnvelope,
+  type Instant,
+  type LedgerEvent,
+  type LicenceConditions,
+  type RemovalReason,
+  type RentalPurpose,
+} from '@chip-ledger/domain';
+
+/** Any ledger event in its envelope, with `type` narrowing `data`. */
+export type LedgerEnvelope = LedgerEvent extends infer E
+  ? E extends { type: infer T extends string; data: infer D }
+    ? EventEnvelope<T, D>
+    : never
+  : never;
+
+/**
+ * One recorded fact as compliance keeps it: its position in the fold (`seq`), when it occurred (`at`, epoch
+ * ms, so comparisons do not depend on how the ISO string was written) and the event that recorded it.
+ */
+export interface Fact {
+  readonly seq: number;
+  readonly at: number;
+  readonly eventId: string;
+}
+export type Dated<T> = Fact & T;
+
+export interface OrganisationRecord {
+  readonly registrations: Dated<{ name: string; headquartersCountry: CountryCode; ultimateParentHeadquartersCountry: CountryCode }>[];
+  readonly listings: Dated<{ list: string; listed: boolean; reference: string | null }>[];
+}
+
+export type MovementKind = 'delivered' | 'installed' | 'removed' | 'transferred-out' | 'transferred-in';
+export type Movement = Dated<{
+  kind: MovementKind;
+  dataCenterId: string;
+  modelId: string;
+  quantity: number;
+  /** deliveryId or transferId; null for installations and removals. */
+  ref: string | null;
+  licenceId: string | null;
+  purchaseOrderId: string | null;
+  shippedFromCountry: CountryCode | null;
+  removalReason: RemovalReason | null;
+  otherDataCenterId: string | null;
+  otherCountry: CountryCode | null;
+  permitReference: string | null;
+}>;
+
+export type OrderLineFact = Dated<{ kind: 'placed' | 'cancelled'; purchaseOrderId: string; modelId: string; quantity: number }>;
+
+export interface DataCenterRecord {
+  readonly registrations: Dated<{ name: string; ownerOrganisationId: string; country: CountryCode; region: string }>[];
+  readonly progress: Dated<{ completionPercent: number }>[];
+  readonly funding: Dated<{ funder: string | null; reference: string | null }>[];
+  /** Per chip model, every stock movement in fold order. */
+  readonly stock: Map<string, Movement[]>;
+  readonly orderLines: OrderLineFact[];
+  readonly reviews: Dated<{ ruleId: string; decision: 'approved' | 'refused'; reasoning: string }>[];
+  readonly rentals: Dated<{ rentalId: string }>[];
+}
+
+export interface PurchaseOrderRecord {
+  readonly placed: Dated<{ buyerOrganisationId: string; dataCenterId: string; supplier: string }>[];
+}
+
+export interface LicenceTerms {
+  readonly licenceNumber: string;
+  readonly exporter: string;
+  readonly consigneeOrganisationId: string;
+  readonly destinationCountry: CountryCode;
+  readonly modelIds: readonly string[];
+  readonly authorisedQuantity: number;
+  readonly validFrom: Instant;
+  readonly validTo: Instant;
+  readonly conditions: LicenceConditions;
+}
+export interface LicenceRecord {
+  readonly issued: Dated<{ terms: LicenceTerms }>[];
+  readonly amendments: Dated<{ changes: Partial<LicenceTerms>; reason: string }>[];
+  readonly status: Dated<{ kind: 'suspended' | 'reinstated' | 'revoked'; reason: string }>[];
+  readonly remittances: Dated<{ deliveryIds: readonly string[]; amountUsd: number; reference: string }>[];
+  /** Deliveries and transfers-in that cite this licence (they draw down its balance). */
+  readonly uses: Movement[];
+}
+
+export interface RentalRecord {
+  readonly started: Dated<{
+    providerDataCenterId: string;
+    tenantOrganisationId: string;
+    modelId: string;
+    chipCount: number;
+    purpose: RentalPurpose;
+    periodStart: number;
+    periodEnd: number;
+  }>[];
+  readonly extensions: Dated<{ newPeriodEnd: number }>[];
+  readonly ended: Dated<{ reason: string | null }>[];
+}
+
+export interface CatalogRecord {
+  readonly added: Dated<{ spec: ChipModelSpec }>[];
+  readonly corrections: Dated<{ changes: Partial<ChipModelSpec> }>[];
+}
+
+/**
+ * The facts, append-only. Shared by successive states: a state sees the facts with `seq ≤ state.seq`, so
+ * appending never changes what an earlier state shows. Internal: read it through `ComplianceView`.
+ */
+export interface FactStore {
+  head: number;
+  readonly models: Map<string, CatalogRecord>;
+  readonly organisations: Map<string, OrganisationRecord>;
+  readonly dataCenters: Map<string, DataCenterRecord>;
+  readonly purchaseOrders: Map<string, PurchaseOrderRecord>;
+  readonly licences: Map<string, LicenceRecord>;
+  readonly rentals: Map<string, RentalRecord>;
+  readonly acknowledgements: Map<string, Dated<{ dataCenterId: string; comment: string }>[]>;
+}
+
+/**
+ * What compliance knows: every fact with its occurredAt and event id, so `evaluate` can judge "as of T" and
+ * cite evidence. Treat it as an immutable value: `evolveComplianceState` returns a new state and the old one
+ * keeps answering as before. Applying an event costs O(1) amortised (facts are appended to a store the
+ * states share; evolving an older state again copies the store once).
+ */
+export interface ComplianceState {
+  /** Number of events folded in. */
+  readonly seq: number;
+  /** The catalog before any catalog event (the seed by default). */
+  readonly baseCatalog: ChipCatalog;
+  readonly store: FactStore;
+}
+
+const emptyStore = (): FactStore => ({
+  head: 0,
+  models: new Map(),
+  organisations: new Map(),
+  dataCenters: new Map(),
+  purchaseOrders: new Map(),
+  licences: new Map(),
+  rentals: new Map(),
+  acknowledgements: new Map(),
+});
+
+export const initialComplianceState = (baseCatalog: ChipCatalog = catalogFromSeed()): ComplianceState => ({
+  seq: 0,
+  baseCatalog,
+  store: emptyStore(),
+});
+
+const upTo = <T extends Fact>(xs: readonly T[], seq: number): T[] => xs.filter((x) => x.seq <= seq);
+const mapUpTo = <K, V>(m: Map<K, V>, f: (v: V) => V): Map<K, V> => new Map([...m].map(([k, v]) => [k, f(v)]));
+
+/** A copy of the store holding only facts up to `seq`: used when an older state is evolved again (a fork). */
+const forkStore = (s: FactStore, seq: number): FactStore => ({
+  head: seq,
+  models: mapUpTo(s.models, (r) => ({ added: upTo(r.added, seq), corrections: upTo(r.corrections, seq) })),
+  organisations: mapUpTo(s.organisations, (r) => ({ registrations: upTo(r.registrations, seq), listings: upTo(r.listings, seq) })),
+  dataCenters: mapUpTo(s.dataCenters, (r) => ({
+    registrations: upTo(r.registrations, seq),
+    progress: upTo(r.progress, seq),
+    funding: upTo(r.funding, seq),
+    stock: mapUpTo(r.stock, (ms) => upTo(ms, seq)),
+    orderLines: upTo(r.orderLines, seq),
+    reviews: upTo(r.reviews, seq),
+    rentals: upTo(r.rentals, seq),
+  })),
+  purchaseOrders: mapUpTo(s.purchaseOrders, (r) => ({ placed: upTo(r.placed, seq) })),
+  licences: mapUpTo(s.licences, (r) => ({
+    issued: upTo(r.issued, seq),
+    amendments: upTo(r.amendments, seq),
+    status: upTo(r.status, seq),
+    remittances: upTo(r.remittances, seq),
+    uses: upTo(r.uses, seq),
+  })),
+  rentals: mapUpTo(s.rentals, (r) => ({ started: upTo(r.started, seq), extensions: upTo(r.extensions, seq), ended: upTo(r.ended, seq) })),
+  acknowledgements: mapUpTo(s.acknowledgements, (xs) => upTo(xs, seq)),
+});
+
+const getOr = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
+  let v = m.get(k);
+  if (v === undefined) {
+    v = make();
+    m.set(k, v);
+  }
+  return v;
+};
+const dataCenter = (s: FactStore, id: string): DataCenterRecord =>
+  getOr(s.dataCenters, id, () => ({ registrations: [], progress: [], funding: [], stock: new Map(), orderLines: [], reviews: [], rentals: [] }));
+const organisation = (s: FactStore, id: string): OrganisationRecord => getOr(s.organisations, id, () => ({ registrations: [], listings: [] }));
+const licence = (s: FactStore, id: string): LicenceRecord =>
+  getOr(s.licences, id, () => ({ issued: [], amendments: [], status: [], remittances: [], uses: [] }));
+const rental = (s: FactStore, id: string): RentalRecord => getOr(s.rentals, id, () => ({ started: [], extensions: [], ended: [] }));
+const model = (s: FactStore, id: string): CatalogRecord => getOr(s.models, id, () => ({ added: [], corrections: [] }));
+
+const movement = (
+  fact: Fact,
+  kind: MovementKind,
+  d: { dataCenterId: string; modelId: string; quantity: number },
+  extra: Partial<Movement> = {},
+): Movement => ({
+  ...fact,
+  kind,
+  dataCenterId: d.dataCenterId,
+  modelId: d.modelId,
+  quantity: d.quantity,
+  ref: null,
+  licenceId: null,
+  purchaseOrderId: null,
+  shippedFromCountry: null,
+  removalReason: null,
+  otherDataCenterId: null,
+  otherCountry: null,
+  permitReference: null,
+  ...extra,
+});
+
+const addMovement = (s: FactStore, m: Movement): void => {
+  getOr(dataCenter(s, m.dataCenterId).stock, m.modelId, () => []).push(m);
+  if (m.licenceId !== null && (m.kind === 'delivered' || m.kind === 'transferred-in')) licence(s, m.licenceId).uses.push(m);
+};
+
+/** Applies one recorded event. Unknown event types (newer than this code) are ignored, but still counted. */
+export const evolveComplianceState = (state: ComplianceState, envelope: LedgerEnvelope): ComplianceState => {
+  const store = state.store.head === state.seq ? state.store : forkStore(state.store, state.seq);
+  const seq = state.seq + 1;
+  const fact: Fact = { seq, at: Date.parse(envelope.occurredAt), eventId: envelope.eventId };
+  apply(store, fact, envelope);
+  store.head = seq;
+  return { seq, baseCatalog: state.baseCatalog, store };
+};
+
+const apply = (s: FactStore, fact: Fact, e: LedgerEnvelope): void => {
+  switch (e.type) {
+    case 'OrganisationRegistered':
+      organisation(s, e.data.organisationId).registrations.push({ ...fact, ...e.data });
+      return;
+    case 'RestrictedPartyListed':
+    case 'RestrictedPartyDelisted':
+      organisation(s, e.data.organisationId).listings.push({
+        ...fact,
+        list: e.data.list,
+        listed: e.type === 'RestrictedPartyListed',
+        reference: e.data.reference,
+      });
+      return;
+    case 'ChipModelAdded':
+      model(s, e.data.model.modelId).added.push({ ...fact, spec: e.data.model });
+      return;
+    case 'ChipModelCorrected':
+      model(s, e.data.modelId).corrections.push({ ...fact, changes: e.data.changes });
+      return;
+    case 'DataCenterRegistered':
+      dataCenter(s, e.data.dataCenterId).registrations.push({ ...fact, ...e.data });
+      return;
+    case 'ConstructionProgressReported':
+      dataCenter(s, e.data.dataCenterId).progress.push({ ...fact, completionPercent: e.data.completionPercent });
+      return;
+    case 'StateFundingReported':
+      dataCenter(s, e.data.dataCenterId).funding.push({ ...fact, funder: e.data.funder, reference: e.data.reference });
+      return;
+    case 'PurchaseOrderPlaced': {
+      getOr(s.purchaseOrders, e.data.purchaseOrderId, () => ({ placed: [] })).placed.push({
+        ...fact,
+        buyerOrganisationId: e.data.buyerOrganisationId,
+        dataCenterId: e.data.dataCenterId,
+        supplier: e.data.supplier,
+      });
+      const lines = dataCenter(s, e.data.dataCenterId).orderLines;
+      for (const l of e.data.lines) lines.push({ ...fact, kind: 'placed', purchaseOrderId: e.data.purchaseOrderId, modelId: l.modelId, quantity: l.quantity });
+      return;
+    }
+    case 'PurchaseOrderCancelled': {
+      const lines = dataCenter(s, e.data.dataCenterId).orderLines;
+      for (const l of e.data.cancelledLines) {
+        lines.push({ ...fact, kind: 'cancelled', purchaseOrderId: e.data.purchaseOrderId, modelId: l.modelId, quantity: l.quantity });
+      }
+      return;
+    }
+    case 'ChipsDelivered':
+      addMovement(
+        s,
+        movement(fact, 'delivered', e.data, {
+          ref: e.data.deliveryId,
+          licenceId: e.data.licenceId,
+          purchaseOrderId: e.data.purchaseOrderId,
+          shippedFromCountry: e.data.shippedFromCountry,
+        }),
+      );
+      return;
+    case 'ChipsInstalled':
+      addMovement(s, movement(fact, 'installed', e.data));
+      return;
+    case 'ChipsRemoved':
+      addMovement(s, movement(fact, 'removed', e.data, { removalReason: e.data.reason }));
+      return;
+    case 'ChipsTransferredOut':
+      addMovement(
+        s,
+        movement(fact, 'transferred-out', e.data, {
+          ref: e.data.transferId,
+          licenceId: e.data.licenceId,
+          otherDataCenterId: e.data.toDataCenterId,
+          otherCountry: e.data.toCountry,
+          permitReference: e.data.permitReference,
+        }),
+      );
+      return;
+    case 'ChipsTransferredIn':
+      addMovement(
+        s,
+        movement(fact, 'transferred-in', e.data, {
+          ref: e.data.transferId,
+          licenceId: e.data.licenceId,
+          otherDataCenterId: e.data.fromDataCenterId,
+          otherCountry: e.data.fromCountry,
+          permitReference: e.data.permitReference,
+        }),
+      );
+      return;
+    case 'RentalStarted':
+      rental(s, e.data.rentalId).started.push({
+        ...fact,
+        providerDataCenterId: e.data.providerDataCenterId,
+        tenantOrganisationId: e.data.tenantOrganisationId,
+        modelId: e.data.modelId,
+        chipCount: e.data.chipCount,
+        purpose: e.data.purpose,
+        periodStart: Date.parse(e.data.periodStart),
+        periodEnd: Date.parse(e.data.periodEnd),
+      });
+      dataCenter(s, e.data.providerDataCenterId).rentals.push({ ...fact, rentalId: e.data.rentalId });
+      return;
+    case 'RentalExtended':
+      rental(s, e.data.rentalId).extensions.push({ ...fact, newPeriodEnd: Date.parse(e.data.newPeriodEnd) });
+      return;
+    case 'RentalEnded':
+      rental(s, e.data.rentalId).ended.push({ ...fact, reason: e.data.reason });
+      return;
+    case 'ExportLicenceIssued': {
+      const { licenceId: _id, ...terms } = e.data;
+      licence(s, e.data.licenceId).issued.push({ ...fact, terms });
+      return;
+    }
+    case 'ExportLicenceAmended':
+      licence(s, e.data.licenceId).amendments.push({ ...fact, changes: e.data.changes, reason: e.data.reason });
+      return;
+    case 'ExportLicenceSuspended':
+    case 'ExportLicenceReinstated':
+    case 'ExportLicenceRevoked':
+      licence(s, e.data.licenceId).status.push({
+        ...fact,
+        kind: e.type === 'ExportLicenceSuspended' ? 'suspended' : e.type === 'ExportLicenceReinstated' ? 'reinstated' : 'revoked',
+        reason: e.data.reason,
+      });
+      return;
+    case 'RevenueShareRemitted':
+      licence(s, e.data.licenceId).remittances.push({ ...fact, deliveryIds: e.data.deliveryIds, amountUsd: e.data.amountUsd, reference: e.data.reference });
+      return;
+    case 'CaseReviewDecided':
+      dataCenter(s, e.data.dataCenterId).reviews.push({ ...fact, ruleId: e.data.ruleId, decision: e.data.decision, reasoning: e.data.reasoning });
+      return;
+    case 'FindingAcknowledged':
+      getOr(s.acknowledgements, e.data.findingId, () => []).push({ ...fact, dataCenterId: e.data.dataCenterId, comment: e.data.comment });
+      return;
+    case 'AuditOpened':
+    case 'AuditClosed':
+    case 'AuditNoteRecorded':
+      // Auditors' working notes change no finding.
+      return;
+    default: {
+      const _unhandled: never = e;
+      return;
+    }
+  }
+};
+
+/** Folds envelopes in the order given (the order they were recorded), from `initial`. */
+export const foldComplianceState = (envelopes: Iterable<LedgerEnvelope>, initial: ComplianceState = initialComplianceState()): ComplianceState => {
+  let state = initial;
+  for (const e of envelopes) state = evolveComplianceState(state, e);
+  return state;
+};
