@@ -16,6 +16,10 @@ module.exports = {
       '@swc/jest',
       {
         jsc: {
+          // Path aliases rewritten at compile time too: Jest loads global setup files outside its
+          // module system, where moduleNameMapper does not apply.
+          baseUrl: __dirname,
+          paths: compilerOptions.paths,
           target: 'es2022',
           parser: { syntax: 'typescript', decorators: true },
           transform: { legacyDecorator: true, decoratorMetadata: true },

@@ -4,7 +4,7 @@
  * Extra arguments go to `nx run-many` (e.g. `npm test -- --projects=domain`).
  */
 import { spawn } from 'node:child_process';
-import { describeInfrastructure, startTestInfrastructure } from '../../libs/testing/src/infrastructure/test-infrastructure';
+import { describeInfrastructure, startTestInfrastructure } from '@chip-ledger/testing';
 
 async function main(): Promise<number> {
   const started = Date.now();

@@ -1,1 +1,10 @@
-export {};
+export * from './port/event-store.port';
+export * from './port/event-store.errors';
+export * from './port/event-log.port';
+export * from './hash-chain/canonical-json';
+export * from './hash-chain/event-hash';
+export * from './hash-chain/verify-chain';
+export * from './postgres/postgres-event-store';
+export * from './postgres/postgres-relay-outbox';
+export * from './postgres/migrator';
+export * from './postgres/migrations';

@@ -36,8 +36,8 @@ describe('Kafka broker (real, via kafkajs)', () => {
     const allReceived = new Promise<void>((resolve) => {
       void consumer.run({
         eachMessage: async ({ message }) => {
-          const key = message.key!.toString();
-          received.set(key, [...(received.get(key) ?? []), Number(message.value!.toString())]);
+          const key = String(message.key);
+          received.set(key, [...(received.get(key) ?? []), Number(String(message.value))]);
           if (++count === sent.length) resolve();
         },
       });

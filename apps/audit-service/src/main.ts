@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { AuditServiceModule } from './app/audit-service.module';
+
+/** The audit context alone (distributed form): DATABASE_URL and KAFKA_BROKERS are required. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { port: 3003 });
+  await startHttpApp(AuditServiceModule.forRoot(config), config, {
+    name: 'audit-service',
+    title: 'Chip Ledger: audit',
+    description: "Auditors' own facts: audits opened and closed, notes, findings acknowledged, case-by-case reviews decided.",
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

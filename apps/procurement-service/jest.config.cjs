@@ -1,0 +1,6 @@
+module.exports = {
+  ...require('../../jest.preset.cjs'),
+  ...require('../../libs/testing/jest.integration.cjs')(),
+  displayName: 'procurement-service',
+  rootDir: __dirname,
+};

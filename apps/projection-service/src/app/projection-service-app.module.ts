@@ -1,0 +1,22 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { requireDistributed, type AppConfig } from '@chip-ledger/http';
+import { serviceInfrastructure } from '@chip-ledger/infrastructure';
+import { ProjectionServiceModule } from '@chip-ledger/read-models';
+
+/**
+ * projection-service: consumer groups over every context topic feeding the read models, and the query
+ * API. Run several instances to share the partitions.
+ */
+@Module({})
+export class ProjectionServiceAppModule {
+  static forRoot(appConfig: AppConfig): DynamicModule {
+    const config = requireDistributed(appConfig, 'projection-service');
+    return {
+      module: ProjectionServiceAppModule,
+      imports: [
+        ...serviceInfrastructure({ config, databaseUrl: config.databaseUrl, service: 'projection-service', relayedContexts: [] }),
+        ProjectionServiceModule.forRoot({ kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { ProjectionServiceAppModule } from './app/projection-service-app.module';
+
+/** Projections and the dashboards' query API (distributed form): DATABASE_URL and KAFKA_BROKERS are required. */
+async function main(): Promise<void> {
+  const config = loadConfig(process.env, { port: 3004 });
+  await startHttpApp(ProjectionServiceAppModule.forRoot(config), config, {
+    name: 'projection-service',
+    title: 'Chip Ledger: projections and queries',
+    description: "Each data center's chip mix, fleet mix, compliance findings, licence balances and rentals, projected from Kafka.",
+  });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,35 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { AuditModule } from '@chip-ledger/audit';
+import { CLOCK, systemClock } from '@chip-ledger/command-side';
+import { EVENT_STORE, PROCUREMENT_EVENT_STORE } from '@chip-ledger/event-store';
+import type { AppConfig } from '@chip-ledger/http';
+import { eventStoreProvider, serviceInfrastructure } from '@chip-ledger/infrastructure';
+import { ProcurementModule } from '@chip-ledger/procurement';
+import { ProjectionServiceModule } from '@chip-ledger/read-models';
+import { RentalModule } from '@chip-ledger/rental';
+
+const clock = { provide: CLOCK, useValue: systemClock };
+/** Rentals and audits read procurement's streams (data centers, stock, catalog) for their invariants. */
+const procurementStore = eventStoreProvider(PROCUREMENT_EVENT_STORE, 'procurement');
+
+/**
+ * Every context in one process: the embedded default behind `npm start`. Each context keeps its own
+ * schema, exactly as in the distributed form; only the adapters around them differ (with KAFKA_BROKERS
+ * set, it also relays every context to Kafka).
+ */
+@Module({})
+export class StandaloneModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+    return {
+      module: StandaloneModule,
+      imports: [
+        ...serviceInfrastructure({ config, databaseUrl: config.databaseUrl, service: 'standalone', relayedContexts: ['procurement', 'rental', 'audit'] }),
+        ProcurementModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'procurement'), clock] }),
+        RentalModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'rental'), procurementStore, clock] }),
+        AuditModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'audit'), procurementStore, clock] }),
+        // Embedded: projections read the PostgreSQL event log; with KAFKA_BROKERS they read the topics.
+        ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * The event store's schema, one migration per entry, applied in order by `migrateEventStore`.
+ * `{{schema}}` is replaced by the quoted schema name. Never edit an applied migration (the migrator checks
+ * a checksum): add a new one.
+ */
+export interface EventStoreMigration {
+  readonly id: string;
+  readonly sql: string;
+}
+
+export const eventStoreMigrations: readonly EventStoreMigration[] = [
+  {
+    id: '0001_events',
+    sql: `
+CREATE TABLE {{schema}}.events (
+  global_position bigserial   PRIMARY KEY,
+  event_id        uuid        NOT NULL,
+  stream_id       text        NOT NULL,
+  version         integer     NOT NULL CHECK (version >= 1),
+  type            text        NOT NULL,
+  schema_version  integer     NOT NULL,
+  occurred_at     timestamptz NOT NULL,
+  recorded_at     timestamptz NOT NULL,
+  actor           jsonb       NOT NULL,
+  correlation_id  text        NOT NULL,
+  causation_id    text,
+  data            jsonb       NOT NULL,
+  prev_hash       text        NOT NULL,
+  hash            text        NOT NULL,
+  -- The writing transaction: tailing readers (relay, embedded feed) read in (tx_id, global_position)
+  -- order below the oldest running transaction, so rows committed late are never skipped.
+  tx_id           xid8        NOT NULL DEFAULT pg_current_xact_id(),
+  CONSTRAINT events_event_id_key UNIQUE (event_id),
+  -- Optimistic concurrency: two appends at the same expected version cannot both insert a version.
+  CONSTRAINT events_stream_version_key UNIQUE (stream_id, version)
+);
+CREATE INDEX events_commit_order_idx ON {{schema}}.events (tx_id, global_position);
+
+-- Append-only: the application never updates or deletes events. (A superuser can still bypass this;
+-- the hash chain is what makes that visible.)
+CREATE FUNCTION {{schema}}.events_reject_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION 'events are append-only (% rejected)', TG_OP USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON {{schema}}.events
+  FOR EACH ROW EXECUTE FUNCTION {{schema}}.events_reject_change();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON {{schema}}.events
+  FOR EACH STATEMENT EXECUTE FUNCTION {{schema}}.events_reject_change();
+
+CREATE TABLE {{schema}}.idempotency (
+  scope        text        NOT NULL,
+  key          text        NOT NULL,
+  request_hash text        NOT NULL,
+  result       jsonb       NOT NULL,
+  recorded_at  timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (scope, key)
+);
+
+-- "Published" is a checkpoint in commit-safe order per relay: the events table is the outbox.
+CREATE TABLE {{schema}}.relay_checkpoints (
+  relay_name text        PRIMARY KEY,
+  tx_id      xid8        NOT NULL,
+  position   bigint      NOT NULL,
+  updated_at timestamptz NOT NULL DEFAULT now()
+);
+`,
+  },
+  {
+    id: '0002_append_function',
+    sql: `
+-- The whole append in one statement and one round trip: idempotency lookup, version check, hash chain
+-- (SHA-256 computed here from the canonical JSON the client prepared around the two values only the
+-- database knows: the previous hash and its clock), the multi-row INSERT and the idempotency record.
+-- Hash layout (see eventHashParts): prefix || prevHash || '","recordedAt":"' || recordedAt || '",' || suffix.
+CREATE FUNCTION {{schema}}.append_events(
+  p_streams          text[],
+  p_expected         integer[],
+  p_stream_of        integer[],     -- per event: its stream's index in p_streams (1-based)
+  p_versions         integer[],
+  p_event_ids        uuid[],
+  p_types            text[],
+  p_schema_versions  integer[],
+  p_occurred_at      timestamptz[],
+  p_actors           jsonb[],
+  p_correlation_ids  text[],
+  p_causation_ids    text[],
+  p_data             jsonb[],
+  p_hash_prefixes    text[],
+  p_hash_suffixes    text[],
+  p_idem_scope       text,
+  p_idem_key         text,
+  p_idem_hash        text,
+  p_streams_result   jsonb
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  -- Truncated to milliseconds: the stored value is exactly the hashed ISO string.
+  v_recorded_at   timestamptz := date_trunc('milliseconds', now());
+  v_recorded_text text := to_char(v_recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+  v_heads         text[] := '{}';
+  v_prev_hashes   text[] := '{}';
+  v_hashes        text[] := '{}';
+  v_version       integer;
+  v_hash          text;
+  v_idem          record;
+  v_positions     jsonb;
+  s               integer;
+  i               integer;
+BEGIN
+  IF p_idem_scope IS NOT NULL THEN
+    SELECT request_hash, result INTO v_idem FROM {{schema}}.idempotency WHERE scope = p_idem_scope AND key = p_idem_key;
+    IF FOUND THEN
+      RETURN jsonb_build_object('replayed', true, 'requestHash', v_idem.request_hash, 'result', v_idem.result);
+    END IF;
+  END IF;
+
+  FOR s IN 1 .. array_length(p_streams, 1) LOOP
+    SELECT e.version, e.hash INTO v_version, v_hash
+      FROM {{schema}}.events e WHERE e.stream_id = p_streams[s] ORDER BY e.version DESC LIMIT 1;
+    IF NOT FOUND THEN
+      v_version := 0;
+      v_hash := repeat('0', 64);
+    END IF;
+    IF v_version <> p_expected[s] THEN
+      RAISE EXCEPTION 'Stream % is at version %, not at the expected version %', p_streams[s], v_version, p_expected[s]
+        USING ERRCODE = 'CL409',
+              DETAIL = jsonb_build_object('streamId', p_streams[s], 'expectedVersion', p_expected[s], 'currentVersion', v_version)::text;
+    END IF;
+    v_heads[s] := v_hash;
+  END LOOP;
+
+  FOR i IN 1 .. array_length(p_event_ids, 1) LOOP
+    s := p_stream_of[i];
+    v_prev_hashes[i] := v_heads[s];
+    v_hashes[i] := encode(sha256(convert_to(
+      p_hash_prefixes[i] || v_heads[s] || '","recordedAt":"' || v_recorded_text || '",' || p_hash_suffixes[i], 'UTF8')), 'hex');
+    v_heads[s] := v_hashes[i];
+  END LOOP;
+
+  -- A concurrent append that got in first makes this INSERT fail on unique(stream_id, version).
+  WITH ins AS (
+    INSERT INTO {{schema}}.events (event_id, stream_id, version, type, schema_version, occurred_at, recorded_at,
+                                   actor, correlation_id, causation_id, data, prev_hash, hash)
+    SELECT u.event_id, p_streams[u.stream_of], u.version, u.type, u.schema_version, u.occurred_at, v_recorded_at,
+           u.actor, u.correlation_id, u.causation_id, u.data, u.prev_hash, u.hash
+      FROM unnest(p_event_ids, p_stream_of, p_versions, p_types, p_schema_versions, p_occurred_at,
+                  p_actors, p_correlation_ids, p_causation_ids, p_data, v_prev_hashes, v_hashes)
+        AS u(event_id, stream_of, version, type, schema_version, occurred_at,
+             actor, correlation_id, causation_id, data, prev_hash, hash)
+     -- Every append takes its (stream_id, version) index entries in the same order, so two appends to the
+     -- same streams listed in different orders wait for each other instead of deadlocking.
+     ORDER BY p_streams[u.stream_of], u.version
+    RETURNING event_id, global_position
+  )
+  SELECT jsonb_object_agg(event_id::text, global_position) INTO v_positions FROM ins;
+
+  IF p_idem_scope IS NOT NULL THEN
+    -- Same statement, same transaction: a concurrent request with the same key fails here or on the events.
+    INSERT INTO {{schema}}.idempotency (scope, key, request_hash, result)
+    VALUES (p_idem_scope, p_idem_key, p_idem_hash,
+            jsonb_build_object('recordedAt', v_recorded_text, 'streams', p_streams_result, 'positions', v_positions));
+  END IF;
+
+  RETURN jsonb_build_object('replayed', false, 'recordedAt', v_recorded_text, 'positions', v_positions);
+END
+$$;
+`,
+  },
+];
+

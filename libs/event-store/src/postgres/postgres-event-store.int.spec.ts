@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
+import { Client, type Pool } from 'pg';
+import { LOG_START } from '../port/event-log.port';
+import { InvalidAppendError, WrongExpectedVersionError } from '../port/event-store.errors';
+import type { NewEvent } from '../port/event-store.port';
+import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+
+const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
+
+function newEvent(data: Record<string, unknown> = {}, type = 'ChipsDelivered'): NewEvent {
+  return { eventId: randomUUID(), type, schemaVersion: 1, occurredAt: '2025-11-05T08:00:00Z', actor, correlationId: randomUUID(), causationId: null, data };
+}
+
+describe('PostgresEventStore (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('event_store');
+    pool = createEventStorePool({ connectionString: database.url, max: 8 });
+    store = new PostgresEventStore(pool, 'procurement');
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  describe('migrations', () => {
+    it('are recorded once and skipped when run again', async () => {
+      const again = await store.migrate();
+      expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: ['0001_events', '0002_append_function'] });
+      const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
+      expect(rows).toEqual([{ id: '0001_events' }, { id: '0002_append_function' }]);
+    });
+
+    it('keep each service in its own schema', async () => {
+      const rental = new PostgresEventStore(pool, 'rental');
+      expect((await rental.migrate()).applied).toEqual(['0001_events', '0002_append_function']);
+      await rental.append([{ streamId: 'rental-r1', expectedVersion: 0, events: [newEvent()] }]);
+      expect(await store.streamVersion('rental-r1')).toBe(0);
+      expect(await rental.streamVersion('rental-r1')).toBe(1);
+    });
+
+    it('refuse a schema name that is not a plain identifier', () => {
+      expect(() => new PostgresEventStore(pool, 'x; DROP TABLE y')).toThrow(InvalidAppendError);
+    });
+  });
+
+  describe('append and read', () => {
+    it('stores envelopes with versions, one recordedAt per append, and positions as the read-your-writes token', async () => {
+      const first = newEvent({ quantity: 512, model: 'H20' }, 'ChipsPurchased');
+      const second = { ...newEvent({ quantity: 8 }), causationId: first.eventId, occurredAt: '2025-11-05T09:15:30.5+08:00' };
+      const result = await store.append([{ streamId: 'purchase-order-po1', expectedVersion: 0, events: [first, second] }]);
+
+      expect(result.replayed).toBe(false);
+      expect(result.streams).toEqual([
+        { streamId: 'purchase-order-po1', version: 2, eventIds: [first.eventId, second.eventId], globalPositions: [expect.any(Number), expect.any(Number)] },
+      ]);
+      const [p1, p2] = result.streams[0].globalPositions;
+      expect(p2).toBeGreaterThan(p1);
+      expect(result.position).toBe(p2);
+
+      const events = await store.readStream('purchase-order-po1');
+      expect(events).toEqual([
+        {
+          eventId: first.eventId,
+          type: 'ChipsPurchased',
+          schemaVersion: 1,
+          streamId: 'purchase-order-po1',
+          version: 1,
+          occurredAt: '2025-11-05T08:00:00.000Z',
+          recordedAt: result.recordedAt,
+          actor,
+          correlationId: first.correlationId,
+          causationId: null,
+          data: { quantity: 512, model: 'H20' },
+          prevHash: '0'.repeat(64),
+          hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+          globalPosition: p1,
+        },
+        expect.objectContaining({ version: 2, occurredAt: '2025-11-05T01:15:30.500Z', causationId: first.eventId, prevHash: events[0].hash, globalPosition: p2 }),
+      ]);
+      expect(Math.abs(Date.parse(result.recordedAt) - Date.now())).toBeLessThan(60_000);
+      expect(await store.streamVersion('purchase-order-po1')).toBe(2);
+      expect(await store.streamVersion('purchase-order-none')).toBe(0);
+      expect(await store.readStream('purchase-order-po1', { fromVersion: 2 })).toEqual([events[1]]);
+    });
+
+    it('refuses a stale expected version with the current version, and writes nothing', async () => {
+      await store.append([{ streamId: 'data-center-dc1', expectedVersion: 0, events: [newEvent(), newEvent()] }]);
+      const stale = store.append([{ streamId: 'data-center-dc1', expectedVersion: 1, events: [newEvent()] }]);
+      await expect(stale).rejects.toThrow(WrongExpectedVersionError);
+      await expect(stale).rejects.toMatchObject({ streamId: 'data-center-dc1', expectedVersion: 1, currentVersion: 2, code: 'EVENT_STORE.WRONG_EXPECTED_VERSION' });
+      await expect(store.append([{ streamId: 'data-center-dc1', expectedVersion: 0, events: [newEvent()] }])).rejects.toMatchObject({ currentVersion: 2 });
+      expect(await store.streamVersion('data-center-dc1')).toBe(2);
+    });
+
+    it('lets exactly one of two concurrent appends at the same expected version win', async () => {
+      // Hold every INSERT for 150 ms before it writes, so both appends have read the same head (and passed
+      // the version check) before either inserts: the loser is stopped by unique(stream_id, version).
+      await pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.15); RETURN NULL; END $$`);
+      await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH STATEMENT EXECUTE FUNCTION procurement.hold()`);
+      try {
+        for (const streamId of ['chip-stock-race.a', 'chip-stock-race.b', 'chip-stock-race.c']) {
+          const [a, b] = [newEvent({ writer: 'a' }), newEvent({ writer: 'b' })];
+          const outcomes = await Promise.allSettled([
+            store.append([{ streamId, expectedVersion: 0, events: [a] }]),
+            store.append([{ streamId, expectedVersion: 0, events: [b] }]),
+          ]);
+          const won = outcomes.filter((o) => o.status === 'fulfilled');
+          const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+          expect(won).toHaveLength(1);
+          expect(lost).toHaveLength(1);
+          expect(lost[0].reason).toBeInstanceOf(WrongExpectedVersionError);
+          expect(lost[0].reason).toMatchObject({ streamId, expectedVersion: 0, currentVersion: 1 });
+          const events = await store.readStream(streamId);
+          expect(events).toHaveLength(1);
+          expect(events[0].version).toBe(1);
+        }
+      } finally {
+        await pool.query('DROP TRIGGER hold ON procurement.events; DROP FUNCTION procurement.hold()');
+      }
+    });
+
+    it('does not deadlock when two transfers list the same streams in opposite orders', async () => {
+      await store.append([{ streamId: 'chip-stock-x.H20', expectedVersion: 0, events: [newEvent()] }]);
+      await store.append([{ streamId: 'chip-stock-y.H20', expectedVersion: 0, events: [newEvent()] }]);
+      // Both pass the version check, then insert row by row, slowly: unordered, each would hold one stream's
+      // index entry and wait for the other's (a deadlock, 40P01); ordered, the second waits, then loses cleanly.
+      await pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END $$`);
+      await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH ROW EXECUTE FUNCTION procurement.hold()`);
+      try {
+        const outcomes = await Promise.allSettled([
+          store.append([
+            { streamId: 'chip-stock-x.H20', expectedVersion: 1, events: [newEvent()] },
+            { streamId: 'chip-stock-y.H20', expectedVersion: 1, events: [newEvent()] },
+          ]),
+          store.append([
+            { streamId: 'chip-stock-y.H20', expectedVersion: 1, events: [newEvent()] },
+            { streamId: 'chip-stock-x.H20', expectedVersion: 1, events: [newEvent()] },
+          ]),
+        ]);
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        expect(outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')?.reason).toBeInstanceOf(WrongExpectedVersionError);
+        expect([await store.streamVersion('chip-stock-x.H20'), await store.streamVersion('chip-stock-y.H20')]).toEqual([2, 2]);
+      } finally {
+        await pool.query('DROP TRIGGER hold ON procurement.events; DROP FUNCTION procurement.hold()');
+      }
+    });
+
+    it('appends to several streams atomically: a conflict on the second writes nothing on the first', async () => {
+      await store.append([{ streamId: 'chip-stock-dc2.H20', expectedVersion: 0, events: [newEvent({ quantity: 100 })] }]);
+      await store.append([{ streamId: 'chip-stock-dc3.H20', expectedVersion: 0, events: [newEvent({ quantity: 5 })] }]);
+
+      const transfer = store.append([
+        { streamId: 'chip-stock-dc2.H20', expectedVersion: 1, events: [newEvent({ quantity: -10 }, 'ChipsTransferredOut')] },
+        { streamId: 'chip-stock-dc3.H20', expectedVersion: 0, events: [newEvent({ quantity: 10 }, 'ChipsTransferredIn')] },
+      ]);
+      await expect(transfer).rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 'chip-stock-dc3.H20', currentVersion: 1 });
+      expect(await store.streamVersion('chip-stock-dc2.H20')).toBe(1);
+
+      const ok = await store.append([
+        { streamId: 'chip-stock-dc2.H20', expectedVersion: 1, events: [newEvent({ quantity: -10 }, 'ChipsTransferredOut')] },
+        { streamId: 'chip-stock-dc3.H20', expectedVersion: 1, events: [newEvent({ quantity: 10 }, 'ChipsTransferredIn')] },
+      ]);
+      expect(ok.streams.map((s) => [s.streamId, s.version])).toEqual([['chip-stock-dc2.H20', 2], ['chip-stock-dc3.H20', 2]]);
+      expect(ok.position).toBe(Math.max(...ok.streams.flatMap((s) => s.globalPositions)));
+    });
+
+    it('rejects a malformed append before touching the database', async () => {
+      await expect(store.append([])).rejects.toThrow(InvalidAppendError);
+      await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [{ ...newEvent(), eventId: 'nope' }] }])).rejects.toThrow(/UUID/);
+      await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [newEvent({ n: Number.NaN })] }])).rejects.toThrow(/not storable JSON/);
+      const dup = newEvent();
+      await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [dup, dup] }])).rejects.toThrow(/twice/);
+    });
+
+    it('refuses an event id that is already stored', async () => {
+      const event = newEvent();
+      await store.append([{ streamId: 'organisation-o1', expectedVersion: 0, events: [event] }]);
+      await expect(store.append([{ streamId: 'organisation-o2', expectedVersion: 0, events: [{ ...event, eventId: event.eventId.toUpperCase() }] }])).rejects.toMatchObject({
+        code: 'EVENT_STORE.DUPLICATE_EVENT_ID',
+        eventId: event.eventId,
+      });
+    });
+
+    it('is append-only for the application', async () => {
+      await expect(pool.query(`UPDATE procurement.events SET data = '{}'`)).rejects.toThrow(/append-only/);
+      await expect(pool.query(`DELETE FROM procurement.events`)).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe('readAll', () => {
+    it('pages through every stream in global order and filters on recordedAt', async () => {
+      const all = await store.readAll({ limit: 10_000 });
+      expect(all.map((e) => e.globalPosition)).toEqual([...all.map((e) => e.globalPosition)].sort((a, b) => a - b));
+      const page1 = await store.readAll({ limit: 3 });
+      const page2 = await store.readAll({ afterPosition: page1[2].globalPosition, limit: 3 });
+      expect([...page1, ...page2]).toEqual(all.slice(0, 6));
+
+      const cut = all[3].recordedAt;
+      const before = await store.readAll({ recordedBefore: cut });
+      expect(before.length).toBeGreaterThan(0);
+      expect(before.every((e) => e.recordedAt < cut)).toBe(true);
+      expect(before).toEqual(all.filter((e) => e.recordedAt < cut));
+    });
+  });
+
+  describe('readCommitted (commit-safe tailing)', () => {
+    it('orders by transaction id as a number (transaction 10 after 9, not before)', async () => {
+      const other = new PostgresEventStore(pool, 'ordering');
+      await other.migrate();
+      // Finished transactions with ids of different lengths, inserted against their position order.
+      for (const [txId, streamId] of [['10', 'b'], ['9', 'a'], ['100', 'c']]) {
+        await pool.query(
+          `INSERT INTO ordering.events (event_id, stream_id, version, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data, prev_hash, hash, tx_id)
+           VALUES ($1, $2, 1, 'T', 1, now(), now(), '{}', 'c', '{}', $3, 'h', $4::xid8)`,
+          [randomUUID(), streamId, '0'.repeat(64), txId],
+        );
+      }
+      const all = await other.readCommitted(LOG_START, 10);
+      expect(all.positions.map((p) => p.txId)).toEqual(['9', '10', '100']);
+      expect(all.events.map((e) => e.streamId)).toEqual(['a', 'b', 'c']);
+      const rest = await other.readCommitted(all.positions[0], 10);
+      expect(rest.positions.map((p) => p.txId)).toEqual(['10', '100']);
+    });
+
+    it('holds back events committed after a transaction that is still open, then delivers them all', async () => {
+      const start = await store.readCommitted(LOG_START, 10_000);
+      // A writer whose transaction stays open after its insert took a global position.
+      const slow = new Client({ connectionString: database.url });
+      await slow.connect();
+      try {
+        await slow.query('BEGIN');
+        await slow.query(
+          `INSERT INTO procurement.events (event_id, stream_id, version, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data, prev_hash, hash)
+           VALUES ($1, 'slow-stream', 1, 'T', 1, now(), now(), '{}', 'c', '{}', $2, 'h')`,
+          [randomUUID(), '0'.repeat(64)],
+        );
+        const fast = await store.append([{ streamId: 'fast-stream', expectedVersion: 0, events: [newEvent()] }]);
+        // The fast append committed, but it is newer than the open transaction: not readable yet.
+        const during = await store.readCommitted(start.next, 100);
+        expect(during.events).toEqual([]);
+        expect(during.next).toEqual(start.next);
+
+        await slow.query('COMMIT');
+        const after = await store.readCommitted(start.next, 100);
+        expect(after.events.map((e) => e.streamId)).toEqual(['slow-stream', 'fast-stream']);
+        expect(after.events[1].globalPosition).toBe(fast.position);
+        expect(after.events[0].globalPosition).toBeLessThan(fast.position);
+        expect(after.positions.map((p) => p.position)).toEqual(after.events.map((e) => e.globalPosition));
+        expect(after.next).toEqual(after.positions[1]);
+        expect(await store.readCommitted(after.next, 100)).toEqual({ events: [], positions: [], next: after.next });
+      } finally {
+        await slow.end();
+      }
+    });
+  });
+});

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
+import type { Pool } from 'pg';
+import { formatLogPosition, LOG_START, parseLogPosition } from '../port/event-log.port';
+import type { NewEvent } from '../port/event-store.port';
+import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+import { PostgresRelayOutbox } from './postgres-relay-outbox';
+
+const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
+const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'T', schemaVersion: 1, occurredAt: '2025-11-05T00:00:00Z', actor, correlationId: 'c', causationId: null, data: {} });
+
+describe('PostgresRelayOutbox (real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('relay_outbox');
+    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    store = new PostgresEventStore(pool, 'procurement');
+    await store.migrate();
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  it('lets one relay instance hold the lease at a time, and frees it when that instance goes', async () => {
+    const a = new PostgresRelayOutbox(pool, 'procurement');
+    const b = new PostgresRelayOutbox(pool, 'procurement');
+    const leaseA = await a.tryAcquireLease();
+    expect(leaseA).not.toBeNull();
+    expect(await b.tryAcquireLease()).toBeNull();
+    // Another relay name (or schema) has a lease of its own.
+    const other = await new PostgresRelayOutbox(pool, 'procurement', { relayName: 'archive' }).tryAcquireLease();
+    expect(other).not.toBeNull();
+    await other?.release();
+
+    await leaseA?.release();
+    expect(leaseA?.lost).toBe(true);
+    const leaseB = await b.tryAcquireLease();
+    expect(leaseB).not.toBeNull();
+    await leaseB?.release();
+  });
+
+  it('notices a lease whose connection died', async () => {
+    const outbox = new PostgresRelayOutbox(pool, 'procurement', { leaseHeartbeatMs: 50 });
+    const lease = await outbox.tryAcquireLease();
+    await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chip-ledger-relay-procurement-kafka'`);
+    const deadline = Date.now() + 5_000;
+    while (!lease?.lost && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(lease?.lost).toBe(true);
+    await lease?.release();
+    const again = await outbox.tryAcquireLease();
+    expect(again).not.toBeNull();
+    await again?.release();
+  });
+
+  it('keeps a checkpoint that only moves from where the caller saw it (compare-and-set), and counts the backlog', async () => {
+    const outbox = new PostgresRelayOutbox(pool, 'procurement');
+    expect(await outbox.loadCheckpoint()).toEqual(LOG_START);
+    await store.append([{ streamId: 's1', expectedVersion: 0, events: [newEvent(), newEvent()] }]);
+    await store.append([{ streamId: 's2', expectedVersion: 0, events: [newEvent()] }]);
+
+    expect(await outbox.backlog(LOG_START)).toEqual({ pending: 3, oldestRecordedAt: expect.any(String) });
+    const batch = await outbox.readCommitted(LOG_START, 2);
+    expect(batch.events.map((e) => [e.streamId, e.version])).toEqual([['s1', 1], ['s1', 2]]);
+
+    expect(await outbox.commitCheckpoint(LOG_START, batch.next)).toBe(true);
+    expect(await outbox.loadCheckpoint()).toEqual(batch.next);
+    // A second instance still believing in the old checkpoint cannot move it.
+    expect(await outbox.commitCheckpoint(LOG_START, batch.next)).toBe(false);
+    expect(await outbox.backlog(batch.next)).toEqual({ pending: 1, oldestRecordedAt: expect.any(String) });
+    expect(parseLogPosition(formatLogPosition(batch.next))).toEqual(batch.next);
+  });
+});

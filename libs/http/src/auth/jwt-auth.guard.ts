@@ -1,0 +1,55 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
+import type { Actor, Role } from '@chip-ledger/domain';
+import { problem } from '../problem/problem-details';
+import { ProblemException } from '../problem/error-mapping';
+import { actorFromClaims, ROLES, type AccessTokenClaims } from './actor';
+import { IS_PUBLIC, REQUIRED_ROLES } from './auth.decorators';
+
+/** Global guard: a valid bearer token on every route not marked @Public(), and the role the route asks for. */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(
+    @Inject(Reflector) private readonly reflector: Reflector,
+    @Inject(JwtService) private readonly jwt: JwtService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest<{ headers: Record<string, string | undefined>; actor?: Actor }>();
+    const actor = this.authenticate(request.headers['authorization']);
+    request.actor = actor;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, targets);
+    if (roles && !roles.includes(actor.role)) {
+      throw new ProblemException(
+        problem(403, 'AUTH.ROLE_NOT_ALLOWED', 'Forbidden', `Role '${actor.role}' may not do this; allowed: ${roles.join(', ')}.`, {
+          field: 'Authorization',
+        }),
+      );
+    }
+    return true;
+  }
+
+  private authenticate(header: string | undefined): Actor {
+    const token = /^Bearer\s+(\S+)$/i.exec(header ?? '')?.[1];
+    if (!token) throw unauthenticated('A bearer token is required (Authorization: Bearer <JWT>).');
+    let claims: AccessTokenClaims;
+    try {
+      claims = this.jwt.verify<AccessTokenClaims>(token, { algorithms: ['HS256'] });
+    } catch (error) {
+      throw unauthenticated(`The bearer token is not valid: ${(error as Error).message}.`);
+    }
+    if (typeof claims.sub !== 'string' || typeof claims.org !== 'string' || !ROLES.includes(claims.role)) {
+      throw unauthenticated('The bearer token lacks sub, org or a known role.');
+    }
+    return actorFromClaims(claims);
+  }
+}
+
+function unauthenticated(detail: string): ProblemException {
+  return new ProblemException(problem(401, 'AUTH.UNAUTHENTICATED', 'Unauthenticated', detail, { field: 'Authorization' }));
+}

@@ -1,0 +1,21 @@
+import { type INestApplication, Logger, type Type, type DynamicModule } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { AppConfig } from './config/app-config';
+import { configureHttpApp } from './http-platform.module';
+
+/** Create, configure and start a service's HTTP app; returns it listening. */
+export async function startHttpApp(
+  rootModule: Type<unknown> | DynamicModule,
+  config: AppConfig,
+  service: { name: string; title: string; description: string },
+): Promise<INestApplication> {
+  const app = await NestFactory.create(rootModule, { bufferLogs: false });
+  configureHttpApp(app, { title: service.title, description: service.description });
+  await app.listen(config.port, config.host);
+  const logger = new Logger('Bootstrap');
+  logger.log(`${service.name} listening on http://${config.host}:${config.port} (OpenAPI: /openapi.json, docs: /docs)`);
+  if (config.jwtSecretIsDevelopmentDefault) {
+    logger.warn('JWT_SECRET is not set: using the public development secret. Mint a token with `npm run cli -- token --role operator --org <id>`.');
+  }
+  return app;
+}

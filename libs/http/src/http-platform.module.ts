@@ -1,0 +1,42 @@
+import { createSecretKey } from 'node:crypto';
+import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { JwtAuthGuard } from './auth/jwt-auth.guard';
+import type { AppConfig } from './config/app-config';
+import { setupOpenApi } from './openapi/openapi';
+import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { createValidationPipe } from './problem/validation';
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * HTTP conventions every service shares: bearer-token authentication with roles, DTO validation, and
+ * problem+json for every error. Import once in each app's root module.
+ */
+@Module({})
+export class HttpPlatformModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    // A KeyObject, not the string: given a string, jsonwebtoken first tries (and fails) to parse it as a
+    // public key on every verify, about 1 ms of CPU per request.
+    const key = createSecretKey(Buffer.from(config.jwtSecret, 'utf8'));
+    return {
+      module: HttpPlatformModule,
+      global: true,
+      imports: [JwtModule.register({ secretOrKeyProvider: () => key, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
+      providers: [
+        { provide: APP_CONFIG, useValue: config },
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+      exports: [APP_CONFIG, JwtModule],
+    };
+  }
+}
+
+/** App-level settings that modules cannot set: OpenAPI, shutdown hooks, body size. */
+export function configureHttpApp(app: INestApplication, openApi: { title: string; description: string }): void {
+  app.enableShutdownHooks();
+  setupOpenApi(app, openApi.title, openApi.description);
+}

@@ -1,0 +1,46 @@
+import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
+import type { Pool } from 'pg';
+
+/** Injection token of the service's `pg` pool (one per process, shared by every store schema). */
+export const PG_POOL = Symbol.for('chip-ledger.PgPool');
+
+@Injectable()
+class PoolCloser implements OnApplicationShutdown {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** The PostgreSQL connection pool, from DATABASE_URL (or the embedded server's URL). */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: { url: string; poolSize?: number; applicationName: string }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      providers: [
+        { provide: PG_POOL, useFactory: () => createEventStorePool({ connectionString: options.url, max: options.poolSize ?? 24, applicationName: options.applicationName }) },
+        PoolCloser,
+      ],
+      exports: [PG_POOL],
+    };
+  }
+}
+
+/**
+ * A context's event store (its own schema), migrated before the app serves: migrations run at start-up,
+ * never `synchronize`.
+ */
+export function eventStoreProvider(token: symbol | string, schema: string): Provider {
+  return {
+    provide: token,
+    inject: [PG_POOL],
+    useFactory: async (pool: Pool) => {
+      const store = new PostgresEventStore(pool, schema);
+      await store.migrate();
+      return store;
+    },
+  };
+}

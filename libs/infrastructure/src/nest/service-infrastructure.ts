@@ -1,0 +1,36 @@
+import type { DynamicModule } from '@nestjs/common';
+import { HttpPlatformModule, type AppConfig } from '@chip-ledger/http';
+import type { LedgerContext } from '@chip-ledger/messaging';
+import type { Pool } from 'pg';
+import { DatabaseModule, PG_POOL } from './database.module';
+import { HEALTH_PROBES, HealthModule } from './health.module';
+import { KafkaRelayModule, KafkaRelays } from './kafka-relay.module';
+import { databaseProbe, kafkaProbe } from './probes';
+
+/**
+ * What every deployable shares around its contexts: HTTP conventions, the pool, the outbox relays of the
+ * contexts it hosts (when Kafka is configured) and GET /health over all of it.
+ */
+export function serviceInfrastructure(options: { config: AppConfig; databaseUrl: string; service: string; relayedContexts: readonly LedgerContext[] }): DynamicModule[] {
+  const { config, databaseUrl, service } = options;
+  const brokers = config.kafkaBrokers;
+  const relays = brokers && options.relayedContexts.length ? KafkaRelayModule.forRoot({ contexts: options.relayedContexts, brokers, topicPrefix: config.kafkaTopicPrefix }) : null;
+  return [
+    HttpPlatformModule.forRoot(config),
+    DatabaseModule.forRoot({ url: databaseUrl, applicationName: service }),
+    ...(relays ? [relays] : []),
+    HealthModule.forRoot(
+      service,
+      {
+        provide: HEALTH_PROBES,
+        inject: relays ? [PG_POOL, KafkaRelays] : [PG_POOL],
+        useFactory: (pool: Pool, kafkaRelays?: KafkaRelays) => [
+          databaseProbe(pool),
+          ...(brokers ? [kafkaProbe(brokers)] : []),
+          ...(kafkaRelays?.probes() ?? []),
+        ],
+      },
+      relays ? [relays] : [],
+    ),
+  ];
+}

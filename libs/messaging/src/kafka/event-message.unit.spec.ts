@@ -1,0 +1,46 @@
+import { eventHash, GENESIS_HASH, type StoredEvent } from '@chip-ledger/event-store';
+import { decodeEventMessage, encodeEventMessage, InvalidEventMessageError } from './event-message';
+
+const fields = {
+  eventId: '6f1c8a52-0b9e-4c47-9d0e-2f4f4d1b7a10',
+  type: 'ChipsPurchased',
+  schemaVersion: 2,
+  streamId: 'purchase-order-po1',
+  version: 1,
+  occurredAt: '2025-11-05T00:00:00.000Z',
+  recordedAt: '2025-11-05T09:30:00.123Z',
+  actor: { id: 'u', organisation: 'o', role: 'operator' as const },
+  correlationId: 'c',
+  causationId: null,
+  data: { quantity: 512 },
+};
+const stored: StoredEvent = { ...fields, prevHash: GENESIS_HASH, hash: eventHash(GENESIS_HASH, fields), globalPosition: 42 };
+
+describe('event messages', () => {
+  it('are keyed by stream, stamped with recordedAt and carry id, type and versions in headers', () => {
+    const message = encodeEventMessage(stored);
+    expect(message.key).toBe('purchase-order-po1');
+    expect(message.timestamp).toBe(String(Date.parse('2025-11-05T09:30:00.123Z')));
+    expect(message.headers).toEqual({
+      'event-id': stored.eventId,
+      'event-type': 'ChipsPurchased',
+      'schema-version': '2',
+      'stream-version': '1',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('carry the envelope and its hash chain, so the chain can be verified from Kafka alone', () => {
+    const decoded = decodeEventMessage({ value: Buffer.from(String(encodeEventMessage(stored).value)) });
+    const { globalPosition: _, ...chained } = stored;
+    expect(decoded).toEqual(chained);
+    expect(eventHash(decoded.prevHash, decoded)).toBe(decoded.hash);
+  });
+
+  it('are checked before a handler sees them', () => {
+    expect(() => decodeEventMessage({ value: null })).toThrow(InvalidEventMessageError);
+    expect(() => decodeEventMessage({ value: 'not json' })).toThrow(/not JSON/);
+    expect(() => decodeEventMessage({ value: JSON.stringify({ ...stored, version: '1' }) })).toThrow(/integers/);
+    expect(() => decodeEventMessage({ value: JSON.stringify({ ...stored, actor: { id: 'u' } }) })).toThrow(/actor/);
+  });
+});

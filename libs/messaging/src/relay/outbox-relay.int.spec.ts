@@ -1,0 +1,96 @@
+import { createEventStorePool, PostgresEventStore, PostgresRelayOutbox } from '@chip-ledger/event-store';
+import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
+import { Kafka, logLevel } from 'kafkajs';
+import type { Pool } from 'pg';
+import { KafkaEventPublisher } from '../kafka/kafka-event-publisher';
+import { delayCommits, runWriters } from '../test-support/ledger-writers';
+import { readTopic } from '../test-support/topic-reader';
+import { OutboxRelay } from './outbox-relay';
+
+describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {
+  const topic = uniqueTopicName('relay');
+  const kafka = new Kafka({ clientId: 'relay-test', brokers: requireKafkaBrokers(), logLevel: logLevel.NOTHING });
+  let database: TestDatabase;
+  let pool: Pool;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('relay');
+    pool = createEventStorePool({ connectionString: database.url, max: 12 });
+    store = new PostgresEventStore(pool, 'procurement');
+    await store.migrate();
+    await createTestTopics([topic], 3);
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  it('publishes every event once, in stream order, while 8 writers commit out of position order (two relay instances)', async () => {
+    await delayCommits(pool, 'procurement', 0.04);
+    const publishers = [new KafkaEventPublisher(kafka, { topic }), new KafkaEventPublisher(kafka, { topic })];
+    // Two instances as two service replicas would run them: one is active, the other on standby.
+    const relays = publishers.map(
+      (publisher) => new OutboxRelay(new PostgresRelayOutbox(pool, 'procurement'), publisher, { batchSize: 50, pollIntervalMs: 10, leaseRetryMs: 200 }),
+    );
+    relays.forEach((relay) => relay.start());
+    try {
+      const streams = Array.from({ length: 12 }, (_, i) => `chip-stock-dc${i}.H20`);
+      const written = await runWriters(store, { writers: 8, appendsPerWriter: 25, streams });
+      expect(written.outOfOrderCommits).toBeGreaterThan(0);
+
+      const outbox = new PostgresRelayOutbox(pool, 'procurement');
+      const deadline = Date.now() + 30_000;
+      while ((await outbox.backlog(await outbox.loadCheckpoint())).pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const statuses = relays.map((relay) => relay.status());
+      expect(statuses.map((s) => s.published).sort((a, b) => a - b)).toEqual([0, written.events]);
+      expect(statuses.map((s) => s.state)).toContain('standby');
+
+      const { events } = await readTopic(kafka, topic);
+      expect(events).toHaveLength(written.events);
+      expect(new Set(events.map((e) => e.eventId)).size).toBe(written.events);
+      // Per stream: one partition, versions 1..n in offset order, the ids the writers got back.
+      for (const [streamId, ids] of written.streams) {
+        const published = events.filter((e) => e.streamId === streamId);
+        expect(new Set(published.map((e) => e.partition)).size).toBe(1);
+        expect(published.map((e) => e.version)).toEqual(ids.map((_, i) => i + 1));
+        expect(published.map((e) => e.eventId)).toEqual(ids);
+      }
+      expect(await relays[0].backlog()).toMatchObject({ pending: 0, lagMs: 0 });
+    } finally {
+      await Promise.all(relays.map((relay) => relay.stop()));
+      await Promise.all(publishers.map((publisher) => publisher.disconnect()));
+    }
+  });
+
+  it('hands over to the standby instance when the active one stops, without losing or repeating events', async () => {
+    const topic2 = uniqueTopicName('relay-handover');
+    await createTestTopics([topic2], 3);
+    const schema = new PostgresEventStore(pool, 'rental');
+    await schema.migrate();
+    const publishers = [new KafkaEventPublisher(kafka, { topic: topic2 }), new KafkaEventPublisher(kafka, { topic: topic2 })];
+    const [first, second] = publishers.map(
+      (publisher) => new OutboxRelay(new PostgresRelayOutbox(pool, 'rental'), publisher, { batchSize: 20, pollIntervalMs: 10, leaseRetryMs: 100 }),
+    );
+    first.start();
+    try {
+      const before = await runWriters(schema, { writers: 4, appendsPerWriter: 10, streams: ['rental-a', 'rental-b', 'rental-c'] });
+      await first.waitUntilCaughtUp(20_000);
+      second.start();
+      await first.stop();
+      expect(first.status().state).toBe('stopped');
+      const after = await runWriters(schema, { writers: 4, appendsPerWriter: 10, streams: ['rental-a', 'rental-b', 'rental-d'] });
+      await second.waitUntilCaughtUp(20_000);
+
+      const { events } = await readTopic(kafka, topic2);
+      expect(events).toHaveLength(before.events + after.events);
+      expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+      expect(second.status().published).toBe(after.events);
+    } finally {
+      await first.stop();
+      await second.stop();
+      await Promise.all(publishers.map((publisher) => publisher.disconnect()));
+    }
+  });
+});

@@ -1,0 +1,252 @@
+import type { CommittedBatch, LogPosition, OutboxBacklog, RelayLease, RelayOutbox } from '@chip-ledger/event-store';
+import { PublishError, type EventPublisher } from './event-publisher.port';
+
+export interface OutboxRelayOptions {
+  /** Events read and published per round; default 500. */
+  readonly batchSize?: number;
+  /** Wait between polls when nothing is pending; default 100 ms (`notify()` cuts it short). */
+  readonly pollIntervalMs?: number;
+  /** Wait between attempts to take the lease while another instance is active; default 2 s. */
+  readonly leaseRetryMs?: number;
+  /** Backoff between failed publish attempts (exponential, with jitter); default 100 ms to 5 s. */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  /** Called with every error the relay recovers from (it never stops on its own). */
+  readonly onError?: (error: unknown) => void;
+}
+
+export type RelayState = 'stopped' | 'standby' | 'idle' | 'publishing' | 'retrying';
+
+export interface RelayStatus {
+  readonly state: RelayState;
+  /** Where publishing has reached (null until the lease was taken). */
+  readonly checkpoint: LogPosition | null;
+  /** Events and batches published since `start()`. */
+  readonly published: number;
+  readonly batches: number;
+  readonly lastPublishedAt: string | null;
+  /** Failed publish attempts in a row (0 when healthy): a health check can alert on it. */
+  readonly consecutiveFailures: number;
+  readonly lastError: string | null;
+}
+
+export interface RelayBacklog extends OutboxBacklog {
+  /** Age of the oldest unpublished event in ms (0 when none): the relay's lag. */
+  readonly lagMs: number;
+}
+
+/** Thrown inside the loop to leave it when `stop()` was called during a retry. */
+class Stopping extends Error {}
+
+/**
+ * Publishes every stored event to the broker, in effect exactly once, in per-stream order.
+ *
+ * Reads the events table in commit-safe order (transaction id, position: see `EventLogReader`), publishes a
+ * batch, and moves the checkpoint only after the broker acknowledged it. While the broker is down, appends
+ * go on and the relay retries the same batch with backoff; it catches up when the broker returns. One
+ * instance per store is active (an advisory-lock lease); others wait on standby and take over when it dies.
+ * A crash between the acknowledgement and the checkpoint write publishes that batch again on restart:
+ * consumers deduplicate by event id / stream version.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly leaseRetryMs: number;
+  private readonly backoffInitialMs: number;
+  private readonly backoffMaxMs: number;
+  private readonly onError: (error: unknown) => void;
+
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private lease: RelayLease | null = null;
+  private current: Omit<RelayStatus, 'state'> & { state: RelayState } = {
+    state: 'stopped',
+    checkpoint: null,
+    published: 0,
+    batches: 0,
+    lastPublishedAt: null,
+    consecutiveFailures: 0,
+    lastError: null,
+  };
+
+  constructor(
+    private readonly outbox: RelayOutbox,
+    private readonly publisher: EventPublisher,
+    options: OutboxRelayOptions = {},
+  ) {
+    this.batchSize = options.batchSize ?? 500;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.leaseRetryMs = options.leaseRetryMs ?? 2_000;
+    this.backoffInitialMs = options.backoff?.initialMs ?? 100;
+    this.backoffMaxMs = options.backoff?.maxMs ?? 5_000;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  /** Starts the loop in the background (idempotent). */
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.current = { ...this.current, state: 'standby', published: 0, batches: 0 };
+    this.loop = this.run().finally(() => {
+      this.current = { ...this.current, state: 'stopped' };
+    });
+  }
+
+  /**
+   * Stops after the batch in flight: a send under way is awaited (and its checkpoint written if the broker
+   * acknowledged it), no further retry is made, and the lease is released.
+   */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+  }
+
+  /** Skips the poll wait: call it after an append in the same process to publish at once. */
+  notify(): void {
+    this.wake?.();
+  }
+
+  status(): RelayStatus {
+    return { ...this.current };
+  }
+
+  /** Pending events and lag, from the database (so it also counts what this instance has not read yet). */
+  async backlog(): Promise<RelayBacklog> {
+    const from = this.current.checkpoint ?? (await this.outbox.loadCheckpoint());
+    const backlog = await this.outbox.backlog(from);
+    return { ...backlog, lagMs: backlog.oldestRecordedAt ? Math.max(0, Date.now() - Date.parse(backlog.oldestRecordedAt)) : 0 };
+  }
+
+  /** Resolves once nothing is pending (for tests, benchmarks and graceful drains). */
+  async waitUntilCaughtUp(timeoutMs: number, pollMs = 50): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { pending } = await this.backlog();
+      if (pending === 0) return;
+      if (Date.now() > deadline) throw new Error(`Relay still has ${pending} pending event(s) after ${timeoutMs} ms (${JSON.stringify(this.status())})`);
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (!this.stopping) {
+        try {
+          await this.step();
+        } catch (error) {
+          if (error instanceof Stopping) break;
+          this.fail(error);
+          await this.sleep(this.backoff());
+        }
+      }
+    } finally {
+      await this.releaseLease();
+    }
+  }
+
+  /** One round: make sure we hold the lease, read a batch, publish it, move the checkpoint. */
+  private async step(): Promise<void> {
+    if (!this.lease || this.lease.lost) {
+      await this.releaseLease();
+      this.lease = await this.outbox.tryAcquireLease();
+      if (!this.lease) {
+        this.current = { ...this.current, state: 'standby' };
+        await this.sleep(this.leaseRetryMs);
+        return;
+      }
+      this.current = { ...this.current, checkpoint: await this.outbox.loadCheckpoint() };
+    }
+    const from = this.current.checkpoint as LogPosition;
+    const batch = await this.outbox.readCommitted(from, this.batchSize);
+    if (batch.events.length === 0) {
+      // Caught up: whatever failed before (the database, the broker) works again.
+      this.current = { ...this.current, state: 'idle', consecutiveFailures: 0, lastError: null };
+      await this.sleep(this.pollIntervalMs);
+      return;
+    }
+    this.current = { ...this.current, state: 'publishing' };
+    await this.publish(from, batch);
+  }
+
+  /** Publishes the batch, retrying what is not acknowledged yet until it is, or until stop() or a lost lease. */
+  private async publish(from: LogPosition, batch: CommittedBatch): Promise<void> {
+    let acknowledged = 0; // leading events of the batch the broker acknowledged
+    let checkpointed = 0; // of those, the ones the stored checkpoint already covers
+    let checkpoint = from;
+    while (acknowledged < batch.events.length) {
+      try {
+        await this.publisher.publish(batch.events.slice(acknowledged));
+        acknowledged = batch.events.length;
+      } catch (error) {
+        if (error instanceof PublishError) acknowledged += error.acknowledged;
+        this.fail(error);
+        // Keep what the broker did acknowledge, so a stop or a restart does not send it again.
+        if (acknowledged > checkpointed) {
+          checkpoint = await this.advance(checkpoint, batch.positions[acknowledged - 1], acknowledged - checkpointed);
+          checkpointed = acknowledged;
+        }
+        if (this.stopping) throw new Stopping();
+        if (this.lease?.lost) throw new Error(`Relay lease of ${this.outbox.logName}/${this.outbox.relayName} was lost while publishing`);
+        this.current = { ...this.current, state: 'retrying' };
+        await this.sleep(this.backoff());
+        if (this.stopping) throw new Stopping();
+      }
+    }
+    await this.advance(checkpoint, batch.next, acknowledged - checkpointed);
+    this.current = { ...this.current, consecutiveFailures: 0, lastError: null };
+  }
+
+  private async advance(from: LogPosition, to: LogPosition, events: number): Promise<LogPosition> {
+    const moved = await this.outbox.commitCheckpoint(from, to);
+    if (!moved) {
+      // Another instance moved the checkpoint: it holds the lease now. Drop ours and start over from its checkpoint.
+      await this.releaseLease();
+      this.current = { ...this.current, checkpoint: null };
+      throw new Error(`Relay checkpoint of ${this.outbox.logName}/${this.outbox.relayName} was moved by another instance`);
+    }
+    this.current = {
+      ...this.current,
+      checkpoint: to,
+      published: this.current.published + events,
+      batches: this.current.batches + 1,
+      lastPublishedAt: new Date().toISOString(),
+    };
+    return to;
+  }
+
+  private fail(error: unknown): void {
+    this.current = {
+      ...this.current,
+      consecutiveFailures: this.current.consecutiveFailures + 1,
+      lastError: error instanceof Error ? error.message : String(error),
+    };
+    this.onError(error);
+  }
+
+  private backoff(): number {
+    const exponential = this.backoffInitialMs * 2 ** Math.min(this.current.consecutiveFailures - 1, 16);
+    const capped = Math.min(this.backoffMaxMs, exponential);
+    // Jitter over the upper half, so the relays of several services do not retry in lockstep.
+    return capped / 2 + Math.random() * (capped / 2);
+  }
+
+  private async releaseLease(): Promise<void> {
+    const lease = this.lease;
+    this.lease = null;
+    await lease?.release();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+}

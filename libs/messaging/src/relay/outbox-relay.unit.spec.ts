@@ -1,0 +1,159 @@
+import { LOG_START, type CommittedBatch, type LogPosition, type OutboxBacklog, type RelayLease, type RelayOutbox, type StoredEvent } from '@chip-ledger/event-store';
+import { PublishError, type EventPublisher } from './event-publisher.port';
+import { OutboxRelay } from './outbox-relay';
+
+function event(position: number): StoredEvent {
+  return {
+    eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+    type: 'T',
+    schemaVersion: 1,
+    streamId: `s${position % 3}`,
+    version: 1,
+    occurredAt: '2025-11-05T00:00:00.000Z',
+    recordedAt: '2025-11-05T00:00:00.000Z',
+    actor: { id: 'u', organisation: 'o', role: 'operator' },
+    correlationId: 'c',
+    causationId: null,
+    data: {},
+    prevHash: '0',
+    hash: '1',
+    globalPosition: position,
+  };
+}
+
+/** An outbox of committed events in memory; positions use the global position as both txId and position. */
+class MemoryOutbox implements RelayOutbox {
+  readonly relayName = 'kafka';
+  readonly logName = 'memory';
+  readonly events: StoredEvent[] = [];
+  checkpoint: LogPosition = LOG_START;
+  commits: LogPosition[] = [];
+  leaseFree = true;
+
+  add(count: number): void {
+    for (let i = 0; i < count; i++) this.events.push(event(this.events.length + 1));
+  }
+  async readCommitted(after: LogPosition, limit: number): Promise<CommittedBatch> {
+    const events = this.events.filter((e) => e.globalPosition > after.position).slice(0, limit);
+    const positions = events.map((e) => ({ txId: String(e.globalPosition), position: e.globalPosition }));
+    return { events, positions, next: positions[positions.length - 1] ?? after };
+  }
+  async tryAcquireLease(): Promise<RelayLease | null> {
+    if (!this.leaseFree) return null;
+    this.leaseFree = false;
+    const release = async () => {
+      this.leaseFree = true;
+    };
+    return { lost: false, release };
+  }
+  async loadCheckpoint(): Promise<LogPosition> {
+    return this.checkpoint;
+  }
+  async commitCheckpoint(from: LogPosition, to: LogPosition): Promise<boolean> {
+    if (from.position !== this.checkpoint.position) return false;
+    this.checkpoint = to;
+    this.commits.push(to);
+    return true;
+  }
+  async backlog(after: LogPosition): Promise<OutboxBacklog> {
+    const pending = this.events.filter((e) => e.globalPosition > after.position);
+    return { pending: pending.length, oldestRecordedAt: pending[0]?.recordedAt ?? null };
+  }
+}
+
+/** A broker that acknowledges `acceptBeforeFailing` events, then fails `failures` times. */
+class FlakyPublisher implements EventPublisher {
+  readonly received: number[] = [];
+  constructor(
+    private failures: number,
+    private readonly acceptBeforeFailing = 0,
+  ) {}
+  async publish(events: readonly StoredEvent[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      const accepted = events.slice(0, this.acceptBeforeFailing);
+      this.received.push(...accepted.map((e) => e.globalPosition));
+      throw new PublishError(accepted.length, new Error('broker unavailable'));
+    }
+    this.received.push(...events.map((e) => e.globalPosition));
+  }
+}
+
+const fast = { pollIntervalMs: 1, leaseRetryMs: 5, backoff: { initialMs: 1, maxMs: 5 } };
+
+describe('OutboxRelay', () => {
+  it('moves the checkpoint only after the broker acknowledged, batch by batch', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(25);
+    const publisher = new FlakyPublisher(0);
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 10 });
+    relay.start();
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    expect(publisher.received).toEqual(outbox.events.map((e) => e.globalPosition));
+    expect(outbox.commits.map((c) => c.position)).toEqual([10, 20, 25]);
+    expect(relay.status()).toMatchObject({ state: 'stopped', published: 25, batches: 3, consecutiveFailures: 0 });
+  });
+
+  it('keeps what was acknowledged before a failure and resends only the rest', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(10);
+    const errors: unknown[] = [];
+    const publisher = new FlakyPublisher(2, 3);
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 10, onError: (e) => errors.push(e) });
+    relay.start();
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    // 3 acknowledged, then 3 more, then the last 4: each event reached the broker exactly once.
+    expect(publisher.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(outbox.commits.map((c) => c.position)).toEqual([3, 6, 10]);
+    expect(errors).toHaveLength(2);
+    expect(relay.status()).toMatchObject({ published: 10, consecutiveFailures: 0, lastError: null });
+  });
+
+  it('stops while the broker is down without moving the checkpoint, and releases the lease', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(5);
+    const relay = new OutboxRelay(outbox, new FlakyPublisher(Number.MAX_SAFE_INTEGER), fast);
+    relay.start();
+    while (relay.status().consecutiveFailures < 3) await new Promise((r) => setTimeout(r, 2));
+    expect(relay.status().state).toBe('retrying');
+    expect(await relay.backlog()).toMatchObject({ pending: 5, lagMs: expect.any(Number) });
+    await relay.stop();
+    expect(outbox.checkpoint).toEqual(LOG_START);
+    expect(outbox.leaseFree).toBe(true);
+  });
+
+  it('waits on standby while another instance holds the lease', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(2);
+    outbox.leaseFree = false;
+    const relay = new OutboxRelay(outbox, new FlakyPublisher(0), fast);
+    relay.start();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(relay.status()).toMatchObject({ state: 'standby', published: 0 });
+    outbox.leaseFree = true;
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    expect(relay.status().published).toBe(2);
+  });
+
+  it('gives the lease up when another instance moved the checkpoint', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(3);
+    const errors: unknown[] = [];
+    const publisher: EventPublisher = {
+      publish: async () => {
+        // Meanwhile, another instance published these and moved the checkpoint.
+        outbox.checkpoint = { txId: '3', position: 3 };
+      },
+    };
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, onError: (e) => errors.push(e) });
+    relay.start();
+    while (errors.length === 0) await new Promise((r) => setTimeout(r, 2));
+    await relay.stop();
+    expect(String(errors[0])).toMatch(/moved by another instance/);
+    expect(outbox.checkpoint).toEqual({ txId: '3', position: 3 });
+    expect(outbox.leaseFree).toBe(true);
+  });
+});

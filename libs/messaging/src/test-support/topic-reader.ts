@@ -1,0 +1,43 @@
+import type { ChainedEvent } from '@chip-ledger/event-store';
+import type { Kafka } from 'kafkajs';
+import { decodeEventMessage } from '../kafka/event-message';
+
+export interface TopicContents {
+  /** Every message of the topic, in partition order, decoded. */
+  readonly events: (ChainedEvent & { partition: number; offset: string })[];
+}
+
+/**
+ * Reads a whole topic: counts its messages from the partitions' offsets (so a duplicate can never hide
+ * behind a consumer that stopped early), then consumes exactly that many from the beginning.
+ */
+export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<TopicContents> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
+  const events: TopicContents['events'] = [];
+  if (total === 0) return { events };
+
+  const consumer = kafka.consumer({ groupId: `${topic}.reader.${Date.now()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`Read ${events.length} of ${total} messages of ${topic} in ${timeoutMs} ms`)), timeoutMs);
+      void consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          events.push({ ...decodeEventMessage(message), partition, offset: message.offset });
+          if (events.length >= total) {
+            clearTimeout(timer);
+            resolve();
+          }
+        },
+      });
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return { events };
+}

@@ -1,0 +1,77 @@
+import type { Kafka } from 'kafkajs';
+
+/** The bounded contexts that publish events, one topic each. */
+export const LEDGER_CONTEXTS = ['procurement', 'rental', 'audit'] as const;
+export type LedgerContext = (typeof LEDGER_CONTEXTS)[number];
+
+/** The default topic namespace. Another one (KAFKA_TOPIC_PREFIX) lets several ledgers, or test runs, share a cluster. */
+export const DEFAULT_TOPIC_PREFIX = 'chipledger';
+
+/** The topic of a context: `chipledger.<context>.v1`. The version changes only with an incompatible envelope. */
+export function ledgerTopic(context: LedgerContext, prefix = DEFAULT_TOPIC_PREFIX): string {
+  return `${prefix}.${context}.v1`;
+}
+
+/**
+ * Partitions of each context topic: fixed for the topic's life (a stream's partition is its id's hash modulo
+ * this), and the most projector instances that can share one consumer group.
+ */
+export const LEDGER_TOPIC_PARTITIONS = 6;
+
+/** Every context's topic under one namespace. */
+export function ledgerTopics(prefix = DEFAULT_TOPIC_PREFIX): string[] {
+  return LEDGER_CONTEXTS.map((context) => ledgerTopic(context, prefix));
+}
+
+export const LEDGER_TOPICS: Readonly<Record<LedgerContext, string>> = Object.freeze({
+  procurement: ledgerTopic('procurement'),
+  rental: ledgerTopic('rental'),
+  audit: ledgerTopic('audit'),
+});
+
+export interface TopicSpec {
+  readonly topic: string;
+  /**
+   * Fixed for the topic's life: the partition of a stream is chosen by hashing its id modulo this number,
+   * so adding partitions later would move streams and break their order.
+   */
+  readonly partitions: number;
+  /** Default 1 (a single broker); 3 on a production cluster. */
+  readonly replicationFactor?: number;
+}
+
+export interface EnsureTopicsReport {
+  readonly created: readonly string[];
+  readonly existing: readonly string[];
+}
+
+/**
+ * Creates the topics that do not exist yet, explicitly, keeping events forever (`retention.ms=-1`) so an
+ * auditor or a rebuilt projection can replay from offset 0. Existing topics are left as they are.
+ */
+export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<EnsureTopicsReport> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const present = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !present.has(spec.topic));
+    if (missing.length > 0) {
+      // Another instance may create the same topic meanwhile: createTopics then answers false, which is fine.
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.partitions,
+          replicationFactor: spec.replicationFactor ?? 1,
+          configEntries: [{ name: 'retention.ms', value: '-1' }],
+        })),
+      });
+    }
+    return {
+      created: missing.map((spec) => spec.topic),
+      existing: specs.filter((spec) => present.has(spec.topic)).map((spec) => spec.topic),
+    };
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,46 @@
+import {
+  DomainError,
+  dataCenterDecider,
+  dataCenterFacts,
+  purchaseOrderDecider,
+  streamIds,
+  type Actor,
+  type DataCenterFacts,
+  type ExistingPurchaseOrder,
+  type RegisteredDataCenter,
+} from '@chip-ledger/domain';
+import { canAccessOrganisation } from '@chip-ledger/http';
+import type { UnitOfWork } from '@chip-ledger/command-side';
+
+/**
+ * Load a data center the actor may act on. One that does not exist and one owned by another organisation
+ * answer the same 404, so operators cannot discover other organisations' sites.
+ */
+export async function loadAccessibleDataCenter(
+  uow: UnitOfWork,
+  actor: Actor,
+  dataCenterId: string,
+  field = 'dataCenterId',
+): Promise<{ state: RegisteredDataCenter; facts: DataCenterFacts }> {
+  const state = await uow.load(dataCenterDecider, streamIds.dataCenter(dataCenterId));
+  if (state.status !== 'registered' || !canAccessOrganisation(actor, state.ownerOrganisationId)) {
+    throw new DomainError('DATA_CENTER.NOT_FOUND', `Data center ${dataCenterId} does not exist.`, { field, details: { dataCenterId } });
+  }
+  return { state, facts: dataCenterFacts(state)! };
+}
+
+/** Operators act for their own organisation only; admins for any. */
+export function assertActsFor(actor: Actor, organisationId: string, field: string): void {
+  if (actor.role !== 'admin' && actor.organisation !== organisationId) {
+    throw new DomainError('ORGANISATION.NOT_FOUND', `Organisation ${organisationId} does not exist.`, { field, details: { organisationId } });
+  }
+}
+
+/** Load a purchase order whose data center the actor may act on (404 otherwise). */
+export async function loadAccessiblePurchaseOrder(uow: UnitOfWork, actor: Actor, purchaseOrderId: string): Promise<ExistingPurchaseOrder> {
+  const order = await uow.load(purchaseOrderDecider, streamIds.purchaseOrder(purchaseOrderId));
+  if (order.status === 'none' || (actor.role !== 'admin' && actor.organisation !== order.buyerOrganisationId)) {
+    throw new DomainError('PURCHASE_ORDER.NOT_FOUND', `Purchase order ${purchaseOrderId} does not exist.`, { field: 'purchaseOrderId', details: { purchaseOrderId } });
+  }
+  return order;
+}

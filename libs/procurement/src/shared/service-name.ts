@@ -1,0 +1,2 @@
+/** Idempotency keys and events of this bounded context are scoped by this name. */
+export const PROCUREMENT = 'procurement';

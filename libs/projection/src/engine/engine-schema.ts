@@ -1,0 +1,74 @@
+import type { PoolClient } from 'pg';
+import { assertSchemaName, REGISTRY_SCHEMA } from './sql-names';
+
+/**
+ * The registry and the dead letters are shared by every projection and generation. Created with
+ * IF NOT EXISTS under an advisory lock, so instances starting together do not race on the DDL.
+ */
+export async function migrateRegistry(client: PoolClient): Promise<void> {
+  await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${REGISTRY_SCHEMA}.migrate`]);
+  await client.query(`
+    CREATE SCHEMA IF NOT EXISTS ${REGISTRY_SCHEMA};
+    CREATE TABLE IF NOT EXISTS ${REGISTRY_SCHEMA}.generations (
+      projection   text        NOT NULL,
+      generation   integer     NOT NULL,
+      schema_name  text        NOT NULL UNIQUE,
+      state        text        NOT NULL CHECK (state IN ('building', 'active', 'retired')),
+      created_at   timestamptz NOT NULL DEFAULT now(),
+      activated_at timestamptz,
+      retired_at   timestamptz,
+      dropped_at   timestamptz,
+      -- What "caught up" means for a rebuild: the log's end when it started (Kafka high-water marks per
+      -- partition, or the event count of the PostgreSQL log), so any instance can judge progress.
+      target       jsonb,
+      PRIMARY KEY (projection, generation)
+    );
+    -- At most one active generation per projection: the switch cannot leave two.
+    CREATE UNIQUE INDEX IF NOT EXISTS generations_one_active ON ${REGISTRY_SCHEMA}.generations (projection) WHERE state = 'active';
+    CREATE TABLE IF NOT EXISTS ${REGISTRY_SCHEMA}.dead_letters (
+      id          bigserial   PRIMARY KEY,
+      projection  text        NOT NULL,
+      generation  integer     NOT NULL,
+      topic       text        NOT NULL,
+      partition   integer     NOT NULL,
+      "offset"    text        NOT NULL,
+      event_id    uuid,
+      error       text        NOT NULL,
+      payload     text,
+      created_at  timestamptz NOT NULL DEFAULT now(),
+      -- A redelivered poison message is recorded once per generation.
+      UNIQUE (projection, generation, topic, partition, "offset")
+    );
+  `);
+}
+
+/**
+ * The engine's tables inside a generation's schema, next to the read model's own: the dedupe set, the
+ * Kafka offsets and the PostgreSQL-log checkpoints, all written in the read model's transactions.
+ */
+export async function migrateGenerationTables(client: PoolClient, schema: string): Promise<void> {
+  const s = assertSchemaName(schema);
+  await client.query(`
+    CREATE SCHEMA IF NOT EXISTS ${s};
+    CREATE TABLE IF NOT EXISTS ${s}.applied_events (
+      event_id  uuid    PRIMARY KEY,
+      stream_id text    NOT NULL,
+      version   integer NOT NULL
+    );
+    -- Read-your-writes: "is version v of stream s applied yet?" is an index probe.
+    CREATE INDEX IF NOT EXISTS applied_events_stream_idx ON ${s}.applied_events (stream_id, version);
+    CREATE TABLE IF NOT EXISTS ${s}.consumer_offsets (
+      topic       text    NOT NULL,
+      partition   integer NOT NULL,
+      -- The next offset to read (last applied + 1), as Kafka commits it.
+      next_offset bigint  NOT NULL,
+      updated_at  timestamptz NOT NULL DEFAULT now(),
+      PRIMARY KEY (topic, partition)
+    );
+    CREATE TABLE IF NOT EXISTS ${s}.log_checkpoints (
+      source     text PRIMARY KEY,
+      position   text NOT NULL,
+      updated_at timestamptz NOT NULL DEFAULT now()
+    );
+  `);
+}

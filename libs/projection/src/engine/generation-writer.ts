@@ -1,0 +1,256 @@
+import type { Pool, PoolClient } from 'pg';
+import type { Projection, ProjectedEvent, ProjectionChange } from '../projection.port';
+import { recordDeadLetters, type DeadLetter, type DeadLetterPublisher } from './dead-letters';
+import { describeError, sourceOf, type IncomingMessage, type MessageSource } from './incoming-message';
+
+/** Which generation of which projection a writer writes. */
+export interface GenerationRef {
+  readonly projection: string;
+  readonly generation: number;
+  readonly schema: string;
+}
+
+export interface ApplyOutcome {
+  /** Events applied for the first time. */
+  readonly applied: number;
+  /** Events skipped because their id was applied before (redelivery) or appeared twice in the batch. */
+  readonly duplicates: number;
+  /** Messages before the stored offset: a batch fetched before a seek took effect. */
+  readonly alreadyPast: number;
+  readonly deadLetters: readonly DeadLetter[];
+  readonly changes: readonly ProjectionChange[];
+  /** Stream positions applied (or dead-lettered) here, for read-your-writes waiters. */
+  readonly streams: ReadonlyMap<string, number>;
+}
+
+export type PartitionBatchResult =
+  | { readonly kind: 'committed'; readonly outcome: ApplyOutcome; readonly nextOffset: string }
+  /** PostgreSQL says this partition must be read from elsewhere: seek there and drop the batch. */
+  | { readonly kind: 'reseek'; readonly offset: string };
+
+export interface GenerationWriterOptions {
+  /** Attempts at applying a failing event on its own before it is dead-lettered; default 3. */
+  readonly maxAttempts?: number;
+  readonly deadLetterPublisher?: DeadLetterPublisher;
+}
+
+const EMPTY_STREAMS: ReadonlyMap<string, number> = new Map();
+
+/**
+ * Everything a batch does to PostgreSQL, in one transaction: dedupe by event id, apply the new events,
+ * record dead letters, move the checkpoint. Drivers (Kafka, PostgreSQL log) only fetch and acknowledge.
+ * Not re-entrant: a projection may keep in-memory state, so batches of one writer run one at a time.
+ */
+export class GenerationWriter {
+  private needsLoad = true;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly maxAttempts: number;
+
+  constructor(
+    private readonly pool: Pool,
+    private readonly projection: Projection,
+    readonly ref: GenerationRef,
+    private readonly options: GenerationWriterOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 3;
+  }
+
+  /** After a rebalance another instance may have changed the tables: reload in-memory state first. */
+  invalidateState(): void {
+    this.needsLoad = true;
+  }
+
+  /**
+   * One Kafka partition's messages (in offset order). The stored offset row is locked for the transaction,
+   * which also fences a member that lost the partition in a rebalance but is still finishing a batch.
+   * `acceptGapFrom`: the offset this consumer last sought to, where a jump forward is real (e.g. a log
+   * start beyond 0), not a seek that did not land.
+   */
+  async applyPartitionBatch(topic: string, partition: number, messages: readonly IncomingMessage[], acceptGapFrom?: string): Promise<PartitionBatchResult> {
+    return this.inTransaction(async (client) => {
+      const stored = await this.lockOffset(client, topic, partition);
+      const fresh = messages.filter((m) => BigInt(sourceOf(m).offset) >= stored);
+      if (fresh.length === 0) return { kind: 'committed', outcome: { ...emptyOutcome(), alreadyPast: messages.length }, nextOffset: stored.toString() };
+      const first = BigInt(sourceOf(fresh[0]).offset);
+      if (first > stored && acceptGapFrom !== stored.toString()) return { kind: 'reseek', offset: stored.toString() };
+      const outcome = await this.applyMessages(client, fresh);
+      const next = BigInt(sourceOf(fresh[fresh.length - 1]).offset) + 1n;
+      await client.query(`UPDATE ${this.ref.schema}.consumer_offsets SET next_offset = $3, updated_at = now() WHERE topic = $1 AND partition = $2`, [topic, partition, next.toString()]);
+      return { kind: 'committed', outcome: { ...outcome, alreadyPast: messages.length - fresh.length }, nextOffset: next.toString() };
+    });
+  }
+
+  /** A batch of the PostgreSQL log; `position` is the feed's checkpoint after it. */
+  async applyLogBatch(source: string, position: string, messages: readonly IncomingMessage[]): Promise<ApplyOutcome> {
+    return this.inTransaction(async (client) => {
+      const outcome = await this.applyMessages(client, messages);
+      await client.query(
+        `INSERT INTO ${this.ref.schema}.log_checkpoints (source, position) VALUES ($1, $2)
+         ON CONFLICT (source) DO UPDATE SET position = excluded.position, updated_at = now()`,
+        [source, position],
+      );
+      return outcome;
+    });
+  }
+
+  /** Stored Kafka offsets of this generation (the next offset to read per partition). */
+  async storedOffsets(topics: readonly string[]): Promise<Map<string, bigint>> {
+    const { rows } = await this.pool.query<{ topic: string; partition: number; next_offset: string }>(
+      `SELECT topic, partition, next_offset FROM ${this.ref.schema}.consumer_offsets WHERE topic = ANY($1)`,
+      [topics],
+    );
+    return new Map(rows.map((row) => [`${row.topic}/${row.partition}`, BigInt(row.next_offset)]));
+  }
+
+  async logCheckpoint(source: string): Promise<string | null> {
+    const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.ref.schema}.log_checkpoints WHERE source = $1`, [source]);
+    return rows[0]?.position ?? null;
+  }
+
+  private async lockOffset(client: PoolClient, topic: string, partition: number): Promise<bigint> {
+    await client.query(`INSERT INTO ${this.ref.schema}.consumer_offsets (topic, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`, [topic, partition]);
+    const { rows } = await client.query<{ next_offset: string }>(
+      `SELECT next_offset FROM ${this.ref.schema}.consumer_offsets WHERE topic = $1 AND partition = $2 FOR UPDATE`,
+      [topic, partition],
+    );
+    return BigInt(rows[0].next_offset);
+  }
+
+  /**
+   * Time-driven re-evaluation (a rule coming into force, a remittance window ending): the projection's
+   * `tick`, in a transaction of its own, queued behind the batches so it never interleaves with one.
+   */
+  async tick(now: Date): Promise<ProjectionChange[]> {
+    const tick = this.projection.tick?.bind(this.projection);
+    if (!tick) return [];
+    return this.inTransaction(async (client) => {
+      if (this.needsLoad) {
+        await this.projection.load?.(client, this.ref.schema);
+        this.needsLoad = false;
+      }
+      return tick(client, this.ref.schema, now);
+    });
+  }
+
+  /** When the projection next needs a tick (null: only the periodic one). */
+  nextWakeUp(now: Date): Date | null {
+    return this.projection.nextWakeUp?.(now) ?? null;
+  }
+
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    // Drivers may call from several feeds at once (one per context log): batches queue up here.
+    const run = this.queue.then(() => this.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken = false;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // The projection's in-memory state may hold effects of the rolled-back batch.
+      this.needsLoad = true;
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw error;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async applyMessages(client: PoolClient, messages: readonly IncomingMessage[]): Promise<ApplyOutcome> {
+    if (this.needsLoad) {
+      await this.projection.load?.(client, this.ref.schema);
+      this.needsLoad = false;
+    }
+    const deadLetters: DeadLetter[] = [];
+    const events: { event: ProjectedEvent; payload: string | null }[] = [];
+    for (const message of messages) {
+      if (message.kind === 'invalid') deadLetters.push(this.deadLetter(message.source, message.eventId, message.error, message.payload));
+      else events.push(message);
+    }
+    const { fresh, duplicates } = await this.claimNewEvents(client, events);
+    const { changes, failed } = await this.applyIsolatingFailures(client, fresh.map((e) => e.event));
+    for (const { event, error } of failed) {
+      const payload = fresh.find((e) => e.event === event)?.payload ?? JSON.stringify(event);
+      deadLetters.push(this.deadLetter(event.source, event.eventId, error, payload));
+    }
+    if (deadLetters.length > 0) {
+      await recordDeadLetters(client, deadLetters);
+      await this.options.deadLetterPublisher?.publish(deadLetters);
+    }
+    const streams = new Map<string, number>();
+    for (const { event } of fresh) streams.set(event.streamId, Math.max(streams.get(event.streamId) ?? 0, event.version));
+    return { applied: fresh.length - failed.length, duplicates, alreadyPast: 0, deadLetters, changes, streams };
+  }
+
+  /**
+   * Inserts the batch's event ids into the dedupe table; RETURNING names the ones never seen. A
+   * dead-lettered event keeps its row too, so a redelivered copy is not dead-lettered again.
+   */
+  private async claimNewEvents<T extends { event: ProjectedEvent }>(client: PoolClient, events: readonly T[]): Promise<{ fresh: T[]; duplicates: number }> {
+    if (events.length === 0) return { fresh: [], duplicates: 0 };
+    const { rows } = await client.query<{ event_id: string }>(
+      `INSERT INTO ${this.ref.schema}.applied_events (event_id, stream_id, version)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[])
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
+      [events.map((e) => e.event.eventId), events.map((e) => e.event.streamId), events.map((e) => e.event.version)],
+    );
+    const claimed = new Set(rows.map((row) => row.event_id));
+    const fresh = events.filter((e) => claimed.delete(e.event.eventId.toLowerCase()));
+    return { fresh, duplicates: events.length - fresh.length };
+  }
+
+  /**
+   * Applies the whole batch under a savepoint; if it fails, applies each event alone (up to
+   * `maxAttempts` times) to find the one at fault, which is dead-lettered while the rest go through.
+   */
+  private async applyIsolatingFailures(client: PoolClient, events: readonly ProjectedEvent[]): Promise<{ changes: ProjectionChange[]; failed: { event: ProjectedEvent; error: string }[] }> {
+    if (events.length === 0) return { changes: [], failed: [] };
+    const whole = await this.tryApply(client, events);
+    if (whole.ok) return { changes: whole.changes, failed: [] };
+    const changes: ProjectionChange[] = [];
+    const failed: { event: ProjectedEvent; error: string }[] = [];
+    for (const event of events) {
+      let lastError = whole.error;
+      let done = false;
+      for (let attempt = 1; attempt <= this.maxAttempts && !done; attempt++) {
+        const alone = await this.tryApply(client, [event]);
+        if (alone.ok) {
+          changes.push(...alone.changes);
+          done = true;
+        } else lastError = alone.error;
+      }
+      if (!done) failed.push({ event, error: `apply failed ${this.maxAttempts} times: ${lastError}` });
+    }
+    return { changes, failed };
+  }
+
+  private async tryApply(client: PoolClient, events: readonly ProjectedEvent[]): Promise<{ ok: true; changes: ProjectionChange[] } | { ok: false; error: string }> {
+    await client.query('SAVEPOINT projection_apply');
+    try {
+      const changes = await this.projection.apply(client, this.ref.schema, events);
+      await client.query('RELEASE SAVEPOINT projection_apply');
+      return { ok: true, changes };
+    } catch (error) {
+      // If the connection itself is gone this throws too, and the whole batch is retried by the driver.
+      await client.query('ROLLBACK TO SAVEPOINT projection_apply');
+      await this.projection.load?.(client, this.ref.schema);
+      return { ok: false, error: describeError(error) };
+    }
+  }
+
+  private deadLetter(source: MessageSource, eventId: string | null, error: string, payload: string | null): DeadLetter {
+    return { projection: this.ref.projection, generation: this.ref.generation, topic: source.topic, partition: source.partition, offset: source.offset, eventId, error, payload };
+  }
+}
+
+function emptyOutcome(): ApplyOutcome {
+  return { applied: 0, duplicates: 0, alreadyPast: 0, deadLetters: [], changes: [], streams: EMPTY_STREAMS };
+}

@@ -1,0 +1,257 @@
+import type { Pool } from 'pg';
+import { GenerationRegistry, type GenerationRecord } from '../generations/generation-registry';
+import type { Projection, ProjectionChange, ProjectionFactory } from '../projection.port';
+import type { ProjectionRunner, RunnerStatus } from '../runner/projection-runner.port';
+import { listDeadLetters, type DeadLetterPublisher, type DeadLetterRecord, type ListDeadLettersQuery } from './dead-letters';
+import { GenerationWriter, type ApplyOutcome } from './generation-writer';
+import type { ProjectionSource } from './projection-source.port';
+import { assertProjectionName } from './sql-names';
+
+/** A rebuild's progress, for the API and the CLI. */
+export interface RebuildProgress {
+  readonly projection: string;
+  readonly generation: number;
+  readonly state: 'building' | 'active' | 'retired';
+  /** Messages (Kafka offsets) or events (PostgreSQL log) read so far, up to `total`. */
+  readonly done: number;
+  /** The log's size when the rebuild started. */
+  readonly total: number;
+  /** Events per second since the rebuild started. */
+  readonly rate: number;
+  /** Seconds left at that rate; null while nothing was read yet; 0 when done. */
+  readonly etaSeconds: number | null;
+  readonly startedAt: string;
+  readonly activatedAt: string | null;
+}
+
+/** What a command returned, to wait for before reading: a stream version, or one event id. */
+export type ReadYourWritesToken = { readonly streamId: string; readonly version: number } | { readonly eventId: string };
+
+export interface ProjectionEngineOptions {
+  readonly pool: Pool;
+  readonly source: ProjectionSource;
+  readonly projections: readonly ProjectionFactory[];
+  readonly deadLetterPublisher?: DeadLetterPublisher;
+  /** How often generations are reconciled (rebuild progress, switch, runners); default 1 s. */
+  readonly reconcileIntervalMs?: number;
+  /** How long a retired generation's schema stays for readers that resolved it before the switch; default 60 s. */
+  readonly retiredGraceMs?: number;
+  readonly maxApplyAttempts?: number;
+  readonly onChanges?: (changes: readonly ProjectionChange[]) => void;
+  readonly onError?: (error: unknown) => void;
+  /** Longest time between two ticks of a projection that has `tick` (default 60 s). */
+  readonly maxTickIntervalMs?: number;
+}
+
+/**
+ * Runs every projection's active (and building) generation from one source, rebuilds blue/green and
+ * answers the read side's questions (`activeSchema`, `waitFor`, progress, dead letters). Instances sharing
+ * a database converge through the registry: each reconciles its runners with it.
+ */
+export class ProjectionEngine {
+  readonly registry: GenerationRegistry;
+  private readonly factories = new Map<string, ProjectionFactory>();
+  private readonly runners = new Map<string, { runner: ProjectionRunner; record: GenerationRecord }>();
+  private readonly waiters = new Set<() => void>();
+  private timer: NodeJS.Timeout | null = null;
+  private reconciling: Promise<void> = Promise.resolve();
+  private stopped = false;
+  /** Per generation: when its projection's next tick is due. */
+  private readonly tickDue = new Map<string, number>();
+
+  constructor(private readonly options: ProjectionEngineOptions) {
+    this.registry = new GenerationRegistry(options.pool);
+    for (const factory of options.projections) this.factories.set(assertProjectionName(factory().name), factory);
+  }
+
+  async start(): Promise<void> {
+    await this.options.source.start?.();
+    await this.registry.migrate();
+    for (const [name, factory] of this.factories) await this.registry.ensureActive(withName(factory(), name));
+    await this.reconcile();
+    const interval = this.options.reconcileIntervalMs ?? 1_000;
+    this.timer = setInterval(() => void this.scheduleReconcile(), interval);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.reconciling;
+    await Promise.all([...this.runners.values()].map(({ runner }) => runner.stop()));
+    this.runners.clear();
+    await this.options.source.stop?.();
+  }
+
+  /** The schema readers must query for `projection` now. */
+  async activeSchema(projection: string): Promise<string> {
+    const active = await this.registry.active(projection);
+    if (!active) throw new Error(`Projection ${projection} has no active generation (engine not started?)`);
+    return active.schema;
+  }
+
+  /** Starts building generation n+1 from offset 0 while n keeps serving; returns its first progress. */
+  async rebuild(projection: string): Promise<RebuildProgress> {
+    const factory = this.factoryOf(projection);
+    const end = await this.options.source.captureEnd();
+    const record = await this.registry.createBuilding(factory(), end);
+    await this.scheduleReconcile();
+    return (await this.progress(projection, record.generation)) as RebuildProgress;
+  }
+
+  /** The latest rebuild's progress (the building generation, else the newest), or one generation's. */
+  async progress(projection: string, generation?: number): Promise<RebuildProgress | null> {
+    const generations = await this.registry.list(projection);
+    const record = generation === undefined ? (generations.find((g) => g.state === 'building') ?? generations.filter((g) => g.target).at(-1)) : generations.find((g) => g.generation === generation);
+    if (!record?.target) return null;
+    const writer = this.writerOf(record);
+    const measured = record.state === 'building' ? await this.options.source.measure(writer, record.target) : { done: record.target.total, caughtUp: true };
+    const done = Math.min(measured.done, record.target.total);
+    const seconds = Math.max(((record.activatedAt ?? new Date()).getTime() - record.createdAt.getTime()) / 1000, 0.001);
+    const rate = done / seconds;
+    return {
+      projection,
+      generation: record.generation,
+      state: record.state,
+      done,
+      total: record.target.total,
+      rate: Math.round(rate * 10) / 10,
+      etaSeconds: done >= record.target.total ? 0 : rate > 0 ? Math.ceil((record.target.total - done) / rate) : null,
+      startedAt: record.createdAt.toISOString(),
+      activatedAt: record.activatedAt?.toISOString() ?? null,
+    };
+  }
+
+  /**
+   * Read-your-writes: resolves true once the token's event is applied (or dead-lettered) by the active
+   * generation of `projection` (of every projection when omitted), false after `timeoutMs` (default 5 s).
+   */
+  async waitFor(tokens: ReadYourWritesToken | readonly ReadYourWritesToken[], options: { projection?: string; timeoutMs?: number } = {}): Promise<boolean> {
+    const list = Array.isArray(tokens) ? (tokens as readonly ReadYourWritesToken[]) : [tokens as ReadYourWritesToken];
+    const deadline = Date.now() + (options.timeoutMs ?? 5_000);
+    const projections = options.projection ? [options.projection] : [...this.factories.keys()];
+    for (;;) {
+      if (await this.allApplied(projections, list)) return true;
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      // Woken by a local commit, or polls (the projector may run in another process).
+      await new Promise<void>((resolve) => {
+        const wake = () => {
+          clearTimeout(timer);
+          this.waiters.delete(wake);
+          resolve();
+        };
+        const timer = setTimeout(wake, Math.min(left, 50));
+        this.waiters.add(wake);
+      });
+    }
+  }
+
+  listDeadLetters(query: ListDeadLettersQuery = {}): Promise<DeadLetterRecord[]> {
+    return listDeadLetters(this.options.pool, query);
+  }
+
+  status(): RunnerStatus[] {
+    return [...this.runners.values()].map(({ runner }) => runner.status());
+  }
+
+  /** One reconcile pass now (tests and the CLI use it instead of waiting for the timer). */
+  scheduleReconcile(): Promise<void> {
+    this.reconciling = this.reconciling.then(() => (this.stopped ? undefined : this.reconcile())).catch((error: unknown) => this.options.onError?.(error));
+    return this.reconciling;
+  }
+
+  private async reconcile(): Promise<void> {
+    for (const name of this.factories.keys()) {
+      let generations = await this.registry.list(name);
+      const building = generations.find((g) => g.state === 'building');
+      if (building?.target) {
+        const measured = await this.options.source.measure(this.writerOf(building), building.target);
+        if (measured.caughtUp && (await this.registry.activate(name, building.generation))) generations = await this.registry.list(name);
+      }
+      for (const record of generations) {
+        const key = keyOf(record);
+        const running = this.runners.get(key);
+        const wanted = record.state === 'building' || record.state === 'active';
+        if (wanted && !running) await this.startRunner(record);
+        if (!wanted && running) {
+          this.runners.delete(key);
+          await running.runner.stop();
+        }
+        if (running) running.record = record;
+      }
+      await this.registry.dropRetired(name, this.options.retiredGraceMs ?? 60_000);
+    }
+    await this.tickDueProjections(new Date());
+  }
+
+  /**
+   * Calls `tick` on every running generation whose wake-up time has come (its own `nextWakeUp`, or the
+   * periodic maximum): findings that open or close because time passed appear without waiting for an event.
+   */
+  private async tickDueProjections(now: Date): Promise<void> {
+    const maxInterval = this.options.maxTickIntervalMs ?? 60_000;
+    for (const [key, { record }] of this.runners) {
+      const writer = this.writerOf(record);
+      const due = this.tickDue.get(key) ?? 0;
+      if (now.getTime() < due) continue;
+      const changes = await writer.tick(now);
+      if (changes.length > 0) this.options.onChanges?.(changes);
+      const wakeUp = writer.nextWakeUp(now)?.getTime() ?? Infinity;
+      this.tickDue.set(key, Math.min(now.getTime() + maxInterval, Math.max(wakeUp, now.getTime() + 1)));
+    }
+  }
+
+  private async startRunner(record: GenerationRecord): Promise<void> {
+    const runner = this.options.source.createRunner(this.writerOf(record));
+    runner.onCommitted((outcome) => this.committed(outcome));
+    this.runners.set(keyOf(record), { runner, record });
+    await runner.start();
+  }
+
+  private readonly writers = new Map<string, GenerationWriter>();
+
+  private writerOf(record: GenerationRecord): GenerationWriter {
+    const key = keyOf(record);
+    let writer = this.writers.get(key);
+    if (!writer) {
+      writer = new GenerationWriter(this.options.pool, withName(this.factoryOf(record.projection)(), record.projection), record, {
+        maxAttempts: this.options.maxApplyAttempts,
+        deadLetterPublisher: this.options.deadLetterPublisher,
+      });
+      this.writers.set(key, writer);
+    }
+    return writer;
+  }
+
+  private committed(outcome: ApplyOutcome): void {
+    if (outcome.changes.length > 0) this.options.onChanges?.(outcome.changes);
+    for (const wake of [...this.waiters]) wake();
+  }
+
+  private async allApplied(projections: readonly string[], tokens: readonly ReadYourWritesToken[]): Promise<boolean> {
+    for (const projection of projections) {
+      const schema = await this.activeSchema(projection);
+      for (const token of tokens) {
+        const { rows } =
+          'eventId' in token
+            ? await this.options.pool.query(`SELECT 1 FROM ${schema}.applied_events WHERE event_id = $1`, [token.eventId])
+            : await this.options.pool.query(`SELECT 1 FROM ${schema}.applied_events WHERE stream_id = $1 AND version >= $2 LIMIT 1`, [token.streamId, token.version]);
+        if (rows.length === 0) return false;
+      }
+    }
+    return true;
+  }
+
+  private factoryOf(projection: string): ProjectionFactory {
+    const factory = this.factories.get(projection);
+    if (!factory) throw new Error(`Unknown projection ${projection}`);
+    return factory;
+  }
+}
+
+const keyOf = (record: { projection: string; generation: number }): string => `${record.projection}#${record.generation}`;
+
+function withName(projection: Projection, name: string): Projection {
+  if (projection.name !== name) throw new Error(`Projection factory for ${name} built ${projection.name}`);
+  return projection;
+}

@@ -1,0 +1,20 @@
+import type { LogEnd } from '../generations/generation-registry';
+import type { ProjectionRunner } from '../runner/projection-runner.port';
+import type { GenerationWriter } from './generation-writer';
+
+/** How far a generation has read, against the log end captured when its rebuild started. */
+export interface SourceProgress {
+  readonly done: number;
+  readonly caughtUp: boolean;
+}
+
+/** Kafka or the PostgreSQL log: what the engine needs from a log to run, rebuild and measure generations. */
+export interface ProjectionSource {
+  readonly driver: 'kafka' | 'postgres-log';
+  createRunner(writer: GenerationWriter): ProjectionRunner;
+  /** The log's end now: what a rebuild must reach before it may serve reads. */
+  captureEnd(): Promise<LogEnd>;
+  measure(writer: GenerationWriter, end: LogEnd): Promise<SourceProgress>;
+  start?(): Promise<void>;
+  stop?(): Promise<void>;
+}

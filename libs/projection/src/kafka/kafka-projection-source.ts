@@ -1,0 +1,58 @@
+import type { Kafka } from 'kafkajs';
+import type { GenerationWriter } from '../engine/generation-writer';
+import type { ProjectionSource, SourceProgress } from '../engine/projection-source.port';
+import { generationGroupId } from '../engine/sql-names';
+import type { LogEnd } from '../generations/generation-registry';
+import type { ProjectionRunner } from '../runner/projection-runner.port';
+import { KafkaProjectionRunner, type KafkaProjectionRunnerOptions } from './kafka-projection-runner';
+
+export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunnerOptions, 'subBatchSize' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'upcast'> {
+  readonly kafka: Kafka;
+  /** Usually `Object.values(LEDGER_TOPICS)`. */
+  readonly topics: readonly string[];
+  /** Consumer group ids are `<prefix>.<projection>.g<generation>`; default 'chipledger.projection'. */
+  readonly groupPrefix?: string;
+}
+
+/** The distributed form: generations as consumer groups over the context topics. */
+export class KafkaProjectionSource implements ProjectionSource {
+  readonly driver = 'kafka' as const;
+
+  constructor(private readonly options: KafkaProjectionSourceOptions) {}
+
+  createRunner(writer: GenerationWriter): ProjectionRunner {
+    return new KafkaProjectionRunner({ ...this.options, writer, groupId: generationGroupId(writer.ref.projection, writer.ref.generation, this.options.groupPrefix) });
+  }
+
+  /** High-water marks of every partition (retention is forever, so offsets count messages from 0). */
+  async captureEnd(): Promise<LogEnd> {
+    const admin = this.options.kafka.admin();
+    await admin.connect();
+    try {
+      const parts: Record<string, string> = {};
+      let total = 0;
+      for (const topic of this.options.topics) {
+        for (const partition of await admin.fetchTopicOffsets(topic)) {
+          parts[`${topic}/${partition.partition}`] = partition.high;
+          total += Number(partition.high) - Number(partition.low);
+        }
+      }
+      return { total, parts };
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async measure(writer: GenerationWriter, end: LogEnd): Promise<SourceProgress> {
+    const stored = await writer.storedOffsets(this.options.topics);
+    let done = 0;
+    let caughtUp = true;
+    for (const [key, high] of Object.entries(end.parts)) {
+      const next = stored.get(key) ?? 0n;
+      const target = BigInt(high);
+      done += Number(next < target ? next : target);
+      if (next < target) caughtUp = false;
+    }
+    return { done, caughtUp };
+  }
+}

@@ -1,0 +1,115 @@
+import { encodeEventMessage } from '@chip-ledger/messaging';
+import { createTestDatabase, createTestTopics, uniqueTopicName } from '@chip-ledger/testing';
+import { Pool } from 'pg';
+import { KafkaDeadLetterPublisher } from '../engine/dead-letters';
+import { countingProjection } from '../test-support/counting-projection';
+import { countingTables, countRows, ledgerEvents, produceEvents, produceMessages, until } from '../test-support/ledger-fixtures';
+import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
+import { topicMessages } from '../test-support/topic-messages';
+
+describe('Kafka projector (real Kafka and PostgreSQL)', () => {
+  let bed: ProjectionTestBed;
+
+  beforeEach(async () => {
+    bed = await projectionTestBed('projector');
+  });
+
+  afterEach(async () => {
+    await bed.close();
+  });
+
+  describe('when every event is delivered twice', () => {
+    it('applies each exactly once, in stream order', async () => {
+      // A stream lives on one topic and partition (its context's topic, keyed by stream id), copies too.
+      const events = [...ledgerEvents(8, 10, 'dc'), ...ledgerEvents(4, 10, 'rental')];
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 80));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(80));
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 60));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(80, 110));
+      const engine = bed.engine([() => countingProjection()], { subBatchSize: 25 });
+      await engine.start();
+      await until(async () => engine.status()[0].duplicates, (n) => n >= 90, 20_000, 'the duplicates to be read');
+      await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 20_000, 'every event');
+      const tables = await countingTables(bed.pool, 'proj_counting_g1');
+      expect(tables.log).toHaveLength(events.length);
+      expect(tables.counts).toHaveLength(12);
+      expect(tables.counts.every((row) => (row as { events: number; in_order: boolean }).events === 10 && (row as { in_order: boolean }).in_order)).toBe(true);
+      // read-your-writes: the last version of a stream is applied, a future one times out
+      expect(await engine.waitFor({ streamId: 'dc-3', version: 10 })).toBe(true);
+      expect(await engine.waitFor({ eventId: events[5].eventId })).toBe(true);
+      expect(await engine.waitFor({ streamId: 'dc-3', version: 11 }, { timeoutMs: 200 })).toBe(false);
+    });
+  });
+
+  describe('when a partition holds a poison message and an event whose apply always fails', () => {
+    it('dead-letters both to the topic and the table, and applies the events after them', async () => {
+      const deadLetterTopic = uniqueTopicName('dead-letter');
+      await createTestTopics([deadLetterTopic], 1);
+      const publisher = new KafkaDeadLetterPublisher(bed.kafka, deadLetterTopic);
+      await publisher.start();
+      const before = ledgerEvents(1, 3, 'dc');
+      const poisoned = { ...ledgerEvents(1, 1, 'dc')[0], version: 4, data: { poison: true } };
+      const after = ledgerEvents(1, 6, 'dc').slice(4);
+      await produceMessages(bed.kafka, bed.topics[0], [
+        ...before.map(encodeEventMessage),
+        { key: 'dc-0', value: '{not json' },
+        encodeEventMessage(poisoned),
+        ...after.map(encodeEventMessage),
+      ]);
+      const engine = bed.engine([() => countingProjection({ failOnPoison: true })], { deadLetters: publisher });
+      try {
+        await engine.start();
+        await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= 5, 20_000, 'the events around the poison');
+        const letters = await engine.listDeadLetters({ projection: 'counting' });
+        expect(letters.map((l) => [l.offset, l.eventId])).toEqual([
+          ['4', poisoned.eventId],
+          ['3', null],
+        ]);
+        expect(letters[0].error).toMatch(/apply failed 3 times: Error: poisoned event/);
+        expect(letters[1].error).toMatch(/INVALID_EVENT_MESSAGE/);
+        expect(letters[1].payload).toBe('{not json');
+        const published = await topicMessages(bed.kafka, deadLetterTopic);
+        expect(published.map((m) => JSON.parse(String(m.value)).offset).sort()).toEqual(['3', '4']);
+        const { log } = await countingTables(bed.pool, 'proj_counting_g1');
+        expect((log as { version: number }[]).map((row) => row.version)).toEqual([1, 2, 3, 5, 6]);
+      } finally {
+        await engine.stop();
+        await publisher.stop();
+      }
+    });
+  });
+
+  describe('when a second instance joins the group mid-stream and the first leaves', () => {
+    it('shares the partitions and ends with the tables of a single-instance run', async () => {
+      const dc = ledgerEvents(20, 10, 'dc');
+      const rental = ledgerEvents(10, 10, 'rental');
+      const events = [...dc, ...rental];
+      await produceEvents(bed.kafka, bed.topics[0], dc.slice(0, 150));
+      const first = bed.engine([() => countingProjection({ sleepMs: 10 })], { subBatchSize: 10 });
+      await first.start();
+      await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= 30, 20_000, 'a first part');
+      const second = bed.engine([() => countingProjection({ sleepMs: 10 })], { subBatchSize: 10 });
+      await second.start();
+      await produceEvents(bed.kafka, bed.topics[0], dc.slice(150));
+      await produceEvents(bed.kafka, bed.topics[1], rental);
+      await until(async () => second.status()[0].batches, (n) => n > 0, 20_000, 'the second instance to take partitions');
+      await first.stop();
+      await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event');
+
+      const reference = await createTestDatabase('rebalance_reference');
+      const referencePool = new Pool({ connectionString: reference.url });
+      try {
+        const single = bed.engine([() => countingProjection()], { database: referencePool, groupPrefix: uniqueTopicName('single') });
+        await single.start();
+        await until(() => countRows(referencePool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 20_000, 'the single-instance run');
+        await single.stop();
+        const shared = await countingTables(bed.pool, 'proj_counting_g1');
+        expect(shared.log).toHaveLength(events.length);
+        expect(shared).toEqual(await countingTables(referencePool, 'proj_counting_g1'));
+      } finally {
+        await referencePool.end();
+        await reference.drop();
+      }
+    });
+  });
+});

@@ -1,0 +1,66 @@
+import { randomUUID } from 'node:crypto';
+import { createEventStorePool, PostgresEventStore, type NewEvent } from '@chip-ledger/event-store';
+import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
+import type { Pool } from 'pg';
+import { ProjectionEngine } from '../engine/projection-engine';
+import { countingProjection } from '../test-support/counting-projection';
+import { countingTables, countRows, until } from '../test-support/ledger-fixtures';
+import { LogProjectionSource } from './log-projection-source';
+
+const actor = { id: 'writer', organisation: 'org-1', role: 'operator' } as const;
+const newEvent = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'ChipsDelivered', schemaVersion: 1, occurredAt: '2025-11-05T00:00:00.000Z', actor, correlationId: randomUUID(), causationId: null, data: { n } });
+
+describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
+  let database: TestDatabase;
+  let pool: Pool;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('projection_log');
+    pool = createEventStorePool({ connectionString: database.url, max: 10 });
+  });
+
+  afterAll(async () => {
+    await pool.end();
+    await database.drop();
+  });
+
+  it('applies every event of two stores once, in stream order, while they are written, and rebuilds to the same tables', async () => {
+    const procurement = new PostgresEventStore(pool, 'procurement');
+    const rental = new PostgresEventStore(pool, 'rental');
+    await procurement.migrate();
+    await rental.migrate();
+    const engine = new ProjectionEngine({
+      pool,
+      source: new LogProjectionSource({ pool, stores: [procurement, rental], feed: { batchSize: 30, pollIntervalMs: 10 } }),
+      projections: [() => countingProjection()],
+      reconcileIntervalMs: 200,
+      retiredGraceMs: 3_600_000,
+    });
+    await engine.start();
+    try {
+      const writes: Promise<unknown>[] = [];
+      for (let s = 0; s < 10; s++) {
+        const store = s % 2 === 0 ? procurement : rental;
+        writes.push(
+          (async () => {
+            for (let v = 0; v < 10; v += 2) await store.append([{ streamId: `stream-${s}`, expectedVersion: v, events: [newEvent(v + 1), newEvent(v + 2)] }]);
+          })(),
+        );
+      }
+      await Promise.all(writes);
+      const last = await procurement.append([{ streamId: 'stream-0', expectedVersion: 10, events: [newEvent(11)] }]);
+      expect(await engine.waitFor({ streamId: 'stream-0', version: last.streams[0].version })).toBe(true);
+      await until(() => countRows(pool, 'proj_counting_g1.event_log'), (n) => n >= 101, 20_000, 'every event');
+      const tables = await countingTables(pool, 'proj_counting_g1');
+      expect(tables.log).toHaveLength(101);
+      expect(tables.counts.every((row) => (row as { in_order: boolean }).in_order)).toBe(true);
+
+      await engine.rebuild('counting');
+      const done = await until(() => engine.progress('counting', 2), (p) => p?.state === 'active', 20_000, 'the rebuild');
+      expect(done).toMatchObject({ done: 101, total: 101 });
+      expect(await countingTables(pool, 'proj_counting_g2')).toEqual(tables);
+    } finally {
+      await engine.stop();
+    }
+  });
+});

@@ -1,0 +1,51 @@
+import type { EventEnvelope } from '@chip-ledger/domain';
+import type { PoolClient } from 'pg';
+
+/**
+ * The contract between the projection engine (libs/projection: consumers, offsets, dedupe, dead letters,
+ * rebuilds) and the read models (libs/read-models: tables, SQL, compliance). A read model never sees Kafka
+ * or offsets; the engine never knows what a read model stores.
+ */
+
+/** An event as a projection receives it: the envelope (upcast to the current schema) and its log position. */
+export interface ProjectedEvent extends EventEnvelope {
+  /** Where the engine read it: a Kafka topic/partition/offset, or the PostgreSQL log ('pg:<schema>', 0, position). */
+  readonly source: { readonly topic: string; readonly partition: number; readonly offset: string };
+}
+
+/** What changed, for the server-sent-events stream (finding opened/closed, chip mix changed...). */
+export interface ProjectionChange {
+  readonly projection: string;
+  readonly kind: string;
+  readonly dataCenterId: string | null;
+  readonly organisationId: string | null;
+  readonly payload: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * One read model. The engine creates one instance per generation (blue/green rebuilds run two side by
+ * side), calls `migrate` for the generation's schema, `load` once before the first batch, then `apply`
+ * for every batch of NEW events (already deduplicated by event id, in log order per stream) inside the
+ * transaction that also stores the consumer offsets: a crash at any point neither loses nor doubles a fact.
+ */
+export interface Projection {
+  readonly name: string;
+  /** Create or upgrade this read model's tables in `schema` (idempotent). */
+  migrate(client: PoolClient, schema: string): Promise<void>;
+  /**
+   * Restore in-memory state (e.g. the compliance state) from this generation's tables. Called before the
+   * first batch and again after any rolled-back apply and after every Kafka partition assignment, inside
+   * the transaction of the next batch: in-memory state must be rebuildable from the tables alone.
+   */
+  load?(client: PoolClient, schema: string): Promise<void>;
+  apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]>;
+  /**
+   * Time alone can change the answer (a rule coming into force, a 90-day remittance window ending): the
+   * engine calls `tick` at `nextWakeUp()` (and at least every minute), in a transaction of its own.
+   */
+  tick?(client: PoolClient, schema: string, now: Date): Promise<ProjectionChange[]>;
+  nextWakeUp?(now: Date): Date | null;
+}
+
+/** Builds a fresh instance for a generation. */
+export type ProjectionFactory = () => Projection;

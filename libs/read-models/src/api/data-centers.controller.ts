@@ -1,0 +1,71 @@
+import { Controller, Get, Headers, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Roles } from '@chip-ledger/http';
+import type { Actor } from '@chip-ledger/domain';
+import { chipMixOf, dataCenterFacts, listDataCenters, ownerOf } from '../chip-mix/chip-mix.queries';
+import { CHIP_MIX } from '../chip-mix/chip-mix.projection';
+import { FINDINGS } from '../findings/findings.projection';
+import { openFindingsOf } from '../findings/findings.queries';
+import { decodeCursor, pageOf } from './cursor';
+import { ConsistencyQueryDto, DataCentersQueryDto } from './dto/query.dto';
+import { positionOf, ReadModelReader } from './read-model-reader.service';
+
+@ApiTags('read models')
+@ApiBearerAuth()
+@Controller('data-centers')
+@Roles('viewer', 'operator', 'auditor', 'admin')
+export class DataCentersController {
+  constructor(private readonly reader: ReadModelReader) {}
+
+  @Get()
+  async list(@CurrentActor() actor: Actor, @Query() query: DataCentersQueryDto, @Headers('x-ledger-position') position?: string) {
+    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position));
+    const limit = query.limit ?? 50;
+    const [afterId] = decodeCursor<[string]>(query.cursor, ['string']) ?? [];
+    const rows = await listDataCenters(
+      this.reader.db,
+      schema,
+      {
+        country: query.country,
+        ownerOrganisationId: query.ownerOrganisationId,
+        stateFunded: query.stateFunded,
+        visibleToOrganisation: this.reader.scopeOf(actor),
+        afterId,
+        limit: limit + 1,
+      },
+      this.reader.now(),
+    );
+    return pageOf(rows, limit, (last) => [last.dataCenterId]);
+  }
+
+  @Get(':dataCenterId')
+  async detail(
+    @CurrentActor() actor: Actor,
+    @Param('dataCenterId') dataCenterId: string,
+    @Query() query: ConsistencyQueryDto,
+    @Headers('x-ledger-position') position?: string,
+  ) {
+    const at = positionOf(query.after, position);
+    const schema = await this.reader.schema(CHIP_MIX, at);
+    const now = this.reader.now();
+    const facts = await dataCenterFacts(this.reader.db, schema, dataCenterId, now);
+    this.reader.assertVisible(actor, facts?.ownerOrganisationId ?? null, 'DATA_CENTER', dataCenterId);
+    const [chipMix, openFindings] = await Promise.all([
+      chipMixOf(this.reader.db, schema, dataCenterId, now),
+      this.reader.schema(FINDINGS, undefined).then((s) => openFindingsOf(this.reader.db, s, dataCenterId)),
+    ]);
+    return { ...facts, chipMix, openFindings };
+  }
+
+  @Get(':dataCenterId/chip-mix')
+  async chipMix(
+    @CurrentActor() actor: Actor,
+    @Param('dataCenterId') dataCenterId: string,
+    @Query() query: ConsistencyQueryDto,
+    @Headers('x-ledger-position') position?: string,
+  ) {
+    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position));
+    this.reader.assertVisible(actor, await ownerOf(this.reader.db, schema, dataCenterId), 'DATA_CENTER', dataCenterId);
+    return { dataCenterId, items: await chipMixOf(this.reader.db, schema, dataCenterId, this.reader.now()) };
+  }
+}

@@ -1,0 +1,196 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
+import { HttpPlatformModule } from '@chip-ledger/http';
+import type { ProjectionChange } from '@chip-ledger/projection';
+import { bearer, startTestApp } from '@chip-ledger/testing';
+import type { INestApplication } from '@nestjs/common';
+import { Subject } from 'rxjs';
+import request from 'supertest';
+import { ChipMixProjection } from '../chip-mix/chip-mix.projection';
+import { FindingsProjection } from '../findings/findings.projection';
+import { LicenceBalancesProjection } from '../licence-balances/licence-balances.projection';
+import { RentalsProjection } from '../rentals/rentals.projection';
+import { ledger, ProjectionHarness } from '../testing-support/ledger';
+import { changeVisibleTo } from './change-visibility';
+import { QueryApiModule } from './query-api.module';
+import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES } from './tokens';
+
+describe('query API', () => {
+  let h: ProjectionHarness;
+  let app: INestApplication;
+  const schemas: Record<string, string> = { 'chip-mix': 'q_chip_mix', findings: 'q_findings', 'licence-balances': 'q_licences', rentals: 'q_rentals' };
+  const reached = new Set<string>(['pos-1']);
+  const clock = () => new Date('2026-03-01T00:00:00.000Z');
+
+  beforeAll(async () => {
+    h = await ProjectionHarness.start('query_api');
+    const l = ledger()
+      .organisation('2025-01-01', 'gansu-compute', 'CN')
+      .organisation('2025-01-01', 'other-org', 'US')
+      .dataCenter('2025-03-01', 'gansu', 'gansu-compute', 'CN')
+      .dataCenter('2025-03-01', 'gansu-2', 'gansu-compute', 'CN')
+      .dataCenter('2025-03-01', 'gansu-3', 'gansu-compute', 'CN')
+      .dataCenter('2025-03-01', 'oregon', 'other-org', 'US')
+      .stateFunding('2025-04-01', 'gansu')
+      .progress('2025-10-01', 'gansu', 20)
+      .deliver('2025-09-01', 'gansu', M.h20, 512)
+      .install('2025-09-05', 'gansu', M.h20, 512)
+      .deliver('2025-09-01', 'oregon', M.ascend910b, 8)
+      .install('2025-09-05', 'oregon', M.ascend910b, 8)
+      .licence('2025-08-20', 'lic-h20', { consigneeOrganisationId: 'gansu-compute', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 2000 })
+      .rental('2025-03-01', 'r1', { providerDataCenterId: 'oregon', tenantOrganisationId: 'gansu-compute', modelId: M.ascend910b, chipCount: 8, periodEnd: '2027-01-01' });
+    for (const p of [new ChipMixProjection(), new FindingsProjection({ clock }), new LicenceBalancesProjection(), new RentalsProjection()]) {
+      await h.start(p, schemas[p.name]);
+      await h.apply(p, schemas[p.name], l.events);
+    }
+
+    @Module({})
+    class TestRoot {}
+    const root = (config: Parameters<typeof HttpPlatformModule.forRoot>[0]): DynamicModule => ({
+      module: TestRoot,
+      imports: [
+        HttpPlatformModule.forRoot(config),
+        QueryApiModule.forRoot({
+          clock,
+          readYourWritesTimeoutMs: 50,
+          providers: [
+            { provide: READ_MODELS_DB, useValue: h.pool },
+            { provide: ACTIVE_SCHEMAS, useValue: { schemaOf: async (name: string) => schemas[name] } },
+            { provide: READ_YOUR_WRITES, useValue: { waitFor: async (token: string) => reached.has(token) } },
+            { provide: PROJECTION_CHANGES, useValue: new Subject<ProjectionChange>() },
+          ],
+        }),
+      ],
+    });
+    ({ app } = await startTestApp(root, { DATABASE_URL: h.database.url }));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await h.stop();
+  });
+
+  const get = (path: string, auth = bearer('auditor', 'audit')) => request(app.getHttpServer()).get(path).set('Authorization', auth);
+
+  describe('GET /data-centers', () => {
+    it('filters by country and paginates with an opaque cursor', async () => {
+      const first = await get('/data-centers?country=CN&limit=2').expect(200);
+      expect(first.body.items.map((d: { dataCenterId: string }) => d.dataCenterId)).toEqual(['gansu', 'gansu-2']);
+      expect(typeof first.body.nextCursor).toBe('string');
+      const second = await get(`/data-centers?country=CN&limit=2&cursor=${first.body.nextCursor}`).expect(200);
+      expect(second.body).toMatchObject({ items: [{ dataCenterId: 'gansu-3' }], nextCursor: null });
+    });
+    it('filters by state funding', async () => {
+      const res = await get('/data-centers?stateFunded=true').expect(200);
+      expect(res.body.items.map((d: { dataCenterId: string }) => d.dataCenterId)).toEqual(['gansu']);
+    });
+    it("limits viewers to their organisation's data centers", async () => {
+      const res = await get('/data-centers', bearer('viewer', 'other-org')).expect(200);
+      expect(res.body.items.map((d: { dataCenterId: string }) => d.dataCenterId)).toEqual(['oregon']);
+    });
+    it('answers 400 problem+json naming the field for a bad query parameter', async () => {
+      const res = await get('/data-centers?limit=0').expect(400);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.body.field).toBe('limit');
+      expect((await get('/data-centers?stateFunded=maybe').expect(400)).body.field).toBe('stateFunded');
+      expect((await get('/data-centers?cursor=garbage').expect(400)).body.field).toBe('cursor');
+      expect((await get('/data-centers?colour=red').expect(400)).body.field).toBe('colour');
+    });
+    it('answers 401 without a token', async () => {
+      await request(app.getHttpServer()).get('/data-centers').expect(401);
+    });
+  });
+
+  describe('GET /data-centers/:id', () => {
+    it('gives the detail with chip mix and open findings', async () => {
+      const res = await get('/data-centers/gansu', bearer('operator', 'gansu-compute')).expect(200);
+      expect(res.body).toMatchObject({ dataCenterId: 'gansu', stateFunded: true, completionPercent: 20, chipMix: [{ modelId: M.h20, installed: 512, origin: 'foreign' }] });
+      expect(res.body.openFindings.map((f: { ruleId: string }) => f.ruleId)).toContain('CN-STATE-FUNDED-DOMESTIC');
+    });
+    it("answers 404 problem+json for another organisation's data center, as for an unknown one", async () => {
+      const other = await get('/data-centers/gansu', bearer('viewer', 'other-org')).expect(404);
+      expect(other.headers['content-type']).toContain('application/problem+json');
+      const unknown = await get('/data-centers/nowhere', bearer('viewer', 'other-org')).expect(404);
+      expect(other.body.code).toBe(unknown.body.code);
+      await get('/data-centers/gansu/chip-mix', bearer('viewer', 'other-org')).expect(404);
+    });
+    it('gives the chip mix alone', async () => {
+      const res = await get('/data-centers/oregon/chip-mix', bearer('viewer', 'other-org')).expect(200);
+      expect(res.body.items).toMatchObject([{ modelId: M.ascend910b, installed: 8, origin: 'domestic', rentedOut: 8 }]);
+    });
+  });
+
+  describe('GET /fleet-mix', () => {
+    it('groups by country', async () => {
+      const res = await get('/fleet-mix?by=country').expect(200);
+      expect(res.body.items.map((r: { key: string; installed: number }) => [r.key, r.installed])).toEqual([
+        ['CN', 512],
+        ['US', 8],
+      ]);
+    });
+    it('refuses an unknown dimension', async () => {
+      expect((await get('/fleet-mix?by=colour').expect(400)).body.field).toBe('by');
+    });
+  });
+
+  describe('GET /findings', () => {
+    it('filters by status, severity and rule, scoped to the organisation', async () => {
+      const mine = await get('/findings?status=open&severity=breach&ruleId=CN-STATE-FUNDED-DOMESTIC', bearer('viewer', 'gansu-compute')).expect(200);
+      expect(mine.body.items).toMatchObject([{ ruleId: 'CN-STATE-FUNDED-DOMESTIC', dataCenterId: 'gansu', status: 'open', openedAt: '2025-11-05T00:00:00.000Z' }]);
+      const theirs = await get('/findings', bearer('viewer', 'other-org')).expect(200);
+      expect(theirs.body.items.every((f: { dataCenterId: string }) => f.dataCenterId === 'oregon')).toBe(true);
+      expect(theirs.body.items.length).toBeGreaterThan(0);
+    });
+    it('paginates newest first', async () => {
+      const all = (await get('/findings?limit=200').expect(200)).body.items;
+      const first = await get('/findings?limit=1').expect(200);
+      const second = await get(`/findings?limit=1&cursor=${first.body.nextCursor}`).expect(200);
+      expect([first.body.items[0].id, second.body.items[0].id]).toEqual(all.slice(0, 2).map((f: { id: string }) => f.id));
+    });
+    it('gives one finding, 404 for another organisation', async () => {
+      const [f] = (await get('/findings?dataCenterId=gansu').expect(200)).body.items;
+      await get(`/findings/${f.id}`, bearer('viewer', 'gansu-compute')).expect(200);
+      await get(`/findings/${f.id}`, bearer('viewer', 'other-org')).expect(404);
+    });
+    it('refuses a bad status', async () => {
+      expect((await get('/findings?status=maybe').expect(400)).body.field).toBe('status');
+    });
+  });
+
+  describe('GET /export-licences/:id/balance', () => {
+    it("shows the balance to the consignee's organisation and auditors, 404 to others", async () => {
+      expect((await get('/export-licences/lic-h20/balance', bearer('viewer', 'gansu-compute')).expect(200)).body).toMatchObject({ authorised: 2000, used: 0, remaining: 2000 });
+      await get('/export-licences/lic-h20/balance').expect(200);
+      await get('/export-licences/lic-h20/balance', bearer('viewer', 'other-org')).expect(404);
+    });
+  });
+
+  describe('GET /rentals', () => {
+    it('lists by tenant and is visible to the tenant and the provider', async () => {
+      const tenant = await get('/rentals?tenantOrganisationId=gansu-compute', bearer('viewer', 'gansu-compute')).expect(200);
+      expect(tenant.body.items).toMatchObject([{ rentalId: 'r1', status: 'active', chipCount: 8 }]);
+      expect((await get('/rentals?providerDataCenterId=oregon', bearer('viewer', 'other-org')).expect(200)).body.items).toHaveLength(1);
+      expect((await get('/rentals', bearer('viewer', 'third-org')).expect(200)).body.items).toHaveLength(0);
+    });
+  });
+
+  describe('read-your-writes', () => {
+    it('reads once the position is reached (query or header), 503 problem+json when it is not in time', async () => {
+      await get('/data-centers?after=pos-1').expect(200);
+      await get('/data-centers').set('X-Ledger-Position', 'pos-1').expect(200);
+      const late = await get('/findings?after=pos-2').expect(503);
+      expect(late.body).toMatchObject({ code: 'READ_MODEL.NOT_CAUGHT_UP', field: 'after' });
+    });
+  });
+
+  describe('the change stream filter', () => {
+    const change = (organisationId: string | null, payload: Record<string, unknown> = {}): ProjectionChange => ({ projection: 'findings', kind: 'finding.opened', dataCenterId: 'dc', organisationId, payload });
+    it('shows viewers their organisation only, auditors everything', () => {
+      const viewer = { id: 'v', organisation: 'org-a', role: 'viewer' as const };
+      expect(changeVisibleTo(viewer, change('org-a'))).toBe(true);
+      expect(changeVisibleTo(viewer, change('org-b'))).toBe(false);
+      expect(changeVisibleTo(viewer, change(null))).toBe(false);
+      expect(changeVisibleTo(viewer, change('org-b', { tenantOrganisationId: 'org-a' }))).toBe(true);
+      expect(changeVisibleTo({ id: 'a', organisation: 'x', role: 'auditor' }, change('org-b'))).toBe(true);
+    });
+  });
+});

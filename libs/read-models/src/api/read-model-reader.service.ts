@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { canAccessOrganisation, problem, ProblemException } from '@chip-ledger/http';
+import type { Actor } from '@chip-ledger/domain';
+import type { Queryable } from '../shared/sql';
+import { ACTIVE_SCHEMAS, READ_MODELS_DB, READ_YOUR_WRITES, QUERY_API_OPTIONS, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from './tokens';
+
+/** What every query controller needs: the pool, the active schema (after read-your-writes), now, and scoping. */
+@Injectable()
+export class ReadModelReader {
+  readonly timeoutMs: number;
+  private readonly clock: () => Date;
+
+  constructor(
+    @Inject(READ_MODELS_DB) readonly db: Queryable,
+    @Inject(ACTIVE_SCHEMAS) private readonly schemas: ActiveSchemas,
+    @Inject(READ_YOUR_WRITES) private readonly consistency: ReadYourWrites,
+    @Inject(QUERY_API_OPTIONS) options: QueryApiOptions,
+  ) {
+    this.timeoutMs = options.readYourWritesTimeoutMs ?? 5_000;
+    this.clock = options.clock ?? (() => new Date());
+  }
+
+  /**
+   * The active schema of `projection`, once the read models include `position` (when the client sent one).
+   * A position not reached in time is a 503 problem (READ_MODEL.NOT_CAUGHT_UP), never stale data passed off as fresh.
+   */
+  async schema(projection: string, position: string | undefined): Promise<string> {
+    if (position !== undefined && position !== '') {
+      const reached = await this.consistency.waitFor(position, this.timeoutMs, projection);
+      if (!reached) {
+        throw new ProblemException(
+          problem(503, 'READ_MODEL.NOT_CAUGHT_UP', 'The read models have not caught up yet', `The read models did not reach position ${position} within ${this.timeoutMs} ms; retry shortly.`, {
+            field: 'after',
+            retryAfterSeconds: 1,
+          }),
+        );
+      }
+    }
+    return this.schemas.schemaOf(projection);
+  }
+
+  now(): Date {
+    return this.clock();
+  }
+
+  /** The organisation a caller is limited to: theirs for viewers and operators, none for auditors and admins. */
+  scopeOf(actor: Actor): string | undefined {
+    return actor.role === 'admin' || actor.role === 'auditor' ? undefined : actor.organisation;
+  }
+
+  /** 404, the same whether the thing does not exist or belongs to another organisation. */
+  notFound(what: 'DATA_CENTER' | 'FINDING' | 'LICENCE', id: string): ProblemException {
+    const noun = what === 'DATA_CENTER' ? 'Data center' : what === 'FINDING' ? 'Finding' : 'Export licence';
+    return new ProblemException(problem(404, `${what}.NOT_FOUND`, 'Not found', `${noun} ${id} does not exist.`));
+  }
+
+  assertVisible(actor: Actor, ownerOrganisationId: string | null, what: 'DATA_CENTER' | 'FINDING' | 'LICENCE', id: string): void {
+    if (ownerOrganisationId === null || !canAccessOrganisation(actor, ownerOrganisationId)) throw this.notFound(what, id);
+  }
+}
+
+/** `?after=` wins over the `X-Ledger-Position` header. */
+export const positionOf = (after: string | undefined, header: string | undefined): string | undefined => after ?? header;

@@ -1,0 +1,323 @@
+import {
+  evaluate,
+  evolveComplianceState,
+  initialComplianceState,
+  RULEBOOK_V1,
+  timeChangeInstants,
+  type ComplianceState,
+  type Finding,
+  type LedgerEnvelope,
+  type Rulebook,
+} from '@chip-ledger/compliance';
+import type { Projection, ProjectedEvent, ProjectionChange } from '@chip-ledger/projection';
+import type { PoolClient } from 'pg';
+import { asLedger } from '../shared/events';
+import { asJsonRows, iso } from '../shared/sql';
+import { diffFindings, type FindingRow, type Transitions } from './findings.evolve';
+import { findingsDdl, findingsTables } from './findings.table';
+
+export const FINDINGS = 'findings';
+
+export interface FindingsOptions {
+  readonly rulebook?: Rulebook;
+  /** "Now" for `apply` (the engine's clock; tests pin it). `tick` gets its instant from the engine. */
+  readonly clock?: () => Date;
+  /** Journal rows read per round trip by `load`. */
+  readonly loadPageSize?: number;
+}
+
+/** Events after which the instants where time alone changes the answer must be recomputed. */
+const TIME_SENSITIVE = new Set(['RentalStarted', 'RentalExtended', 'ChipsDelivered', 'ChipsTransferredIn', 'ExportLicenceIssued', 'ExportLicenceAmended']);
+
+/**
+ * Compliance findings as a read model. Holds a `ComplianceState` in memory (rebuilt by `load` from the journal
+ * of applied envelopes in this generation's schema), judges only the data centers a batch touched (once per
+ * batch, as of the engine's "now") and writes the differences: findings opened, updated, closed.
+ */
+export class FindingsProjection implements Projection {
+  readonly name = FINDINGS;
+  private readonly rulebook: Rulebook;
+  private readonly clock: () => Date;
+  private readonly pageSize: number;
+  private readonly ruleFrom: Map<string, number>;
+
+  private state: ComplianceState = initialComplianceState();
+  private readonly open = new Map<string, Map<string, FindingRow>>();
+  private readonly eventAt = new Map<string, number>();
+  private readonly evaluatedAt = new Map<string, number>();
+  private readonly futureFacts = new Set<number>();
+  private lastTickAt = 0;
+  private instants: number[] | null = null;
+
+  constructor(options: FindingsOptions = {}) {
+    this.rulebook = options.rulebook ?? RULEBOOK_V1;
+    this.clock = options.clock ?? (() => new Date());
+    this.pageSize = options.loadPageSize ?? 10_000;
+    this.ruleFrom = new Map(this.rulebook.filter((r) => r.inForce.from !== null).map((r) => [r.id, Date.parse(r.inForce.from as string)]));
+  }
+
+  async migrate(client: PoolClient, schema: string): Promise<void> {
+    await client.query(findingsDdl(schema));
+  }
+
+  async load(client: PoolClient, schema: string): Promise<void> {
+    const t = findingsTables(schema);
+    this.reset();
+    const now = this.clock().getTime();
+    let after = 0;
+    for (;;) {
+      const page = await client.query<{ seq: string; envelope: LedgerEnvelope }>(
+        `SELECT seq, envelope FROM ${t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, this.pageSize],
+      );
+      for (const row of page.rows) {
+        this.state = evolveComplianceState(this.state, row.envelope);
+        const at = Date.parse(row.envelope.occurredAt);
+        this.eventAt.set(row.envelope.eventId, at);
+        if (at > now) this.futureFacts.add(at);
+        after = Number(row.seq);
+      }
+      if (page.rows.length < this.pageSize) break;
+    }
+    const open = await client.query<FindingRow & { count: string; opened_at: Date; updated_at: Date; occurred_at: Date | null }>(
+      `SELECT * FROM ${t.findings} WHERE closed_at IS NULL`,
+    );
+    for (const r of open.rows) {
+      const row: FindingRow = {
+        ...r,
+        count: Number(r.count),
+        opened_at: r.opened_at.toISOString(),
+        updated_at: r.updated_at.toISOString(),
+        occurred_at: r.occurred_at === null ? null : r.occurred_at.toISOString(),
+        closed_at: null,
+      };
+      this.openOf(row.data_center_id).set(`${row.finding_id}#${row.severity}`, row);
+    }
+    const evaluations = await client.query<{ data_center_id: string; evaluated_at: Date }>(`SELECT * FROM ${t.evaluations}`);
+    for (const r of evaluations.rows) this.evaluatedAt.set(r.data_center_id, r.evaluated_at.getTime());
+    const meta = await client.query<{ value: number }>(`SELECT value FROM ${t.meta} WHERE key = 'last_tick_at'`);
+    this.lastTickAt = meta.rows[0] ? Number(meta.rows[0].value) : 0;
+  }
+
+  async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
+    const asOf = this.clock().getTime();
+    const journal: { seq: number; event_id: string; occurred_at: string; envelope: unknown }[] = [];
+    /** Per touched data center, the latest occurredAt among this batch's events about it (when findings close). */
+    const touched = new Map<string, number>();
+    const touch = (dataCenterId: string, at: number): void => {
+      touched.set(dataCenterId, Math.max(touched.get(dataCenterId) ?? Number.NEGATIVE_INFINITY, at));
+    };
+    for (const event of events) {
+      if (this.eventAt.has(event.eventId)) continue; // the engine dedupes; this keeps the state honest if it did not
+      const { source: _source, ...stored } = event;
+      const e = asLedger(stored as ProjectedEvent);
+      this.state = evolveComplianceState(this.state, e);
+      const at = Date.parse(e.occurredAt);
+      this.eventAt.set(e.eventId, at);
+      if (at > asOf) this.futureFacts.add(at);
+      if (TIME_SENSITIVE.has(e.type)) this.instants = null;
+      journal.push({ seq: this.state.seq, event_id: e.eventId, occurred_at: e.occurredAt, envelope: stored });
+      for (const dc of this.touchedBy(e)) touch(dc, at);
+    }
+    if (journal.length === 0) return [];
+    const t = findingsTables(schema);
+    await client.query(
+      `INSERT INTO ${t.journal} (seq, event_id, occurred_at, envelope)
+       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, event_id text, occurred_at timestamptz, envelope jsonb)`,
+      [asJsonRows(journal)],
+    );
+
+    const transitions: Transitions[] = [];
+    for (const [dataCenterId, latestAt] of touched) {
+      const current = evaluate(this.state, this.rulebook, iso(asOf), { dataCenterId });
+      transitions.push(
+        diffFindings(this.openOf(dataCenterId), current, this.ownerOf(dataCenterId), {
+          openedAt: (f) => Math.min(this.ownTime(f, latestAt), asOf),
+          closedAt: Math.min(latestAt, asOf),
+          now: asOf,
+        }),
+      );
+      this.evaluatedAt.set(dataCenterId, asOf);
+    }
+    await this.write(client, schema, transitions, [...touched.keys()].map((dc) => ({ data_center_id: dc, evaluated_at: iso(asOf) })));
+    return toChanges(transitions);
+  }
+
+  async tick(client: PoolClient, schema: string, now: Date): Promise<ProjectionChange[]> {
+    const nowMs = now.getTime();
+    const crossed = [...new Set([...this.timeInstants(), ...this.futureFacts])].filter((x) => x > this.lastTickAt && x <= nowMs).sort((a, b) => a - b);
+    const transitions: Transitions[] = [];
+    const evaluated = new Map<string, number>();
+    for (const at of crossed) {
+      for (const dataCenterId of this.state.store.dataCenters.keys()) {
+        // A data center judged at or after `at` (by a batch) is already past this instant.
+        if ((this.evaluatedAt.get(dataCenterId) ?? Number.NEGATIVE_INFINITY) >= at) continue;
+        const current = evaluate(this.state, this.rulebook, iso(at), { dataCenterId });
+        transitions.push(diffFindings(this.openOf(dataCenterId), current, this.ownerOf(dataCenterId), { openedAt: () => at, closedAt: at, now: nowMs }));
+        this.evaluatedAt.set(dataCenterId, at);
+        evaluated.set(dataCenterId, at);
+      }
+    }
+    for (const x of this.futureFacts) if (x <= nowMs) this.futureFacts.delete(x);
+    this.lastTickAt = Math.max(this.lastTickAt, nowMs);
+    await this.write(client, schema, transitions, [...evaluated].map(([dc, at]) => ({ data_center_id: dc, evaluated_at: iso(at) })));
+    await client.query(
+      `INSERT INTO ${findingsTables(schema).meta} (key, value) VALUES ('last_tick_at', $1::jsonb)
+       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+      [JSON.stringify(this.lastTickAt)],
+    );
+    return toChanges(transitions);
+  }
+
+  /**
+   * The next instant at which time alone can open or close a finding (compliance's time-change instants, and
+   * facts dated in the future). May be at or before `now` when such an instant has not been ticked yet: tick now.
+   */
+  nextWakeUp(now: Date): Date | null {
+    const from = Math.min(this.lastTickAt, now.getTime());
+    let next = Number.POSITIVE_INFINITY;
+    for (const x of this.timeInstants()) if (x > from && x < next) next = x;
+    for (const x of this.futureFacts) if (x > from && x < next) next = x;
+    return Number.isFinite(next) ? new Date(next) : null;
+  }
+
+  /** Read-only access for tests and diagnostics. */
+  complianceState(): ComplianceState {
+    return this.state;
+  }
+
+  private reset(): void {
+    this.state = initialComplianceState();
+    this.open.clear();
+    this.eventAt.clear();
+    this.evaluatedAt.clear();
+    this.futureFacts.clear();
+    this.lastTickAt = 0;
+    this.instants = null;
+  }
+
+  private timeInstants(): number[] {
+    if (this.instants === null) this.instants = timeChangeInstants(this.state, this.rulebook).map((x) => Date.parse(x));
+    return this.instants;
+  }
+
+  private openOf(dataCenterId: string): Map<string, FindingRow> {
+    let m = this.open.get(dataCenterId);
+    if (!m) this.open.set(dataCenterId, (m = new Map()));
+    return m;
+  }
+
+  private ownerOf(dataCenterId: string): string | null {
+    const regs = this.state.store.dataCenters.get(dataCenterId)?.registrations ?? [];
+    return regs.length > 0 ? regs[regs.length - 1].ownerOrganisationId : null;
+  }
+
+  /**
+   * When a finding first seen by a batch opened: its own instant when compliance gives one (the delivery, the
+   * order, the end of a remittance window), else when its evidence was complete (the latest evidence event);
+   * never before its rule came into force.
+   */
+  private ownTime(f: Finding, fallback: number): number {
+    let own = f.occurredAt === null ? Number.NEGATIVE_INFINITY : Date.parse(f.occurredAt);
+    if (f.occurredAt === null) for (const id of f.evidence) own = Math.max(own, this.eventAt.get(id) ?? Number.NEGATIVE_INFINITY);
+    if (!Number.isFinite(own)) own = fallback;
+    return Math.max(own, this.ruleFrom.get(f.ruleId) ?? Number.NEGATIVE_INFINITY);
+  }
+
+  /** Which data centers an event can change findings for. */
+  private touchedBy(e: LedgerEnvelope): string[] {
+    const store = this.state.store;
+    switch (e.type) {
+      case 'OrganisationRegistered':
+      case 'RestrictedPartyListed':
+      case 'RestrictedPartyDelisted': {
+        // Owner headquarters (destination rules) and listings (entity list, rentals to tenants).
+        const org = e.data.organisationId;
+        const out: string[] = [];
+        for (const [id, rec] of store.dataCenters) if (rec.registrations.some((r) => r.ownerOrganisationId === org)) out.push(id);
+        for (const r of store.rentals.values()) for (const s of r.started) if (s.tenantOrganisationId === org) out.push(s.providerDataCenterId);
+        return [...new Set(out)];
+      }
+      case 'ChipModelAdded':
+      case 'ChipModelCorrected': {
+        const modelId = e.type === 'ChipModelAdded' ? e.data.model.modelId : e.data.modelId;
+        const out: string[] = [];
+        for (const [id, rec] of store.dataCenters) if (rec.stock.has(modelId) || rec.orderLines.some((l) => l.modelId === modelId)) out.push(id);
+        return out;
+      }
+      case 'ChipsTransferredOut':
+        return [e.data.dataCenterId, e.data.toDataCenterId];
+      case 'ChipsTransferredIn':
+        return [e.data.dataCenterId, e.data.fromDataCenterId];
+      case 'RentalStarted':
+        return [e.data.providerDataCenterId];
+      case 'RentalExtended':
+      case 'RentalEnded':
+        return (store.rentals.get(e.data.rentalId)?.started ?? []).map((s) => s.providerDataCenterId);
+      case 'ExportLicenceIssued':
+      case 'ExportLicenceAmended':
+      case 'ExportLicenceSuspended':
+      case 'ExportLicenceReinstated':
+      case 'ExportLicenceRevoked':
+      case 'RevenueShareRemitted':
+        return [...new Set((store.licences.get(e.data.licenceId)?.uses ?? []).map((m) => m.dataCenterId))];
+      case 'AuditOpened':
+      case 'AuditClosed':
+      case 'AuditNoteRecorded':
+        return [];
+      default: {
+        const d = e.data as { dataCenterId?: unknown };
+        return typeof d.dataCenterId === 'string' ? [d.dataCenterId] : [];
+      }
+    }
+  }
+
+  private async write(client: PoolClient, schema: string, transitions: readonly Transitions[], evaluations: readonly object[]): Promise<void> {
+    const t = findingsTables(schema);
+    const rows = transitions.flatMap((x) => [...x.opened, ...x.updated, ...x.closed]);
+    if (rows.length > 0) {
+      await client.query(
+        `INSERT INTO ${t.findings} AS f SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
+           id text, finding_id text, rule_id text, severity text, certainty text, data_center_id text, owner_organisation_id text,
+           model_id text, count bigint, evidence jsonb, message text, source_citation text, source_url text, occurred_at timestamptz,
+           acknowledged boolean, opened_at timestamptz, closed_at timestamptz, updated_at timestamptz)
+         ON CONFLICT (id) DO UPDATE SET certainty = excluded.certainty, owner_organisation_id = excluded.owner_organisation_id,
+           count = excluded.count, evidence = excluded.evidence, message = excluded.message, acknowledged = excluded.acknowledged,
+           closed_at = excluded.closed_at, updated_at = excluded.updated_at`,
+        [asJsonRows(rows)],
+      );
+    }
+    if (evaluations.length > 0) {
+      await client.query(
+        `INSERT INTO ${t.evaluations} AS e SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(data_center_id text, evaluated_at timestamptz)
+         ON CONFLICT (data_center_id) DO UPDATE SET evaluated_at = GREATEST(e.evaluated_at, excluded.evaluated_at)`,
+        [asJsonRows(evaluations)],
+      );
+    }
+  }
+}
+
+const change = (kind: string, row: FindingRow): ProjectionChange => ({
+  projection: FINDINGS,
+  kind,
+  dataCenterId: row.data_center_id,
+  organisationId: row.owner_organisation_id,
+  payload: {
+    id: row.id,
+    findingId: row.finding_id,
+    ruleId: row.rule_id,
+    severity: row.severity,
+    certainty: row.certainty,
+    modelId: row.model_id,
+    count: row.count,
+    openedAt: row.opened_at,
+    closedAt: row.closed_at,
+  },
+});
+
+const toChanges = (transitions: readonly Transitions[]): ProjectionChange[] =>
+  transitions.flatMap((x) => [
+    ...x.closed.map((r) => change('finding.closed', r)),
+    ...x.opened.map((r) => change('finding.opened', r)),
+    ...x.updated.map((r) => change('finding.updated', r)),
+  ]);

@@ -1,0 +1,65 @@
+import { qualified, quoteSchema } from '../shared/sql';
+
+export const FINDINGS_TABLES = {
+  findings: 'findings',
+  journal: 'findings_journal',
+  evaluations: 'findings_evaluations',
+  meta: 'findings_meta',
+} as const;
+
+export const findingsTables = (schema: string) => ({
+  findings: qualified(schema, FINDINGS_TABLES.findings),
+  journal: qualified(schema, FINDINGS_TABLES.journal),
+  evaluations: qualified(schema, FINDINGS_TABLES.evaluations),
+  meta: qualified(schema, FINDINGS_TABLES.meta),
+});
+
+/**
+ * `findings`: one row per interval during which a finding was open with one severity (history: closed rows
+ * stay). `findings_journal`: every applied envelope, folded by `load()` to rebuild the compliance state.
+ * `findings_evaluations`: the instant each data center was last judged at (ticks never judge it in the past).
+ */
+export const findingsDdl = (schema: string): string => {
+  const t = findingsTables(schema);
+  return `
+CREATE SCHEMA IF NOT EXISTS ${quoteSchema(schema)};
+CREATE TABLE IF NOT EXISTS ${t.findings} (
+  id text PRIMARY KEY,
+  finding_id text NOT NULL,
+  rule_id text NOT NULL,
+  severity text NOT NULL,
+  certainty text NOT NULL,
+  data_center_id text NOT NULL,
+  owner_organisation_id text,
+  model_id text,
+  count bigint NOT NULL,
+  evidence jsonb NOT NULL,
+  message text NOT NULL,
+  source_citation text NOT NULL,
+  source_url text NOT NULL,
+  occurred_at timestamptz,
+  acknowledged boolean NOT NULL,
+  opened_at timestamptz NOT NULL,
+  closed_at timestamptz,
+  updated_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS findings_by_opened ON ${t.findings} (opened_at DESC, id DESC);
+CREATE INDEX IF NOT EXISTS findings_by_dc ON ${t.findings} (data_center_id, opened_at DESC);
+CREATE INDEX IF NOT EXISTS findings_by_owner ON ${t.findings} (owner_organisation_id, opened_at DESC);
+CREATE INDEX IF NOT EXISTS findings_open ON ${t.findings} (data_center_id) WHERE closed_at IS NULL;
+CREATE TABLE IF NOT EXISTS ${t.journal} (
+  seq bigint PRIMARY KEY,
+  event_id text NOT NULL UNIQUE,
+  occurred_at timestamptz NOT NULL,
+  envelope jsonb NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${t.evaluations} (
+  data_center_id text PRIMARY KEY,
+  evaluated_at timestamptz NOT NULL
+);
+CREATE TABLE IF NOT EXISTS ${t.meta} (
+  key text PRIMARY KEY,
+  value jsonb NOT NULL
+);
+`;
+};

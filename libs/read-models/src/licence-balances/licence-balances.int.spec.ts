@@ -1,0 +1,58 @@
+import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
+import { ledger, ProjectionHarness } from '../testing-support/ledger';
+import { LicenceBalancesProjection } from './licence-balances.projection';
+import { licenceBalance } from './licence-balances.queries';
+
+describe('licence-balances projection', () => {
+  let h: ProjectionHarness;
+  beforeAll(async () => {
+    h = await ProjectionHarness.start('licences');
+  });
+  afterAll(async () => {
+    await h.stop();
+  });
+
+  describe('when a 2,000-unit H20 licence is drawn down by 1,500 then 800 (worked example 4)', () => {
+    it('shows used 2,300, remaining 0, overdrawn by 300, with the usage history and remittances', async () => {
+      const schema = 'licences_g1';
+      const p = new LicenceBalancesProjection();
+      await h.start(p, schema);
+      const l = ledger()
+        // The first usage arrives before the licence (another partition): it still counts.
+        .deliver('2025-09-01', 'shanghai', M.h20, 1500, { deliveryId: 'd1', licenceId: 'lic-h20' })
+        .licence('2025-08-20', 'lic-h20', { consigneeOrganisationId: 'cn-cloud', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 2000, revenueSharePercent: 15 })
+        .remit('2025-09-15', 'lic-h20', ['d1'])
+        .deliver('2025-10-01', 'shanghai', M.h20, 800, { deliveryId: 'd2', licenceId: 'lic-h20' })
+        .deliver('2025-10-02', 'shanghai', M.h20, 5, { deliveryId: 'd3' });
+      const changes = await h.apply(p, schema, l.events, 2);
+      expect(changes.every((c) => c.kind === 'licence.changed')).toBe(true);
+      const balance = await licenceBalance(h.pool, schema, 'lic-h20', new Date('2026-01-01'));
+      expect(balance).toMatchObject({ authorised: 2000, used: 2300, remaining: 0, overdrawnBy: 300, status: 'overdrawn', consigneeOrganisationId: 'cn-cloud', revenueSharePercent: 15 });
+      expect(balance?.usages.map((u) => [u.reference, u.dataCenterId, u.quantity, u.balanceAfter])).toEqual([
+        ['d1', 'shanghai', 1500, 500],
+        ['d2', 'shanghai', 800, -300],
+      ]);
+      expect(balance?.remittances.map((r) => r.deliveryIds)).toEqual([['d1']]);
+    });
+  });
+
+  describe('when a licence is amended and suspended', () => {
+    it('applies the amendment and shows the administrative status', async () => {
+      const schema = 'licences_g2';
+      const p = new LicenceBalancesProjection();
+      await h.start(p, schema);
+      const l = ledger()
+        .licence('2025-08-20', 'lic', { consigneeOrganisationId: 'org', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 100, revenueSharePercent: 15 })
+        .record('2025-09-01', { type: 'ExportLicenceAmended', data: { licenceId: 'lic', changes: { authorisedQuantity: 300 }, reason: 'more' } });
+      await h.apply(p, schema, l.events);
+      l.record('2025-09-02', { type: 'ExportLicenceSuspended', data: { licenceId: 'lic', reason: 'review' } });
+      await h.apply(p, schema, l.events.slice(-1));
+      expect(await licenceBalance(h.pool, schema, 'lic', new Date('2026-01-01'))).toMatchObject({
+        authorised: 300,
+        remaining: 300,
+        status: 'suspended',
+        revenueSharePercent: 15,
+      });
+    });
+  });
+});

@@ -1,0 +1,109 @@
+import type { Queryable } from '../shared/sql';
+import { licenceTables } from './licence-balances.table';
+
+export interface LicenceBalance {
+  readonly licenceId: string;
+  readonly licenceNumber: string | null;
+  readonly exporter: string | null;
+  readonly consigneeOrganisationId: string | null;
+  readonly destinationCountry: string | null;
+  readonly modelIds: readonly string[];
+  readonly authorised: number;
+  readonly used: number;
+  /** Never negative: what may still be shipped. An overdrawn licence shows 0 here and the excess in `overdrawnBy`. */
+  readonly remaining: number;
+  readonly overdrawnBy: number;
+  /** Administrative status, then the balance and validity as of the request. */
+  readonly status: 'active' | 'suspended' | 'revoked' | 'expired' | 'not-yet-valid' | 'exhausted' | 'overdrawn' | 'unknown';
+  readonly administrativeStatus: string;
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+  readonly revenueSharePercent: number | null;
+  readonly issuedAt: string | null;
+  readonly usages: readonly {
+    readonly eventId: string;
+    readonly kind: string;
+    readonly reference: string;
+    readonly dataCenterId: string;
+    readonly modelId: string;
+    readonly quantity: number;
+    readonly occurredAt: string;
+    /** Balance after this usage (in occurredAt order); negative when it overdrew. */
+    readonly balanceAfter: number;
+  }[];
+  readonly remittances: readonly { readonly eventId: string; readonly reference: string; readonly deliveryIds: readonly string[]; readonly amountUsd: number; readonly occurredAt: string }[];
+}
+
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+
+/** The balance of one licence as of `now`; null when neither the licence nor any usage of it is known. */
+export const licenceBalance = async (db: Queryable, schema: string, licenceId: string, now: Date): Promise<LicenceBalance | null> => {
+  const t = licenceTables(schema);
+  const [licence, usages, remittances] = await Promise.all([
+    db.query(`SELECT * FROM ${t.licences} WHERE licence_id = $1`, [licenceId]),
+    db.query(`SELECT * FROM ${t.usages} WHERE licence_id = $1 ORDER BY occurred_at, event_id`, [licenceId]),
+    db.query(`SELECT * FROM ${t.remittances} WHERE licence_id = $1 ORDER BY occurred_at, event_id`, [licenceId]),
+  ]);
+  const l = licence.rows[0] as Record<string, unknown> | undefined;
+  if (!l && usages.rows.length === 0) return null;
+  const authorised = Number(l?.['authorised'] ?? 0);
+  let balance = authorised;
+  const usageViews = usages.rows.map((u: Record<string, unknown>) => {
+    balance -= Number(u['quantity']);
+    return {
+      eventId: String(u['event_id']),
+      kind: String(u['kind']),
+      reference: String(u['reference']),
+      dataCenterId: String(u['data_center_id']),
+      modelId: String(u['model_id']),
+      quantity: Number(u['quantity']),
+      occurredAt: iso(u['occurred_at']) ?? '',
+      balanceAfter: balance,
+    };
+  });
+  const used = authorised - balance;
+  const administrative = l ? String(l['status']) : 'unknown';
+  const nowMs = now.getTime();
+  const validFrom = iso(l?.['valid_from']);
+  const validTo = iso(l?.['valid_to']);
+  const status: LicenceBalance['status'] =
+    !l || l['licence_number'] === null
+      ? 'unknown'
+      : administrative !== 'active'
+        ? (administrative as 'suspended' | 'revoked')
+        : used > authorised
+          ? 'overdrawn'
+          : validTo !== null && nowMs >= Date.parse(validTo)
+            ? 'expired'
+            : validFrom !== null && nowMs < Date.parse(validFrom)
+              ? 'not-yet-valid'
+              : used === authorised
+                ? 'exhausted'
+                : 'active';
+  return {
+    licenceId,
+    licenceNumber: (l?.['licence_number'] as string | null) ?? null,
+    exporter: (l?.['exporter'] as string | null) ?? null,
+    consigneeOrganisationId: (l?.['consignee_organisation_id'] as string | null) ?? null,
+    destinationCountry: (l?.['destination_country'] as string | null) ?? null,
+    modelIds: (l?.['model_ids'] as string[] | null) ?? [],
+    authorised,
+    used,
+    remaining: Math.max(authorised - used, 0),
+    overdrawnBy: Math.max(used - authorised, 0),
+    status,
+    administrativeStatus: administrative,
+    validFrom,
+    validTo,
+    revenueSharePercent: l?.['revenue_share_percent'] === null || l?.['revenue_share_percent'] === undefined ? null : Number(l['revenue_share_percent']),
+    issuedAt: iso(l?.['issued_at']),
+    usages: usageViews,
+    remittances: remittances.rows.map((r: Record<string, unknown>) => ({
+      eventId: String(r['event_id']),
+      reference: String(r['reference']),
+      deliveryIds: r['delivery_ids'] as string[],
+      amountUsd: Number(r['amount_usd']),
+      occurredAt: iso(r['occurred_at']) ?? '',
+    })),
+  };
+};

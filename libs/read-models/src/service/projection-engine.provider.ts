@@ -1,0 +1,71 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { PostgresEventStore } from '@chip-ledger/event-store';
+import { createKafkaClient, ensureTopics, LEDGER_CONTEXTS, LEDGER_TOPIC_PARTITIONS, ledgerTopics } from '@chip-ledger/messaging';
+import type { Kafka } from 'kafkajs';
+import {
+  KafkaDeadLetterPublisher,
+  KafkaProjectionSource,
+  LogProjectionSource,
+  ProjectionEngine,
+  type ProjectionChange,
+  type ProjectionSource,
+} from '@chip-ledger/projection';
+import type { Pool } from 'pg';
+import { Subject } from 'rxjs';
+import { PG_POOL } from '@chip-ledger/infrastructure';
+import { READ_MODELS } from '../registry';
+
+/** Where the projections read the ledger from: Kafka (distributed) or the PostgreSQL event log (embedded). */
+export type ProjectionFeed = { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly topicPrefix: string } | { readonly kind: 'postgres-log' };
+
+export const PROJECTION_FEED = Symbol('PROJECTION_FEED');
+
+/**
+ * Owns the projection engine of this process: builds it over the chosen feed and every read model of the
+ * registry, starts it once the app (and so the event store migrations) is up, stops it on shutdown, and
+ * republishes committed changes for the server-sent-events stream.
+ */
+@Injectable()
+export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Projections');
+  readonly changes = new Subject<ProjectionChange>();
+  readonly engine: ProjectionEngine;
+  private readonly deadLetters: KafkaDeadLetterPublisher | null;
+  /** The ledger topics to create if missing (Kafka feed only): consumers may start before any relay. */
+  private readonly topics: { kafka: Kafka; names: string[] } | null;
+
+  constructor(@Inject(PG_POOL) pool: Pool, @Inject(PROJECTION_FEED) feed: ProjectionFeed) {
+    let source: ProjectionSource;
+    if (feed.kind === 'kafka') {
+      const kafka = createKafkaClient({ brokers: feed.brokers, clientId: 'chip-ledger-projector' });
+      this.topics = { kafka, names: ledgerTopics(feed.topicPrefix) };
+      source = new KafkaProjectionSource({ kafka, topics: this.topics.names, groupPrefix: `${feed.topicPrefix}.projection` });
+      this.deadLetters = new KafkaDeadLetterPublisher(kafka, `${feed.topicPrefix}.dead-letter.v1`);
+    } else {
+      source = new LogProjectionSource({ pool, stores: LEDGER_CONTEXTS.map((context) => new PostgresEventStore(pool, context)) });
+      this.deadLetters = null;
+      this.topics = null;
+    }
+    this.engine = new ProjectionEngine({
+      pool,
+      source,
+      projections: READ_MODELS,
+      deadLetterPublisher: this.deadLetters ?? undefined,
+      onChanges: (changes) => changes.forEach((change) => this.changes.next(change)),
+      onError: (error) => this.logger.error((error as Error).stack ?? String(error)),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (this.topics) await ensureTopics(this.topics.kafka, this.topics.names.map((topic) => ({ topic, partitions: LEDGER_TOPIC_PARTITIONS })));
+    await this.deadLetters?.start();
+    await this.engine.start();
+    this.logger.log(`Projections running: ${READ_MODELS.map((f) => f().name).join(', ')}`);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.engine.stop();
+    await this.deadLetters?.stop();
+    this.changes.complete();
+  }
+}

@@ -1,0 +1,52 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { parsePositionToken } from '@chip-ledger/http';
+import { PG_POOL } from '@chip-ledger/infrastructure';
+import { QueryApiModule } from '../api/query-api.module';
+import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES, type ActiveSchemas, type ReadYourWrites } from '../api/tokens';
+import { PROJECTION_FEED, ProjectionEngineHost, type ProjectionFeed } from './projection-engine.provider';
+import { ProjectionsAdminController } from './projections-admin.controller';
+
+@Module({})
+class ProjectionEngineModule {}
+
+/**
+ * The read side of a deployable: the projection engine over the chosen feed, the dashboards' query API and
+ * the admin endpoints. Needs the app's PG_POOL (DatabaseModule) and HTTP platform.
+ */
+@Module({})
+export class ProjectionServiceModule {
+  static forRoot(feed: ProjectionFeed): DynamicModule {
+    const engine: DynamicModule = {
+      module: ProjectionEngineModule,
+      providers: [{ provide: PROJECTION_FEED, useValue: feed }, ProjectionEngineHost],
+      exports: [ProjectionEngineHost],
+    };
+    return {
+      module: ProjectionServiceModule,
+      imports: [
+        engine,
+        QueryApiModule.forRoot({
+          imports: [engine],
+          providers: [
+            { provide: READ_MODELS_DB, useExisting: PG_POOL },
+            { provide: ACTIVE_SCHEMAS, inject: [ProjectionEngineHost], useFactory: (host: ProjectionEngineHost): ActiveSchemas => ({ schemaOf: (name) => host.engine.activeSchema(name) }) },
+            {
+              provide: READ_YOUR_WRITES,
+              inject: [ProjectionEngineHost],
+              useFactory: (host: ProjectionEngineHost): ReadYourWrites => ({
+                // The command side's position token: '<streamId>@<version>' per stream written.
+                waitFor: async (token, timeoutMs, projection) => {
+                  const streams = parsePositionToken(token);
+                  if (!streams) return false;
+                  return host.engine.waitFor(streams, { timeoutMs, ...(projection ? { projection } : {}) });
+                },
+              }),
+            },
+            { provide: PROJECTION_CHANGES, inject: [ProjectionEngineHost], useFactory: (host: ProjectionEngineHost) => host.changes.asObservable() },
+          ],
+        }),
+      ],
+      controllers: [ProjectionsAdminController],
+    };
+  }
+}

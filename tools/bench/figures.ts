@@ -1,0 +1,41 @@
+/**
+ * Every number a bench run produces, in one object: the last line of the output is this object as JSON so
+ * runs can be compared (`npm run bench | tail -1`). Phases add their own keys; later phases (projections,
+ * replay, consumer throughput) add theirs here without touching the others.
+ */
+export interface BenchFigures {
+  // The command API over HTTP (phases/command-load.ts)
+  commandsPerSec?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  maxMs?: number;
+  commands?: number;
+  /** Non-201 answers and transport errors during the measured window. */
+  errors?: number;
+  conflicts409?: number;
+  /** Server process CPU per command (ms): less sensitive to a busy machine than commands/s. */
+  serverCpuMsPerCommand?: number | null;
+  // The outbox relay, seen by a Kafka consumer (phases/relay-lag.ts)
+  /** p99 of (received by a consumer − recordedAt) over the measured window's events. */
+  relayLagMs?: number;
+  relayLagP50Ms?: number;
+  relayLagMaxMs?: number;
+  relayDrainMs?: number;
+  // Ceilings on the same machine, PostgreSQL and Kafka (phases/pg-insert-ceiling.ts, phases/kafka-produce-ceiling.ts)
+  pgInsertRowsPerSec?: number;
+  kafkaProduceMsgsPerSec?: number;
+  // Later: projectorEventsPerSec, replay1MSeconds, kafkaConsumeMsgsPerSec...
+  [more: string]: number | boolean | string | null | undefined | Record<string, number>;
+}
+
+export interface RunFigures extends BenchFigures {
+  quick: boolean;
+  /** Seconds of the measured command window. */
+  durationSec: number;
+}
+
+/** Rounded for printing: integers above 100, one decimal below. */
+export function round(value: number): number {
+  if (!Number.isFinite(value)) return value;
+  return Math.abs(value) >= 100 ? Math.round(value) : Math.round(value * 10) / 10;
+}

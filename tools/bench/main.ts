@@ -1,0 +1,223 @@
+/**
+ * `npm run bench [-- --quick] [--profile] [--concurrency N] [--data-centers N] [--duration S]`
+ *
+ * Throughput and latency of the command API over HTTP, the outbox relay's lag, and two ceilings measured
+ * on the same machine, PostgreSQL and Kafka. Starts what is missing exactly like `npm test` (embedded
+ * PostgreSQL unless DATABASE_URL, the tools/kafka broker unless KAFKA_BROKERS) and stops only what it
+ * started. Prints readable lines; the LAST line is one JSON object with every figure, for comparing runs.
+ * Why it is built this way: docs/decisions/0008-benchmarks.md.
+ */
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { parseArgs } from 'node:util';
+import { describeInfrastructure, startTestInfrastructure } from '@chip-ledger/testing';
+import { Client } from 'pg';
+import { round, type BenchFigures, type RunFigures } from './figures';
+import { commandApiPhase } from './phases/command-api';
+import type { BenchContext, BenchPhase, BenchSettings } from './phases/context';
+import { kafkaProduceCeilingPhase } from './phases/kafka-produce-ceiling';
+import { pgInsertCeilingPhase } from './phases/pg-insert-ceiling';
+
+const run = promisify(execFile);
+const workspaceRoot = path.resolve(__dirname, '../..');
+
+/** In order: the command API first (the machine is freshest), then the ceilings with the service stopped. */
+const PHASES: readonly BenchPhase[] = [commandApiPhase, pgInsertCeilingPhase, kafkaProduceCeilingPhase];
+
+/** The first bar (issue): what `bar` in the JSON and the verdict line check. */
+const BAR = { commandsPerSec: 1_500, p99Ms: 100, relayLagMs: 1_000 };
+
+type Cleanup = () => Promise<void>;
+const cleanupStacks: Cleanup[][] = [];
+
+async function runCleanups(stack: Cleanup[]): Promise<void> {
+  for (let cleanup = stack.pop(); cleanup; cleanup = stack.pop()) {
+    await cleanup().catch((error: unknown) => console.error(`[bench] cleanup failed: ${(error as Error).message}`));
+  }
+}
+
+async function runAllCleanups(): Promise<void> {
+  for (let stack = cleanupStacks.pop(); stack; stack = cleanupStacks.pop()) await runCleanups(stack);
+}
+
+function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: string } {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      quick: { type: 'boolean', default: false },
+      profile: { type: 'boolean', default: false },
+      concurrency: { type: 'string' },
+      'data-centers': { type: 'string' },
+      duration: { type: 'string' },
+    },
+    strict: true,
+  });
+  const quick = values.quick ?? false;
+  const int = (value: string | undefined, fallback: number, name: string) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
+    return n;
+  };
+  const runTag = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  return {
+    quick,
+    runTag,
+    settings: {
+      concurrency: int(values.concurrency, 32, 'concurrency'),
+      dataCenters: int(values['data-centers'], 64, 'data-centers'),
+      warmupSec: quick ? 2 : 5,
+      measureSec: int(values.duration, quick ? 5 : 20, 'duration'),
+      ceilingSec: quick ? 2 : 5,
+      profileDir: values.profile ? path.join(os.tmpdir(), `chipledger-bench-${runTag}`) : null,
+    },
+  };
+}
+
+async function postgresFacts(url: string): Promise<{ version: string; postmasterPid: number | null }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ version: string; pid: number }>('SELECT current_setting($1) AS version, pg_backend_pid() AS pid', ['server_version']);
+    let postmasterPid: number | null = null;
+    try {
+      const { readFileSync } = await import('node:fs');
+      const stat = readFileSync(`/proc/${rows[0].pid}/stat`, 'utf8');
+      postmasterPid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      // PostgreSQL on another machine or no /proc: no CPU accounting for it
+    }
+    return { version: rows[0].version, postmasterPid };
+  } finally {
+    await client.end();
+  }
+}
+
+/** The local tools/kafka broker's pid (for CPU accounting), when it is the one in use. */
+async function kafkaPid(brokersGiven: boolean): Promise<number | null> {
+  if (brokersGiven) return null;
+  try {
+    const { stdout } = await run(process.execPath, [path.join(workspaceRoot, 'tools/kafka/kafka.mjs'), 'status'], { timeout: 30_000 });
+    const pid = /pid (\d+)/.exec(stdout)?.[1];
+    return pid ? Number(pid) : null;
+  } catch {
+    return null;
+  }
+}
+
+function verdict(figures: BenchFigures): string {
+  const checks = [
+    `${round(figures.commandsPerSec ?? 0)} commands/s ${(figures.commandsPerSec ?? 0) >= BAR.commandsPerSec ? '≥' : '<'} ${BAR.commandsPerSec}`,
+    `p99 ${round(figures.p99Ms ?? Infinity)} ms ${(figures.p99Ms ?? Infinity) < BAR.p99Ms ? '<' : '≥'} ${BAR.p99Ms} ms`,
+    `relay lag p99 ${round(figures.relayLagMs ?? Infinity)} ms ${(figures.relayLagMs ?? Infinity) < BAR.relayLagMs ? '<' : '≥'} ${BAR.relayLagMs} ms`,
+  ];
+  return `${barMet(figures) ? 'MET' : 'NOT MET'} (${checks.join(', ')})`;
+}
+
+function barMet(figures: BenchFigures): boolean {
+  return (figures.commandsPerSec ?? 0) >= BAR.commandsPerSec && (figures.p99Ms ?? Infinity) < BAR.p99Ms && (figures.relayLagMs ?? Infinity) < BAR.relayLagMs;
+}
+
+function toJson(figures: RunFigures): string {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(figures)) {
+    if (value === undefined) continue;
+    if (typeof value === 'number') out[key] = Number.isFinite(value) ? round(value) : null;
+    else out[key] = value;
+  }
+  return JSON.stringify(out);
+}
+
+async function main(): Promise<number> {
+  const { quick, settings, runTag } = parseSettings();
+  const log = (line: string) => console.log(line ? `[bench] ${line}` : '');
+  const figures: RunFigures = { quick, durationSec: settings.measureSec };
+  const global: Cleanup[] = [];
+  cleanupStacks.push(global);
+  const started = Date.now();
+  let failure: Error | null = null;
+  try {
+    const brokersGiven = Boolean(process.env['KAFKA_BROKERS']);
+    const infra = await startTestInfrastructure({ kafka: true });
+    global.push(() => infra.stop());
+    const pg = await postgresFacts(infra.postgres.url);
+    const cpus = os.cpus();
+    log(`infrastructure ready in ${((Date.now() - started) / 1000).toFixed(1)} s: ${describeInfrastructure(infra)}`);
+    log(
+      `machine: ${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; ` +
+        `node ${process.version}; PostgreSQL ${pg.version}; Kafka ${infra.kafka?.version ?? 'unknown (KAFKA_BROKERS)'}`,
+    );
+    log(`run ${runTag}: ${quick ? 'quick' : 'full'}, concurrency ${settings.concurrency}, ${settings.dataCenters} data centers`);
+    Object.assign(figures, { cores: cpus.length, node: process.version, postgres: pg.version, kafka: infra.kafka?.version ?? null, loadAvgAtStart: round(os.loadavg()[0]) });
+
+    const context: Omit<BenchContext, 'onCleanup'> = {
+      quick,
+      cores: cpus.length,
+      runTag,
+      adminDatabaseUrl: infra.postgres.url,
+      kafkaBrokers: infra.kafka?.brokers ?? [],
+      settings,
+      log,
+      processes: { postgres: pg.postmasterPid, kafka: await kafkaPid(brokersGiven) },
+    };
+    for (const phase of PHASES) {
+      const stack: Cleanup[] = [];
+      cleanupStacks.push(stack);
+      const phaseStarted = Date.now();
+      log('');
+      log(`— ${phase.name}`);
+      try {
+        Object.assign(figures, await phase.run({ ...context, onCleanup: (cleanup) => void stack.push(cleanup) }));
+      } finally {
+        await runCleanups(stack);
+        cleanupStacks.splice(cleanupStacks.indexOf(stack) >>> 0, 1);
+      }
+      log(`  (${((Date.now() - phaseStarted) / 1000).toFixed(1)} s)`);
+    }
+    if (settings.profileDir) {
+      log('');
+      log(`server V8 profile: node --prof-process ${path.join(settings.profileDir, 'server-v8.log')} | head -80`);
+    }
+  } catch (error) {
+    failure = error as Error;
+    console.error(`[bench] FAILED: ${failure.stack ?? failure.message}`);
+  } finally {
+    await runAllCleanups();
+  }
+  figures['loadAvgAtEnd'] = round(os.loadavg()[0]);
+  figures['totalSec'] = round((Date.now() - started) / 1000);
+  if (failure) {
+    figures['error'] = failure.message.split('\n')[0];
+  } else {
+    figures['bar'] = barMet(figures);
+    log('');
+    log(`first bar: ${verdict(figures)}`);
+    log(`whole run: ${((Date.now() - started) / 1000).toFixed(1)} s; ${settings.measureSec} s measured; the machine is shared, so compare runs from the same conditions`);
+  }
+  console.log(toJson(figures));
+  return failure ? 1 : 0;
+}
+
+let interrupted = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    console.error(`[bench] ${signal}: stopping what the run started`);
+    void (async () => {
+      await runAllCleanups();
+      process.exit(130);
+    })();
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(`[bench] ${(error as Error).message}`);
+    process.exit(1);
+  },
+);
