@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 
 /** The bounded contexts that publish events, one topic each. */
 export const LEDGER_CONTEXTS = ['procurement', 'rental', 'audit'] as const;
@@ -57,8 +57,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
     const missing = specs.filter((spec) => !present.has(spec.topic));
     if (missing.length > 0) {
       // Another instance may create the same topic meanwhile: createTopics then answers false, which is fine.
+      // kafkajs' own wait (waitForLeaders: true) gives up on UNKNOWN_TOPIC_OR_PARTITION, which a broker answers
+      // while another process creates the same topic; the wait below retries it.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: missing.map((spec) => ({
           topic: spec.topic,
           numPartitions: spec.partitions,
@@ -67,11 +69,28 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
         })),
       });
     }
+    // A topic another process just created may be listed before its partitions have leaders: wait for them,
+    // or a consumer subscribing now fails with "This server does not host this topic-partition".
+    await waitForLeaders(admin, specs.map((spec) => spec.topic));
     return {
       created: missing.map((spec) => spec.topic),
       existing: specs.filter((spec) => present.has(spec.topic)).map((spec) => spec.topic),
     };
   } finally {
     await admin.disconnect();
+  }
+}
+
+async function waitForLeaders(admin: Admin, topics: readonly string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: [...topics] });
+      if (metadata.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+    if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
