@@ -4,6 +4,8 @@ export * from './engine/sql-names';
 export * from './engine/dead-letters';
 export * from './engine/incoming-message';
 export * from './engine/generation-writer';
+export * from './engine/generation-lease';
+export * from './engine/exclusive-runner';
 export * from './engine/projection-source.port';
 export * from './engine/projection-engine';
 export * from './generations/generation-registry';

@@ -30,6 +30,15 @@ export interface ProjectionChange {
  */
 export interface Projection {
   readonly name: string;
+  /**
+   * One active consumer at a time, for a projection whose in-memory state needs EVERY event (the findings'
+   * compliance state: an organisation's HQ on one partition judges deliveries on another). The engine runs
+   * each generation of it on one instance only, which owns all partitions: the instance holding a
+   * PostgreSQL advisory lock for the generation (keyed by its schema), fenced by an ownership epoch checked
+   * in every transaction. Other instances stand by and take over when it stops or dies. Default false:
+   * order-independent projections share the partitions of their consumer group between instances.
+   */
+  readonly exclusive?: boolean;
   /** Create or upgrade this read model's tables in `schema` (idempotent). */
   migrate(client: PoolClient, schema: string): Promise<void>;
   /**

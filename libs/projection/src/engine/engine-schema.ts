@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { generationOwnerDdl } from './generation-writer';
 import { assertSchemaName, REGISTRY_SCHEMA } from './sql-names';
 
 /**
@@ -70,5 +71,7 @@ export async function migrateGenerationTables(client: PoolClient, schema: string
       position   text NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now()
     );
+    -- Exclusive projections only: the ownership epoch fencing a previous owner (created on first claim too).
+    ${generationOwnerDdl(s)}
   `);
 }

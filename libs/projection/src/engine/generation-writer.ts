@@ -45,6 +45,10 @@ export class GenerationWriter {
   private needsLoad = true;
   private queue: Promise<unknown> = Promise.resolve();
   private readonly maxAttempts: number;
+  /** `Projection.exclusive`: every transaction checks that this writer holds the generation's ownership epoch. */
+  readonly exclusive: boolean;
+  /** The ownership epoch this writer claimed (exclusive projections), null when it does not own the generation. */
+  private epoch: string | null = null;
 
   constructor(
     private readonly pool: Pool,
@@ -53,6 +57,41 @@ export class GenerationWriter {
     private readonly options: GenerationWriterOptions = {},
   ) {
     this.maxAttempts = options.maxAttempts ?? 3;
+    this.exclusive = projection.exclusive === true;
+  }
+
+  /** May this writer write now? Always for a shared projection; for an exclusive one, while it owns the generation. */
+  get owns(): boolean {
+    return !this.exclusive || this.epoch !== null;
+  }
+
+  /**
+   * Exclusive projections: makes this writer the generation's owner by bumping the ownership epoch in
+   * `<schema>.generation_owner`. The bump waits for the previous owner's transaction in flight (each holds the
+   * row `FOR SHARE`), so `load` in this writer's next transaction sees everything the previous owner committed,
+   * and any later transaction of the previous owner fails with {@link NotOwnerError}. Callers hold the
+   * generation's advisory lock (`tryAcquireGenerationLease`), which keeps two instances from claiming in turn.
+   */
+  async claimOwnership(owner: string): Promise<string> {
+    return this.inTransaction(async (client) => {
+      await client.query(generationOwnerDdl(this.ref.schema));
+      const { rows } = await client.query<{ epoch: string }>(
+        `INSERT INTO ${this.ref.schema}.generation_owner AS o (singleton, epoch, owner) VALUES (true, 1, $1)
+         ON CONFLICT (singleton) DO UPDATE SET epoch = o.epoch + 1, owner = excluded.owner, claimed_at = now()
+         RETURNING epoch::text AS epoch`,
+        [owner],
+      );
+      this.epoch = rows[0].epoch;
+      // The previous owner changed the tables since this instance last looked.
+      this.needsLoad = true;
+      return this.epoch;
+    }, false);
+  }
+
+  /** Stops writing as the owner (the runner stood down); the next owner's claim bumps the epoch anyway. */
+  releaseOwnership(): void {
+    this.epoch = null;
+    this.needsLoad = true;
   }
 
   /** After a rebalance another instance may have changed the tables: reload in-memory state first. */
@@ -122,7 +161,8 @@ export class GenerationWriter {
    */
   async tick(now: Date): Promise<ProjectionChange[]> {
     const tick = this.projection.tick?.bind(this.projection);
-    if (!tick) return [];
+    // A standby instance of an exclusive projection holds no state: the owner ticks.
+    if (!tick || !this.owns) return [];
     return this.inTransaction(async (client) => {
       if (this.needsLoad) {
         await this.projection.load?.(client, this.ref.schema);
@@ -137,18 +177,19 @@ export class GenerationWriter {
     return this.projection.nextWakeUp?.(now) ?? null;
   }
 
-  private inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private inTransaction<T>(work: (client: PoolClient) => Promise<T>, fenced = true): Promise<T> {
     // Drivers may call from several feeds at once (one per context log): batches queue up here.
-    const run = this.queue.then(() => this.transaction(work));
+    const run = this.queue.then(() => this.transaction(work, fenced));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+  private async transaction<T>(work: (client: PoolClient) => Promise<T>, fenced: boolean): Promise<T> {
     const client = await this.pool.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
+      if (fenced && this.exclusive) await this.assertOwner(client);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
@@ -161,6 +202,21 @@ export class GenerationWriter {
       throw error;
     } finally {
       client.release(broken);
+    }
+  }
+
+  /**
+   * The fence of an exclusive projection: the stored epoch must be the one this writer claimed. The row stays
+   * share-locked until COMMIT, so a new owner's claim waits for this transaction instead of racing it.
+   */
+  private async assertOwner(client: PoolClient): Promise<void> {
+    const held = this.epoch;
+    if (held === null) throw new NotOwnerError(this.ref.schema, null, null);
+    const { rows } = await client.query<{ epoch: string }>(`SELECT epoch::text AS epoch FROM ${this.ref.schema}.generation_owner WHERE singleton FOR SHARE`);
+    const current = rows[0]?.epoch ?? null;
+    if (current !== held) {
+      this.epoch = null;
+      throw new NotOwnerError(this.ref.schema, held, current);
     }
   }
 
@@ -250,6 +306,31 @@ export class GenerationWriter {
     return { projection: this.ref.projection, generation: this.ref.generation, topic: source.topic, partition: source.partition, offset: source.offset, eventId, error, payload };
   }
 }
+
+/** A transaction of an exclusive projection's writer that does not (or no longer) own the generation. */
+export class NotOwnerError extends Error {
+  constructor(
+    readonly schema: string,
+    readonly held: string | null,
+    readonly current: string | null,
+  ) {
+    super(
+      held === null
+        ? `${schema}: this instance does not own the exclusive generation`
+        : `${schema}: ownership epoch ${held} was superseded by ${current ?? 'none'} (another instance took over)`,
+    );
+    this.name = 'NotOwnerError';
+  }
+}
+
+/** The ownership row of an exclusive projection's generation (one row; `epoch` grows with every takeover). */
+export const generationOwnerDdl = (schema: string): string => `
+  CREATE TABLE IF NOT EXISTS ${schema}.generation_owner (
+    singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+    epoch      bigint      NOT NULL,
+    owner      text        NOT NULL,
+    claimed_at timestamptz NOT NULL DEFAULT now()
+  );`;
 
 function emptyOutcome(): ApplyOutcome {
   return { applied: 0, duplicates: 0, alreadyPast: 0, deadLetters: [], changes: [], streams: EMPTY_STREAMS };

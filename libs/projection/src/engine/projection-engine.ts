@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { GenerationRegistry, type GenerationRecord } from '../generations/generation-registry';
 import type { Projection, ProjectionChange, ProjectionFactory } from '../projection.port';
 import type { ProjectionRunner, RunnerStatus } from '../runner/projection-runner.port';
+import { ExclusiveRunner } from './exclusive-runner';
 import { listDeadLetters, type DeadLetterPublisher, type DeadLetterRecord, type ListDeadLettersQuery } from './dead-letters';
 import { GenerationWriter, type ApplyOutcome } from './generation-writer';
 import type { ProjectionSource } from './projection-source.port';
@@ -41,6 +42,11 @@ export interface ProjectionEngineOptions {
   readonly onError?: (error: unknown) => void;
   /** Longest time between two ticks of a projection that has `tick` (default 60 s). */
   readonly maxTickIntervalMs?: number;
+  /**
+   * Exclusive projections (`Projection.exclusive`): how often a standby instance tries to take a generation
+   * over, and the owner checks its lease (default 1 s); and how often the lock's connection is pinged (default 2 s).
+   */
+  readonly exclusive?: { readonly pollMs?: number; readonly heartbeatMs?: number };
 }
 
 /**
@@ -192,6 +198,11 @@ export class ProjectionEngine {
     const maxInterval = this.options.maxTickIntervalMs ?? 60_000;
     for (const [key, { record }] of this.runners) {
       const writer = this.writerOf(record);
+      if (!writer.owns) {
+        // A standby of an exclusive projection: the owner ticks; after a takeover, tick at once.
+        this.tickDue.delete(key);
+        continue;
+      }
       const due = this.tickDue.get(key) ?? 0;
       if (now.getTime() < due) continue;
       const changes = await writer.tick(now);
@@ -202,7 +213,20 @@ export class ProjectionEngine {
   }
 
   private async startRunner(record: GenerationRecord): Promise<void> {
-    const runner = this.options.source.createRunner(this.writerOf(record));
+    const writer = this.writerOf(record);
+    const source = this.options.source;
+    // An exclusive projection's generation runs on the instance holding its lease; the others stand by.
+    const runner = writer.exclusive
+      ? new ExclusiveRunner({
+          pool: this.options.pool,
+          writer,
+          driver: source.driver,
+          createRunner: () => source.createRunner(writer),
+          pollMs: this.options.exclusive?.pollMs,
+          heartbeatMs: this.options.exclusive?.heartbeatMs,
+          onError: this.options.onError,
+        })
+      : source.createRunner(writer);
     runner.onCommitted((outcome) => this.committed(outcome));
     this.runners.set(keyOf(record), { runner, record });
     await runner.start();

@@ -32,7 +32,8 @@ describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
     const engine = new ProjectionEngine({
       pool,
       source: new LogProjectionSource({ pool, stores: [procurement, rental], feed: { batchSize: 30, pollIntervalMs: 10 } }),
-      projections: [() => countingProjection()],
+      // An exclusive projection too: one process, so its lease is taken at once.
+      projections: [() => countingProjection(), () => countingProjection({ name: 'solo', exclusive: true })],
       reconcileIntervalMs: 200,
       retiredGraceMs: 3_600_000,
     });
@@ -54,6 +55,9 @@ describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
       const tables = await countingTables(pool, 'proj_counting_g1');
       expect(tables.log).toHaveLength(101);
       expect(tables.counts.every((row) => (row as { in_order: boolean }).in_order)).toBe(true);
+      await until(() => countRows(pool, 'proj_solo_g1.event_log'), (n) => n >= 101, 20_000, 'every event (exclusive)');
+      expect(await countingTables(pool, 'proj_solo_g1')).toEqual(tables);
+      expect(engine.status().find((s) => s.projection === 'solo')).toMatchObject({ state: 'running', driver: 'postgres-log', applied: 101 });
 
       await engine.rebuild('counting');
       const done = await until(() => engine.progress('counting', 2), (p) => p?.state === 'active', 20_000, 'the rebuild');

@@ -1,6 +1,7 @@
 import type { ApplyOutcome, GenerationRef } from '../engine/generation-writer';
 
-export type RunnerState = 'idle' | 'running' | 'stopping' | 'stopped' | 'failed';
+/** `standby`: an exclusive projection's runner waiting for the instance that owns the generation to let go. */
+export type RunnerState = 'idle' | 'standby' | 'running' | 'stopping' | 'stopped' | 'failed';
 
 export interface RunnerStatus {
   readonly projection: string;

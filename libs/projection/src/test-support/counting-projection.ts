@@ -7,6 +7,8 @@ export interface CountingProjectionOptions {
   readonly sleepMs?: number;
   /** Events whose data has `poison: true` make apply throw. */
   readonly failOnPoison?: boolean;
+  /** `Projection.exclusive`: one instance at a time runs it. */
+  readonly exclusive?: boolean;
 }
 
 /**
@@ -16,6 +18,7 @@ export interface CountingProjectionOptions {
 export function countingProjection(options: CountingProjectionOptions = {}): Projection {
   return {
     name: options.name ?? 'counting',
+    exclusive: options.exclusive,
     async migrate(client: PoolClient, schema: string) {
       await client.query(`
         CREATE TABLE IF NOT EXISTS ${schema}.stream_counts (stream_id text PRIMARY KEY, events integer NOT NULL, last_version integer NOT NULL, in_order boolean NOT NULL);

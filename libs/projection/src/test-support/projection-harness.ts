@@ -43,6 +43,7 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
         deadLetterPublisher: options.deadLetters,
         reconcileIntervalMs: 200,
         retiredGraceMs: 3_600_000,
+        exclusive: { pollMs: 200, heartbeatMs: 500 },
       });
       engines.push(engine);
       return engine;

@@ -36,6 +36,11 @@ const TIME_SENSITIVE = new Set(['RentalStarted', 'RentalExtended', 'ChipsDeliver
  */
 export class FindingsProjection implements Projection {
   readonly name = FINDINGS;
+  /**
+   * The compliance state needs every event (an organisation's HQ, a licence, a catalog correction judge
+   * deliveries on other partitions): one instance at a time runs a generation and owns all its partitions.
+   */
+  readonly exclusive = true;
   private readonly rulebook: Rulebook;
   private readonly clock: () => Date;
   private readonly pageSize: number;
@@ -101,7 +106,7 @@ export class FindingsProjection implements Projection {
 
   async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
     const asOf = this.clock().getTime();
-    const journal: { seq: number; event_id: string; occurred_at: string; envelope: unknown }[] = [];
+    const journal: { event_id: string; occurred_at: string; envelope: unknown }[] = [];
     /** Per touched data center, the latest occurredAt among this batch's events about it (when findings close). */
     const touched = new Map<string, number>();
     const touch = (dataCenterId: string, at: number): void => {
@@ -116,14 +121,17 @@ export class FindingsProjection implements Projection {
       this.eventAt.set(e.eventId, at);
       if (at > asOf) this.futureFacts.add(at);
       if (TIME_SENSITIVE.has(e.type)) this.instants = null;
-      journal.push({ seq: this.state.seq, event_id: e.eventId, occurred_at: e.occurredAt, envelope: stored });
+      journal.push({ event_id: e.eventId, occurred_at: e.occurredAt, envelope: stored });
       for (const dc of this.touchedBy(e)) touch(dc, at);
     }
     if (journal.length === 0) return [];
     const t = findingsTables(schema);
+    // seq comes from the identity column, in the batch's fold order: load() folds by it.
     await client.query(
-      `INSERT INTO ${t.journal} (seq, event_id, occurred_at, envelope)
-       SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(seq bigint, event_id text, occurred_at timestamptz, envelope jsonb)`,
+      `INSERT INTO ${t.journal} (event_id, occurred_at, envelope)
+       SELECT x.event_id, x.occurred_at, x.envelope
+         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id text, occurred_at timestamptz, envelope jsonb)) WITH ORDINALITY AS x(event_id, occurred_at, envelope, n)
+        ORDER BY x.n`,
       [asJsonRows(journal)],
     );
 

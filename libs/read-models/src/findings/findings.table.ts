@@ -16,7 +16,8 @@ export const findingsTables = (schema: string) => ({
 
 /**
  * `findings`: one row per interval during which a finding was open with one severity (history: closed rows
- * stay). `findings_journal`: every applied envelope, folded by `load()` to rebuild the compliance state.
+ * stay). `findings_journal`: every applied envelope, folded by `load()` in `seq` order to rebuild the compliance
+ * state; `seq` is assigned by the database (identity), so writers can never collide on it, whatever runs them.
  * `findings_evaluations`: the instant each data center was last judged at (ticks never judge it in the past).
  */
 export const findingsDdl = (schema: string): string => {
@@ -48,11 +49,20 @@ CREATE INDEX IF NOT EXISTS findings_by_dc ON ${t.findings} (data_center_id, open
 CREATE INDEX IF NOT EXISTS findings_by_owner ON ${t.findings} (owner_organisation_id, opened_at DESC);
 CREATE INDEX IF NOT EXISTS findings_open ON ${t.findings} (data_center_id) WHERE closed_at IS NULL;
 CREATE TABLE IF NOT EXISTS ${t.journal} (
-  seq bigint PRIMARY KEY,
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   event_id text NOT NULL UNIQUE,
   occurred_at timestamptz NOT NULL,
   envelope jsonb NOT NULL
 );
+DO $$ BEGIN
+  -- A journal from before seq was assigned by the database (it was the projection's in-memory counter):
+  -- make it an identity column continuing after the highest seq.
+  IF EXISTS (SELECT 1 FROM information_schema.columns
+              WHERE table_schema = '${schema}' AND table_name = '${FINDINGS_TABLES.journal}' AND column_name = 'seq' AND is_identity = 'NO') THEN
+    ALTER TABLE ${t.journal} ALTER COLUMN seq ADD GENERATED ALWAYS AS IDENTITY;
+    PERFORM setval(pg_get_serial_sequence('${t.journal}', 'seq'), (SELECT COALESCE(max(seq), 0) + 1 FROM ${t.journal}), false);
+  END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS ${t.evaluations} (
   data_center_id text PRIMARY KEY,
   evaluated_at timestamptz NOT NULL
