@@ -1,7 +1,7 @@
 module.exports = {
   ...require('../../jest.preset.cjs'),
-  // Real PostgreSQL; no Kafka: projections are driven directly with event envelopes.
-  ...require('../testing/jest.integration.cjs')({ kafka: false }),
+  // Real PostgreSQL; Kafka for the shared consumer-group test (the others drive projections directly).
+  ...require('../testing/jest.integration.cjs')(),
   displayName: 'read-models',
   rootDir: __dirname,
 };

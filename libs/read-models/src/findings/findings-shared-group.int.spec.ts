@@ -3,7 +3,7 @@ import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
 import type { ChainedEvent } from '@chip-ledger/event-store';
 import { createKafkaClient, encodeEventMessage } from '@chip-ledger/messaging';
 import { generationGroupId, KafkaProjectionSource, ProjectionEngine, type ProjectedEvent, type RunnerStatus } from '@chip-ledger/projection';
-import { createTestDatabase, createTestTopics, ensureKafka, uniqueTopicName, type KafkaHandle, type TestDatabase } from '@chip-ledger/testing';
+import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
 import { AssignerProtocol, logLevel, Partitioners, type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
 import { readModelFactories, READ_MODEL_NAMES } from '../registry';
@@ -145,19 +145,13 @@ interface Deployment {
 }
 
 describe('read models with two projector instances in one group (real Kafka and PostgreSQL)', () => {
-  let kafkaHandle: KafkaHandle | null = null;
   let brokers: string[];
   let admin: ReturnType<Kafka['admin']>;
   const topics = { procurement: '', rental: '', audit: '' };
   const deployments: Deployment[] = [];
 
   beforeAll(async () => {
-    // `npm test` provides Kafka; run alone (this project's Jest setup starts PostgreSQL only), start it here.
-    if (!process.env['KAFKA_BROKERS']) {
-      kafkaHandle = await ensureKafka();
-      process.env['KAFKA_BROKERS'] = kafkaHandle.brokers.join(',');
-    }
-    brokers = (process.env['KAFKA_BROKERS'] as string).split(',');
+    brokers = requireKafkaBrokers();
     for (const context of ['procurement', 'rental', 'audit'] as const) topics[context] = uniqueTopicName(`read-models.${context}`);
     await createTestTopics(Object.values(topics), PARTITIONS, brokers);
     admin = kafkaClient('admin').admin();
@@ -171,7 +165,6 @@ describe('read models with two projector instances in one group (real Kafka and 
       await d.database.drop();
     }
     await admin?.disconnect();
-    await kafkaHandle?.stop?.();
   });
 
   const kafkaClient = (clientId: string): Kafka => createKafkaClient({ brokers, clientId, logLevel: logLevel.NOTHING });
