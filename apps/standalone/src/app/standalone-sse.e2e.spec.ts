@@ -25,7 +25,8 @@ describe('standalone: server-sent events of projection changes', () => {
   });
 
   /** Collects SSE frames until `until` matches one, or the time runs out. */
-  async function listen(token: string, until: (frames: string[]) => boolean, act: () => Promise<void>, timeoutMs = 15_000): Promise<string[]> {
+  // Generous: on a shared PostgreSQL server, other tests' open transactions can hold back the log feed.
+  async function listen(token: string, until: (frames: string[]) => boolean, act: () => Promise<void>, timeoutMs = 45_000): Promise<string[]> {
     const controller = new AbortController();
     const response = await fetch(`${baseUrl.replace('[::1]', '127.0.0.1')}/events/stream`, { headers: { authorization: token }, signal: controller.signal });
     expect(response.status).toBe(200);
