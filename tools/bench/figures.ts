@@ -24,7 +24,16 @@ export interface BenchFigures {
   // Ceilings on the same machine, PostgreSQL and Kafka (phases/pg-insert-ceiling.ts, phases/kafka-produce-ceiling.ts)
   pgInsertRowsPerSec?: number;
   kafkaProduceMsgsPerSec?: number;
-  // Later: projectorEventsPerSec, replay1MSeconds, kafkaConsumeMsgsPerSec...
+  // The projector (phases/projector.ts): N events from Kafka into every read model, compliance on
+  /** replayEvents ÷ the time from engine start until every read model's stored offsets reach the high-water marks. */
+  projectorEventsPerSec?: number;
+  /** Seconds to replay `replayEvents` (1,000,000 in a full run; --quick fewer); null when it did not finish in time. */
+  replay1MSeconds?: number | null;
+  replayEvents?: number;
+  replayComplete?: boolean;
+  projectorDeadLetters?: number;
+  /** Ceiling: a raw kafkajs consumer (no-op eachBatch) reading the same replayEvents messages from offset 0. */
+  kafkaConsumeMsgsPerSec?: number;
   [more: string]: number | boolean | string | null | undefined | Record<string, number>;
 }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--profile] [--concurrency N] [--data-centers N] [--duration S]`
+ * `npm run bench [-- --quick] [--profile] [--concurrency N] [--data-centers N] [--duration S] [--replay-events N] [--replay-timeout S]`
  *
  * Throughput and latency of the command API over HTTP, the outbox relay's lag, and two ceilings measured
  * on the same machine, PostgreSQL and Kafka. Starts what is missing exactly like `npm test` (embedded
@@ -20,15 +20,16 @@ import { commandApiPhase } from './phases/command-api';
 import type { BenchContext, BenchPhase, BenchSettings } from './phases/context';
 import { kafkaProduceCeilingPhase } from './phases/kafka-produce-ceiling';
 import { pgInsertCeilingPhase } from './phases/pg-insert-ceiling';
+import { projectorPhase } from './phases/projector';
 
 const run = promisify(execFile);
 const workspaceRoot = path.resolve(__dirname, '../..');
 
-/** In order: the command API first (the machine is freshest), then the ceilings with the service stopped. */
-const PHASES: readonly BenchPhase[] = [commandApiPhase, pgInsertCeilingPhase, kafkaProduceCeilingPhase];
+/** In order: the command API first (the machine is freshest), then the ceilings with the service stopped, then the projector (its ceiling inside). */
+const phasesFor = (projector: { events: number; timeoutSec: number }): readonly BenchPhase[] => [commandApiPhase, pgInsertCeilingPhase, kafkaProduceCeilingPhase, projectorPhase(projector)];
 
 /** The first bar (issue): what `bar` in the JSON and the verdict line check. */
-const BAR = { commandsPerSec: 1_500, p99Ms: 100, relayLagMs: 1_000 };
+const BAR = { commandsPerSec: 1_500, p99Ms: 100, relayLagMs: 1_000, projectorEventsPerSec: 10_000, replay1MSeconds: 120 };
 
 type Cleanup = () => Promise<void>;
 const cleanupStacks: Cleanup[][] = [];
@@ -43,7 +44,7 @@ async function runAllCleanups(): Promise<void> {
   for (let stack = cleanupStacks.pop(); stack; stack = cleanupStacks.pop()) await runCleanups(stack);
 }
 
-function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: string } {
+function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: string; projector: { events: number; timeoutSec: number } } {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
@@ -52,6 +53,8 @@ function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: str
       concurrency: { type: 'string' },
       'data-centers': { type: 'string' },
       duration: { type: 'string' },
+      'replay-events': { type: 'string' },
+      'replay-timeout': { type: 'string' },
     },
     strict: true,
   });
@@ -66,6 +69,8 @@ function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: str
   return {
     quick,
     runTag,
+    // The projector replays 1,000,000 events in a full run (the issue's figure); --quick fewer, and says how many.
+    projector: { events: int(values['replay-events'], quick ? 20_000 : 1_000_000, 'replay-events'), timeoutSec: int(values['replay-timeout'], quick ? 60 : 1_200, 'replay-timeout') },
     settings: {
       concurrency: int(values.concurrency, 32, 'concurrency'),
       dataCenters: int(values['data-centers'], 64, 'data-centers'),
@@ -113,12 +118,29 @@ function verdict(figures: BenchFigures): string {
     `${round(figures.commandsPerSec ?? 0)} commands/s ${(figures.commandsPerSec ?? 0) >= BAR.commandsPerSec ? '≥' : '<'} ${BAR.commandsPerSec}`,
     `p99 ${round(figures.p99Ms ?? Infinity)} ms ${(figures.p99Ms ?? Infinity) < BAR.p99Ms ? '<' : '≥'} ${BAR.p99Ms} ms`,
     `relay lag p99 ${round(figures.relayLagMs ?? Infinity)} ms ${(figures.relayLagMs ?? Infinity) < BAR.relayLagMs ? '<' : '≥'} ${BAR.relayLagMs} ms`,
+    `projector ${round(figures.projectorEventsPerSec ?? 0)} events/s ${(figures.projectorEventsPerSec ?? 0) >= BAR.projectorEventsPerSec ? '≥' : '<'} ${BAR.projectorEventsPerSec}`,
+    `replay of ${(figures.replayEvents ?? 0).toLocaleString('en-US')} events ${typeof figures.replay1MSeconds === 'number' ? `${round(figures.replay1MSeconds)} s` : 'not done'} ${replayMet(figures) ? '<' : '≥'} ${round(replayBarSeconds(figures))} s` +
+      (figures.replayEvents === 1_000_000 ? '' : ` (${BAR.replay1MSeconds} s per 1,000,000, pro rata)`),
   ];
   return `${barMet(figures) ? 'MET' : 'NOT MET'} (${checks.join(', ')})`;
 }
 
+/** Replay: under 2 minutes for 1,000,000 events (a --quick run with fewer events is judged at the same rate). */
+function replayMet(figures: BenchFigures): boolean {
+  const seconds = figures.replay1MSeconds;
+  return typeof seconds === 'number' && (figures.replayEvents ?? 0) > 0 && seconds < replayBarSeconds(figures);
+}
+
+const replayBarSeconds = (figures: BenchFigures): number => (BAR.replay1MSeconds * (figures.replayEvents ?? 0)) / 1_000_000;
+
 function barMet(figures: BenchFigures): boolean {
-  return (figures.commandsPerSec ?? 0) >= BAR.commandsPerSec && (figures.p99Ms ?? Infinity) < BAR.p99Ms && (figures.relayLagMs ?? Infinity) < BAR.relayLagMs;
+  return (
+    (figures.commandsPerSec ?? 0) >= BAR.commandsPerSec &&
+    (figures.p99Ms ?? Infinity) < BAR.p99Ms &&
+    (figures.relayLagMs ?? Infinity) < BAR.relayLagMs &&
+    (figures.projectorEventsPerSec ?? 0) >= BAR.projectorEventsPerSec &&
+    replayMet(figures)
+  );
 }
 
 function toJson(figures: RunFigures): string {
@@ -132,7 +154,7 @@ function toJson(figures: RunFigures): string {
 }
 
 async function main(): Promise<number> {
-  const { quick, settings, runTag } = parseSettings();
+  const { quick, settings, runTag, projector } = parseSettings();
   const log = (line: string) => console.log(line ? `[bench] ${line}` : '');
   const figures: RunFigures = { quick, durationSec: settings.measureSec };
   const global: Cleanup[] = [];
@@ -163,7 +185,7 @@ async function main(): Promise<number> {
       log,
       processes: { postgres: pg.postmasterPid, kafka: await kafkaPid(brokersGiven) },
     };
-    for (const phase of PHASES) {
+    for (const phase of phasesFor(projector)) {
       const stack: Cleanup[] = [];
       cleanupStacks.push(stack);
       const phaseStarted = Date.now();
