@@ -112,7 +112,14 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       outcome = rows[0].outcome;
     } catch (error) {
       const code = (error as DatabaseError).code;
-      if (code === WRONG_VERSION) throw wrongVersion(error as DatabaseError);
+      if (code === WRONG_VERSION) {
+        // A concurrent request with the same idempotency key may have committed between this append's key
+        // check and its version check: then the stream moved because of that very request, and the answer
+        // is its stored result (or a conflict if the bodies differ), not a stale version.
+        const first = idem ? await this.lookupIdempotent(idem.scope, idem.key, idem.requestHash) : null;
+        if (first) return first;
+        throw wrongVersion(error as DatabaseError);
+      }
       if (code === UNIQUE_VIOLATION) return this.explainConflict(error as DatabaseError, normalised, options);
       throw error;
     }
