@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { bearer, createTestDatabase, startServiceProcess, startTestApp, uniqueTopicName, type ServiceProcess, type TestDatabase } from '@chip-ledger/testing';
+import { bearer, createTestDatabase, startServiceProcess, startTestApp, uniqueTopicName, WrittenPositions, type ServiceProcess, type TestDatabase } from '@chip-ledger/testing';
 import request from 'supertest';
 import { ProjectionServiceAppModule } from './projection-service-app.module';
 
@@ -14,11 +14,14 @@ describe('projection-service over Kafka', () => {
   const admin = bearer('admin', 'chip-ledger');
   const operator = bearer('operator', 'cn-ai');
   let env: Record<string, string | undefined>;
+  const written = new WrittenPositions();
 
   const post = async (path: string, token: string, body: object): Promise<string> => {
     const res = await request(commands.baseUrl).post(path).set('Authorization', token).send(body);
     if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body.position as string;
+    // Reads wait for everything written so far: findings depend on facts from many streams.
+    written.record(res.body.position as string);
+    return written.token();
   };
   const get = (path: string, token: string, after?: string) => {
     const req = request(projections.getHttpServer()).get(path).set('Authorization', token);

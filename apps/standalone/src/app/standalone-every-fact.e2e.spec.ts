@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { bearer, createTestDatabase, startTestApp, type TestDatabase } from '@chip-ledger/testing';
+import { bearer, createTestDatabase, startTestApp, WrittenPositions, type TestDatabase } from '@chip-ledger/testing';
 import request from 'supertest';
 import { StandaloneModule } from './standalone.module';
 
@@ -14,11 +14,14 @@ describe('standalone: every kind of fact reaches the read models', () => {
   const auditor = bearer('auditor', 'audit-firm');
   const deepseek = bearer('operator', 'deepseek-like');
   const sgOperator = bearer('operator', 'sg-dc');
+  const written = new WrittenPositions();
   const http = () => request(app.getHttpServer());
   const post = async (path: string, token: string, body: object): Promise<string> => {
     const res = await http().post(path).set('Authorization', token).send(body);
     if (res.status !== 201) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
-    return res.body.position as string;
+    // Reads wait for everything written so far: findings depend on facts from many streams.
+    written.record(res.body.position as string);
+    return written.token();
   };
   const get = async (path: string, token: string, after: string) => {
     const res = await http().get(path).set('Authorization', token).set('X-Ledger-Position', after);

@@ -23,3 +23,26 @@ export async function startTestApp(
 export function bearer(role: Role, org: string, sub = `${role}@${org}`): string {
   return `Bearer ${mintAccessToken({ sub, org, role }, DEVELOPMENT_JWT_SECRET)}`;
 }
+
+/**
+ * Read-your-writes across several writes: remembers the newest version of every stream written (from each
+ * write's `position`) and gives the combined token. A finding can depend on facts from many streams (a
+ * rental on the tenant's organisation and the provider's chips), so a reader passes all it wrote.
+ */
+export class WrittenPositions {
+  private readonly versions = new Map<string, number>();
+
+  record(position: string | null | undefined): string {
+    for (const part of (position ?? '').split(',').filter(Boolean)) {
+      const at = part.lastIndexOf('@');
+      const streamId = part.slice(0, at);
+      const version = Number(part.slice(at + 1));
+      this.versions.set(streamId, Math.max(version, this.versions.get(streamId) ?? 0));
+    }
+    return position ?? '';
+  }
+
+  token(): string {
+    return [...this.versions].map(([streamId, version]) => `${streamId}@${version}`).join(',');
+  }
+}
