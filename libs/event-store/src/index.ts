@@ -8,3 +8,4 @@ export * from './postgres/postgres-event-store';
 export * from './postgres/postgres-relay-outbox';
 export * from './postgres/migrator';
 export * from './postgres/migrations';
+export * from './postgres/advisory-lease';

@@ -1,6 +1,7 @@
-import { Client, type Pool } from 'pg';
+import type { Pool } from 'pg';
 import type { CommittedBatch, LogPosition, OutboxBacklog, RelayLease, RelayOutbox } from '../port/event-log.port';
 import { LOG_START } from '../port/event-log.port';
+import { tryAcquireAdvisoryLease } from './advisory-lease';
 import { PostgresEventStore } from './postgres-event-store';
 import { quoteSchema } from './schema-name';
 
@@ -39,24 +40,13 @@ export class PostgresRelayOutbox implements RelayOutbox {
     return this.reader.readCommitted(after, limit);
   }
 
-  async tryAcquireLease(): Promise<RelayLease | null> {
-    // Its own connection, outside the pool: the lock lives as long as the session, and a crashed relay's
-    // session ends with its process, which frees the lease for a standby.
-    const client = new Client({ ...this.pool.options, application_name: `chip-ledger-relay-${this.schema}-${this.relayName}` });
-    client.on('error', () => undefined);
-    await client.connect();
-    try {
-      const { rows } = await client.query<{ acquired: boolean }>(
-        `SELECT pg_try_advisory_lock(hashtext('chip-ledger.relay'), hashtext($1)) AS acquired`,
-        [`${this.schema}/${this.relayName}`],
-      );
-      if (rows[0].acquired) return new AdvisoryLease(client, this.heartbeatMs);
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    await client.end().catch(() => undefined);
-    return null;
+  tryAcquireLease(): Promise<RelayLease | null> {
+    return tryAcquireAdvisoryLease(this.pool, {
+      namespace: 'chip-ledger.relay',
+      name: `${this.schema}/${this.relayName}`,
+      applicationName: `chip-ledger-relay-${this.schema}-${this.relayName}`,
+      heartbeatMs: this.heartbeatMs,
+    });
   }
 
   async loadCheckpoint(): Promise<LogPosition> {
@@ -88,35 +78,5 @@ export class PostgresRelayOutbox implements RelayOutbox {
       [after.txId, after.position],
     );
     return { pending: Number(rows[0].pending), oldestRecordedAt: rows[0].oldest?.toISOString() ?? null };
-  }
-}
-
-class AdvisoryLease implements RelayLease {
-  private isLost = false;
-  private readonly timer: NodeJS.Timeout;
-
-  constructor(
-    private readonly client: Client,
-    heartbeatMs: number,
-  ) {
-    const lose = () => {
-      this.isLost = true;
-    };
-    client.on('error', lose);
-    client.on('end', lose);
-    // A silently dead connection would only be noticed at the next query: ping it.
-    this.timer = setInterval(() => void client.query('SELECT 1').catch(lose), heartbeatMs);
-    this.timer.unref();
-  }
-
-  get lost(): boolean {
-    return this.isLost;
-  }
-
-  async release(): Promise<void> {
-    clearInterval(this.timer);
-    this.isLost = true;
-    // Ending the session releases the advisory lock.
-    await this.client.end().catch(() => undefined);
   }
 }
