@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { problem } from '../problem/problem-details';
 import { ProblemException } from '../problem/error-mapping';
 
@@ -17,10 +16,6 @@ const VALID_KEY = /^[\x21-\x7e]{1,200}$/;
  * The request's Idempotency-Key (optional) with its fingerprint, or null when the client sent none.
  * A retry with the same key and body returns the first response and records nothing.
  */
-export const Idempotency = createParamDecorator((_: unknown, ctx: ExecutionContext): IdempotencyRequest | null =>
-  readIdempotency(ctx.switchToHttp().getRequest()),
-);
-
 export function readIdempotency(request: { headers: Record<string, string | string[] | undefined>; method: string; originalUrl: string; body: unknown }): IdempotencyRequest | null {
   const key = request.headers[IDEMPOTENCY_HEADER];
   if (key === undefined) return null;
