@@ -4,7 +4,10 @@ import { Client, type Pool } from 'pg';
 import { LOG_START } from '../port/event-log.port';
 import { InvalidAppendError, WrongExpectedVersionError } from '../port/event-store.errors';
 import type { NewEvent } from '../port/event-store.port';
+import { eventStoreMigrations } from './migrations';
 import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+
+const MIGRATION_IDS = eventStoreMigrations.map((migration) => migration.id);
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
 
@@ -32,14 +35,15 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
   describe('migrations', () => {
     it('are recorded once and skipped when run again', async () => {
       const again = await store.migrate();
-      expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: ['0001_events', '0002_append_function'] });
+      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function']);
+      expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATION_IDS });
       const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
-      expect(rows).toEqual([{ id: '0001_events' }, { id: '0002_append_function' }]);
+      expect(rows).toEqual(MIGRATION_IDS.map((id) => ({ id })));
     });
 
     it('keep each service in its own schema', async () => {
       const rental = new PostgresEventStore(pool, 'rental');
-      expect((await rental.migrate()).applied).toEqual(['0001_events', '0002_append_function']);
+      expect((await rental.migrate()).applied).toEqual(MIGRATION_IDS);
       await rental.append([{ streamId: 'rental-r1', expectedVersion: 0, events: [newEvent()] }]);
       expect(await store.streamVersion('rental-r1')).toBe(0);
       expect(await rental.streamVersion('rental-r1')).toBe(1);
@@ -102,6 +106,8 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
     it('lets exactly one of two concurrent appends at the same expected version win', async () => {
       // Hold every INSERT for 150 ms before it writes, so both appends have read the same head (and passed
       // the version check) before either inserts: the loser is stopped by unique(stream_id, version).
+      // Two store instances (two service instances): their appends are two transactions, not one batch.
+      const other = new PostgresEventStore(pool, 'procurement');
       await pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.15); RETURN NULL; END $$`);
       await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH STATEMENT EXECUTE FUNCTION procurement.hold()`);
       try {
@@ -109,7 +115,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
           const [a, b] = [newEvent({ writer: 'a' }), newEvent({ writer: 'b' })];
           const outcomes = await Promise.allSettled([
             store.append([{ streamId, expectedVersion: 0, events: [a] }]),
-            store.append([{ streamId, expectedVersion: 0, events: [b] }]),
+            other.append([{ streamId, expectedVersion: 0, events: [b] }]),
           ]);
           const won = outcomes.filter((o) => o.status === 'fulfilled');
           const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
@@ -131,6 +137,8 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       await store.append([{ streamId: 'chip-stock-y.H20', expectedVersion: 0, events: [newEvent()] }]);
       // Both pass the version check, then insert row by row, slowly: unordered, each would hold one stream's
       // index entry and wait for the other's (a deadlock, 40P01); ordered, the second waits, then loses cleanly.
+      // Two store instances, so the two appends are two concurrent transactions rather than one batch.
+      const other = new PostgresEventStore(pool, 'procurement');
       await pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NEW; END $$`);
       await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH ROW EXECUTE FUNCTION procurement.hold()`);
       try {
@@ -139,7 +147,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
             { streamId: 'chip-stock-x.H20', expectedVersion: 1, events: [newEvent()] },
             { streamId: 'chip-stock-y.H20', expectedVersion: 1, events: [newEvent()] },
           ]),
-          store.append([
+          other.append([
             { streamId: 'chip-stock-y.H20', expectedVersion: 1, events: [newEvent()] },
             { streamId: 'chip-stock-x.H20', expectedVersion: 1, events: [newEvent()] },
           ]),
@@ -169,6 +177,71 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       ]);
       expect(ok.streams.map((s) => [s.streamId, s.version])).toEqual([['chip-stock-dc2.H20', 2], ['chip-stock-dc3.H20', 2]]);
       expect(ok.position).toBe(Math.max(...ok.streams.flatMap((s) => s.globalPositions)));
+    });
+
+    describe('group commit (concurrent appends share one statement)', () => {
+      it('commits concurrent commands in one transaction and refuses only the stale one', async () => {
+        await store.append([{ streamId: 'group-stale', expectedVersion: 0, events: [newEvent()] }]);
+        const fresh = Array.from({ length: 20 }, (_, i) => store.append([{ streamId: `group-${i}`, expectedVersion: 0, events: [newEvent({ i })] }]));
+        const stale = store.append([{ streamId: 'group-stale', expectedVersion: 0, events: [newEvent({ stale: true })] }]);
+        const results = await Promise.all(fresh);
+        await expect(stale).rejects.toMatchObject({ name: 'WrongExpectedVersionError', streamId: 'group-stale', expectedVersion: 0, currentVersion: 1 });
+        // One transaction: one database clock reading and one transaction id for all twenty.
+        expect(new Set(results.map((result) => result.recordedAt)).size).toBe(1);
+        const { rows } = await pool.query<{ transactions: string }>(`SELECT count(DISTINCT tx_id)::text AS transactions FROM procurement.events WHERE stream_id LIKE 'group-%' AND stream_id <> 'group-stale'`);
+        expect(rows[0].transactions).toBe('1');
+        expect(await store.readStream('group-stale')).toHaveLength(1);
+        for (const [i, result] of results.entries()) {
+          expect(result.streams).toEqual([expect.objectContaining({ streamId: `group-${i}`, version: 1 })]);
+          expect((await store.readStream(`group-${i}`))[0].data).toEqual({ i });
+        }
+      });
+
+      it('applies the commands of one batch in order: a second decision on the same version is refused', async () => {
+        const [first, second] = await Promise.allSettled([
+          store.append([{ streamId: 'group-same', expectedVersion: 0, events: [newEvent({ n: 1 })] }]),
+          store.append([{ streamId: 'group-same', expectedVersion: 0, events: [newEvent({ n: 2 })] }]),
+        ]);
+        expect(first.status).toBe('fulfilled');
+        expect(second).toMatchObject({ status: 'rejected', reason: { name: 'WrongExpectedVersionError', currentVersion: 1 } });
+        const events = await store.readStream('group-same');
+        expect(events.map((event) => event.data)).toEqual([{ n: 1 }]);
+        // The chain still links: the batch's inserts see each other's hashes.
+        expect((await store.verifyStream('group-same')).ok).toBe(true);
+      });
+
+      it('retries each command alone when the batch statement itself fails, so only the faulty one fails', async () => {
+        await pool.query(`CREATE FUNCTION procurement.explode() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN IF NEW.data ? 'explode' THEN RAISE EXCEPTION 'boom' USING ERRCODE = 'P0001'; END IF; RETURN NEW; END $$`);
+        await pool.query(`CREATE TRIGGER explode BEFORE INSERT ON procurement.events FOR EACH ROW EXECUTE FUNCTION procurement.explode()`);
+        try {
+          const outcomes = await Promise.allSettled([
+            store.append([{ streamId: 'group-ok-1', expectedVersion: 0, events: [newEvent()] }]),
+            store.append([{ streamId: 'group-bad', expectedVersion: 0, events: [newEvent({ explode: true })] }]),
+            store.append([{ streamId: 'group-ok-2', expectedVersion: 0, events: [newEvent()] }]),
+          ]);
+          expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+          expect((outcomes[1] as PromiseRejectedResult).reason).toMatchObject({ message: 'boom' });
+          expect([await store.streamVersion('group-ok-1'), await store.streamVersion('group-bad'), await store.streamVersion('group-ok-2')]).toEqual([1, 0, 1]);
+        } finally {
+          await pool.query('DROP TRIGGER explode ON procurement.events; DROP FUNCTION procurement.explode()');
+        }
+      });
+
+      it('answers concurrent stream reads from one statement, each from its own version', async () => {
+        await store.append([{ streamId: 'group-read-a', expectedVersion: 0, events: [newEvent({ a: 1 }), newEvent({ a: 2 }), newEvent({ a: 3 })] }]);
+        await store.append([{ streamId: 'group-read-b', expectedVersion: 0, events: [newEvent({ b: 1 })] }]);
+        const [allA, tailA, allB, none] = await Promise.all([
+          store.readStream('group-read-a'),
+          store.readStream('group-read-a', { fromVersion: 3 }),
+          store.readStream('group-read-b'),
+          store.readStream('group-read-missing'),
+        ]);
+        expect(allA.map((event) => event.data)).toEqual([{ a: 1 }, { a: 2 }, { a: 3 }]);
+        expect(tailA.map((event) => [event.version, event.data])).toEqual([[3, { a: 3 }]]);
+        expect(allB.map((event) => event.data)).toEqual([{ b: 1 }]);
+        expect(none).toEqual([]);
+      });
     });
 
     it('rejects a malformed append before touching the database', async () => {

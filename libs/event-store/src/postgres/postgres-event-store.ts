@@ -1,4 +1,4 @@
-import { Pool, type DatabaseError, type PoolConfig } from 'pg';
+import { Pool, type PoolConfig } from 'pg';
 import { eventHashParts } from '../hash-chain/event-hash';
 import { verifyStreamChain } from '../hash-chain/verify-chain';
 import type { CommittedBatch, EventLogReader, LogPosition } from '../port/event-log.port';
@@ -17,6 +17,7 @@ import type {
 } from '../port/event-store.port';
 import { normaliseAppend, type NormalisedRequest } from './append-request';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows';
+import { MicroBatcher, type Settled } from './micro-batcher';
 import { migrateEventStore, type MigrationReport } from './migrator';
 import { quoteSchema } from './schema-name';
 
@@ -49,14 +50,37 @@ interface StoredAppendResult {
   readonly positions: Record<string, number>;
 }
 
-/** What the append function answers: the positions it assigned, or the first append's stored result. */
+/**
+ * What the batch function answers per command: the positions it assigned, the first append's stored result,
+ * or why that command alone was refused (a stale version, or a unique key a concurrent append took first).
+ */
 type AppendOutcome =
-  | { readonly replayed: false; readonly recordedAt: string; readonly positions: Record<string, number> }
-  | { readonly replayed: true; readonly requestHash: string; readonly result: StoredAppendResult };
+  | { readonly failed?: undefined; readonly replayed: false; readonly recordedAt: string; readonly positions: Record<string, number> }
+  | { readonly failed?: undefined; readonly replayed: true; readonly requestHash: string; readonly result: StoredAppendResult }
+  | { readonly failed: 'CL409' | '23505'; readonly detail: string | null; readonly constraint?: string | null };
 
-const UNIQUE_VIOLATION = '23505';
-/** Raised by the append function for a stale expected version. */
-const WRONG_VERSION = 'CL409';
+/** One command's append, ready for the batch function. */
+interface PreparedAppend {
+  readonly requests: NormalisedRequest[];
+  readonly options: AppendOptions;
+  readonly streams: StoredAppendResult['streams'];
+}
+
+/** A stream read waiting for its batch. */
+interface StreamRead {
+  readonly streamId: string;
+  readonly fromVersion: number;
+}
+
+export interface EventStoreBatching {
+  /** Batched statements in flight at once, for appends and for stream reads each. Default 2: enough to overlap one batch's commit with the next, few enough that batches grow under load. */
+  readonly maxInFlight?: number;
+  /** Commands per append statement at most (each is a sub-transaction). Default 32. */
+  readonly maxAppendsPerBatch?: number;
+  /** Streams per read statement at most. Default 64. */
+  readonly maxReadsPerBatch?: number;
+}
+
 const MAX_READ_LIMIT = 10_000;
 const VERIFY_PAGE = 5_000;
 
@@ -66,6 +90,8 @@ const VERIFY_PAGE = 5_000;
  * An append is one statement, so one round trip and one implicit transaction: a PL/pgSQL function
  * (migration 0002) looks up the idempotency key, checks each stream's version, finishes the hash chain
  * with the database clock, inserts all events in one multi-row INSERT and records the idempotency key.
+ * Concurrent appends (and concurrent stream reads) share a statement: migration 0003 runs each command of a
+ * batch in its own sub-transaction, so they commit together but are refused one by one.
  * A concurrent writer that got in between the check and the INSERT makes the INSERT hit
  * `unique(stream_id, version)`, which is reported as `WrongExpectedVersionError`, never merged.
  */
@@ -73,14 +99,20 @@ export class PostgresEventStore implements EventStore, EventLogReader {
   readonly logName: string;
   private readonly q: string;
   private readonly sql: ReturnType<typeof statements>;
+  private readonly appends: MicroBatcher<PreparedAppend, AppendOutcome>;
+  private readonly reads: MicroBatcher<StreamRead, StoredEvent[]>;
 
   constructor(
     private readonly pool: Pool,
     readonly schema: string,
+    batching: EventStoreBatching = {},
   ) {
     this.q = quoteSchema(schema);
     this.logName = schema;
     this.sql = statements(this.q);
+    const maxInFlight = batching.maxInFlight ?? 2;
+    this.appends = new MicroBatcher((batch) => this.appendBatch(batch), { maxInFlight, maxBatch: batching.maxAppendsPerBatch ?? 32 });
+    this.reads = new MicroBatcher((batch) => this.readBatch(batch), { maxInFlight, maxBatch: batching.maxReadsPerBatch ?? 64 });
   }
 
   /** Creates or upgrades this store's schema (idempotent; run at start-up). */
@@ -88,45 +120,52 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     return migrateEventStore(this.pool, this.schema);
   }
 
+  /**
+   * Appends one command's events atomically. Concurrent appends are grouped into one statement and one
+   * transaction (see {@link MicroBatcher} and migration 0003), each command in its own sub-transaction: a
+   * refusal of one never affects the others.
+   */
   async append(requests: readonly AppendRequest[], options: AppendOptions = {}): Promise<AppendResult> {
     const normalised = normaliseAppend(requests);
-    const idem = options.idempotency;
     const streams = normalised.map((request) => ({
       streamId: request.streamId,
       version: request.expectedVersion + request.events.length,
       eventIds: request.events.map((event) => event.eventId),
     }));
-    let outcome: AppendOutcome;
-    try {
-      const { rows } = await this.pool.query<{ outcome: AppendOutcome }>({
-        name: `es_append_${this.schema}`,
-        text: this.sql.append,
-        values: [
-          ...appendColumns(normalised),
-          idem?.scope ?? null,
-          idem?.key ?? null,
-          idem?.requestHash ?? null,
-          JSON.stringify(streams),
-        ],
-      });
-      outcome = rows[0].outcome;
-    } catch (error) {
-      const code = (error as DatabaseError).code;
-      if (code === WRONG_VERSION) {
-        // A concurrent request with the same idempotency key may have committed between this append's key
-        // check and its version check: then the stream moved because of that very request, and the answer
-        // is its stored result (or a conflict if the bodies differ), not a stale version.
-        const first = idem ? await this.lookupIdempotent(idem.scope, idem.key, idem.requestHash) : null;
-        if (first) return first;
-        throw wrongVersion(error as DatabaseError);
-      }
-      if (code === UNIQUE_VIOLATION) return this.explainConflict(error as DatabaseError, normalised, options);
-      throw error;
+    const outcome = await this.appends.submit({ requests: normalised, options, streams });
+    const idem = options.idempotency;
+    if (outcome.failed !== undefined) {
+      if (outcome.failed === '23505') return this.explainConflict(outcome, normalised, options);
+      // CL409. A concurrent request with the same idempotency key may have committed between this append's key
+      // check and its version check: then the stream moved because of that very request, and the answer
+      // is its stored result (or a conflict if the bodies differ), not a stale version.
+      const first = idem ? await this.lookupIdempotent(idem.scope, idem.key, idem.requestHash) : null;
+      if (first) return first;
+      throw wrongVersion(outcome.detail);
     }
     // The function answers with a stored result only when given an idempotency key.
     if (outcome.replayed && idem) return this.replay(idem.scope, idem.key, idem.requestHash, outcome);
     if (outcome.replayed) throw new Error('append_events replayed a result without an idempotency key');
     return toAppendResult({ recordedAt: outcome.recordedAt, streams, positions: outcome.positions }, false);
+  }
+
+  /**
+   * One statement for a batch of commands. If the statement itself fails (a deadlock between two batches
+   * that hold each other's streams, a lost connection), each command is tried again on its own, so one
+   * command's trouble is only ever its own.
+   */
+  private async appendBatch(batch: readonly PreparedAppend[]): Promise<Settled<AppendOutcome>[]> {
+    try {
+      const { rows } = await this.pool.query<{ outcomes: AppendOutcome[] }>({
+        name: `es_append_batch_${this.schema}`,
+        text: this.sql.appendBatch,
+        values: batchColumns(batch),
+      });
+      return rows[0].outcomes.map((value) => ({ ok: true, value }));
+    } catch (error) {
+      if (batch.length === 1) return [{ ok: false, error }];
+      return Promise.all(batch.map(async (one) => (await this.appendBatch([one]))[0]));
+    }
   }
 
   async lookupIdempotent(scope: string, key: string, requestHash: string): Promise<AppendResult | null> {
@@ -138,13 +177,28 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     return this.replay(scope, key, requestHash, { requestHash: rows[0].request_hash, result: rows[0].result });
   }
 
-  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
-    const { rows } = await this.pool.query<EventRow>({
-      name: `es_read_stream_${this.schema}`,
-      text: `SELECT ${EVENT_COLUMNS} FROM ${this.q}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
-      values: [streamId, options.fromVersion ?? 1],
+  /** Concurrent reads are grouped into one statement, like appends. */
+  readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    return this.reads.submit({ streamId, fromVersion: options.fromVersion ?? 1 });
+  }
+
+  private async readBatch(batch: readonly StreamRead[]): Promise<Settled<StoredEvent[]>[]> {
+    if (batch.length === 1) {
+      const { rows } = await this.pool.query<EventRow>({
+        name: `es_read_stream_${this.schema}`,
+        text: this.sql.readStream,
+        values: [batch[0].streamId, batch[0].fromVersion],
+      });
+      return [{ ok: true, value: rows.map(toStoredEvent) }];
+    }
+    const { rows } = await this.pool.query<EventRow & { request: number }>({
+      name: `es_read_streams_${this.schema}`,
+      text: this.sql.readStreams,
+      values: [batch.map((read) => read.streamId), batch.map((read) => read.fromVersion)],
     });
-    return rows.map(toStoredEvent);
+    const results: StoredEvent[][] = batch.map(() => []);
+    for (const row of rows) results[row.request - 1].push(toStoredEvent(row));
+    return results.map((value) => ({ ok: true, value }));
   }
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
@@ -234,7 +288,11 @@ export class PostgresEventStore implements EventStore, EventLogReader {
    * A unique violation means another append won a race. With an idempotency key, the winner may have been
    * this very request (a concurrent retry): then its stored result is the answer.
    */
-  private async explainConflict(error: DatabaseError, requests: NormalisedRequest[], options: AppendOptions): Promise<AppendResult> {
+  private async explainConflict(
+    error: { readonly detail?: string | null; readonly constraint?: string | null },
+    requests: NormalisedRequest[],
+    options: AppendOptions,
+  ): Promise<AppendResult> {
     const idem = options.idempotency;
     if (idem) {
       const stored = await this.lookupIdempotent(idem.scope, idem.key, idem.requestHash);
@@ -259,38 +317,53 @@ export class PostgresEventStore implements EventStore, EventLogReader {
 }
 
 /**
- * The append function's array parameters, one element per stream or per event. Hashes are finished in
- * SQL (the previous hash and the clock are only known there) from the canonical JSON split around them.
+ * The batch function's array parameters: per command its stream and event counts, then the per-stream and
+ * per-event arrays of all commands concatenated, then per command its idempotency key and stored result.
+ * Hashes are finished in SQL (the previous hash and the clock are only known there) from the canonical
+ * JSON split around them.
  */
-function appendColumns(requests: NormalisedRequest[]): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 14 }, () => []);
-  const [streams, expected, streamOf, versions, ids, types, schemaVersions, occurred, actors, correlations, causations, data, prefixes, suffixes] = columns;
-  requests.forEach((request, r) => {
-    streams.push(request.streamId);
-    expected.push(request.expectedVersion);
-    request.events.forEach((event, i) => {
-      const version = request.expectedVersion + i + 1;
-      const parts = eventHashParts({ ...event, streamId: request.streamId, version });
-      streamOf.push(r + 1);
-      versions.push(version);
-      ids.push(event.eventId);
-      types.push(event.type);
-      schemaVersions.push(event.schemaVersion);
-      occurred.push(event.occurredAt);
-      actors.push(event.actorJson);
-      correlations.push(event.correlationId);
-      causations.push(event.causationId);
-      data.push(event.dataJson);
-      prefixes.push(parts.prefix);
-      suffixes.push(parts.suffix);
+function batchColumns(batch: readonly PreparedAppend[]): unknown[][] {
+  const columns: unknown[][] = Array.from({ length: 20 }, () => []);
+  const [streamCounts, eventCounts, streams, expected, streamOf, versions, ids, types, schemaVersions, occurred, actors, correlations, causations, data, prefixes, suffixes] =
+    columns;
+  const [idemScopes, idemKeys, idemHashes, streamResults] = columns.slice(16);
+  for (const command of batch) {
+    let events = 0;
+    command.requests.forEach((request, r) => {
+      streams.push(request.streamId);
+      expected.push(request.expectedVersion);
+      request.events.forEach((event, i) => {
+        const version = request.expectedVersion + i + 1;
+        const parts = eventHashParts({ ...event, streamId: request.streamId, version });
+        streamOf.push(r + 1);
+        versions.push(version);
+        ids.push(event.eventId);
+        types.push(event.type);
+        schemaVersions.push(event.schemaVersion);
+        occurred.push(event.occurredAt);
+        actors.push(event.actorJson);
+        correlations.push(event.correlationId);
+        causations.push(event.causationId);
+        data.push(event.dataJson);
+        prefixes.push(parts.prefix);
+        suffixes.push(parts.suffix);
+        events++;
+      });
     });
-  });
+    streamCounts.push(command.requests.length);
+    eventCounts.push(events);
+    const idem = command.options.idempotency;
+    idemScopes.push(idem?.scope ?? null);
+    idemKeys.push(idem?.key ?? null);
+    idemHashes.push(idem?.requestHash ?? null);
+    streamResults.push(JSON.stringify(command.streams));
+  }
   return columns;
 }
 
 /** The append function refused a stale expected version; its DETAIL names the stream and both versions. */
-function wrongVersion(error: DatabaseError): WrongExpectedVersionError {
-  const detail = JSON.parse(error.detail ?? '{}') as { streamId: string; expectedVersion: number; currentVersion: number };
+function wrongVersion(detailJson: string | null | undefined): WrongExpectedVersionError {
+  const detail = JSON.parse(detailJson ?? '{}') as { streamId: string; expectedVersion: number; currentVersion: number };
   return new WrongExpectedVersionError(detail.streamId, detail.expectedVersion, detail.currentVersion);
 }
 
@@ -311,10 +384,17 @@ function toAppendResult(stored: StoredAppendResult, replayed: boolean): AppendRe
 
 function statements(q: string) {
   return {
-    // One round trip (see migration 0002_append_function).
-    append: `SELECT ${q}.append_events($1::text[], $2::int[], $3::int[], $4::int[], $5::uuid[], $6::text[], $7::int[],
-      $8::timestamptz[], $9::jsonb[], $10::text[], $11::text[], $12::jsonb[], $13::text[], $14::text[],
-      $15::text, $16::text, $17::text, $18::jsonb) AS outcome`,
+    // One round trip for a batch of commands (see migrations 0002_append_function and 0003_append_batch_function).
+    appendBatch: `SELECT ${q}.append_batch($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::uuid[], $8::text[],
+      $9::int[], $10::timestamptz[], $11::jsonb[], $12::text[], $13::text[], $14::jsonb[], $15::text[], $16::text[],
+      $17::text[], $18::text[], $19::text[], $20::jsonb[]) AS outcomes`,
+    readStream: `SELECT ${EVENT_COLUMNS} FROM ${q}.events WHERE stream_id = $1 AND version >= $2 ORDER BY version`,
+    // Several streams in one statement; 'request' says which read each row answers (a stream may be asked twice).
+    readStreams: `
+      SELECT ${EVENT_COLUMNS}, r.request::int AS request
+        FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS r(wanted_stream, from_version, request)
+        JOIN ${q}.events e ON e.stream_id = r.wanted_stream AND e.version >= r.from_version
+       ORDER BY r.request, e.version`,
     // Commit-safe tailing: only transactions older than every running one, in (tx_id, position) order.
     // The text copy of tx_id has its own alias: ORDER BY a bare name prefers an output column, and sorting
     // the text would put transaction 1000 before 999.
