@@ -27,7 +27,7 @@ import {
   type UsLicenceBalanceRule,
   type UsPrc3A090UseRule,
 } from '../rulebook/rules';
-import type { ComplianceState, Movement } from '../state/compliance-state';
+import type { ComplianceState, Movement, OrderLineFact } from '../state/compliance-state';
 import { ComplianceView, chronological, type DataCenterInfo } from '../state/compliance-view';
 import { findingIdOf, type Finding } from './finding';
 
@@ -125,20 +125,35 @@ const isInternalMove = (view: ComplianceView, m: Movement, dc: DataCenterInfo): 
 const citesLicence = (view: ComplianceView, m: Movement): boolean => m.licenceId !== null && view.licenceAt(m.licenceId, m.at) !== undefined;
 
 /** Visible deliveries and transfers-in of each model into the data center. */
-const inbound = (view: ComplianceView, dataCenterId: string): Movement[] =>
-  view
-    .modelIds(dataCenterId)
-    .flatMap((modelId) => view.movements(dataCenterId, modelId))
-    .filter((m) => m.kind === 'delivered' || m.kind === 'transferred-in');
+const inbound = (view: ComplianceView, dataCenterId: string): readonly Movement[] =>
+  view.memo(`inbound:${dataCenterId}`, () => {
+    const out: Movement[] = [];
+    for (const modelId of view.modelIds(dataCenterId)) {
+      for (const m of view.movements(dataCenterId, modelId)) if (m.kind === 'delivered' || m.kind === 'transferred-in') out.push(m);
+    }
+    return out;
+  });
 
 const moveText = (m: Movement, dc: DataCenterInfo): string =>
   m.kind === 'delivered'
     ? `${m.quantity} delivered on ${date(m.at)} (delivery ${m.ref}) to ${dc.name}`
     : `${m.quantity} transferred in on ${date(m.at)} (transfer ${m.ref}) from ${m.otherDataCenterId} (${m.otherCountry}) to ${dc.name}`;
 
-const classified = (view: ComplianceView, modelId: string, thresholds: Eccn3A090Thresholds) => {
-  const spec = view.spec(modelId);
-  return { spec, cls: spec === undefined ? ('cannot-classify' as const) : classify3A090(spec, thresholds) };
+/** Classifications per thresholds object (each rule has its own) and model, once per view. */
+const classifications = new WeakMap<ComplianceView, WeakMap<Eccn3A090Thresholds, Map<string, { spec: ChipModelSpec | undefined; cls: Eccn3A090Class | 'cannot-classify' }>>>();
+
+const classified = (view: ComplianceView, modelId: string, thresholds: Eccn3A090Thresholds): { spec: ChipModelSpec | undefined; cls: Eccn3A090Class | 'cannot-classify' } => {
+  let byThresholds = classifications.get(view);
+  if (byThresholds === undefined) classifications.set(view, (byThresholds = new WeakMap()));
+  let byModel = byThresholds.get(thresholds);
+  if (byModel === undefined) byThresholds.set(thresholds, (byModel = new Map()));
+  let answer = byModel.get(modelId);
+  if (answer === undefined) {
+    const spec = view.spec(modelId);
+    answer = { spec, cls: spec === undefined ? ('cannot-classify' as const) : classify3A090(spec, thresholds) };
+    byModel.set(modelId, answer);
+  }
+  return answer;
 };
 
 const h200Claims = (view: ComplianceView, rule: UsH200CaseByCaseRule | undefined, m: Movement, dc: DataCenterInfo): boolean => {
@@ -180,19 +195,28 @@ const cnStateFundedDomestic = (ctx: Ctx, rule: CnStateFundedDomesticRule): void 
 
     const orderLines = view.all(rec.orderLines);
     const orderedBefore = new Map<string, { quantity: number; evidence: string[] }>();
-    for (const modelId of uniq([...view.modelIds(dcId), ...orderLines.map((l) => l.modelId)]).sort()) {
+    // Order lines per model, then per purchase order (first appearance first), each in chronological order.
+    const linesByModel = new Map<string, Map<string, { placed: OrderLineFact[]; cancelled: OrderLineFact[] }>>();
+    for (const l of orderLines) {
+      let byPo = linesByModel.get(l.modelId);
+      if (byPo === undefined) linesByModel.set(l.modelId, (byPo = new Map()));
+      let po = byPo.get(l.purchaseOrderId);
+      if (po === undefined) byPo.set(l.purchaseOrderId, (po = { placed: [], cancelled: [] }));
+      (l.kind === 'placed' ? po.placed : po.cancelled).push(l);
+    }
+    for (const modelId of uniq([...view.modelIds(dcId), ...linesByModel.keys()]).sort()) {
       const spec = view.spec(modelId);
       if (spec === undefined || !isForeign(spec)) continue;
       const stock = view.stock(dcId, modelId);
-      const lines = orderLines.filter((l) => l.modelId === modelId);
-      const deliveredUnder = (po: string): number =>
-        view.movements(dcId, modelId).filter((m) => m.kind === 'delivered' && m.purchaseOrderId === po).reduce((n, m) => n + m.quantity, 0);
+      const delivered = new Map<string, number>();
+      for (const m of view.movements(dcId, modelId)) {
+        if (m.kind === 'delivered' && m.purchaseOrderId !== null) delivered.set(m.purchaseOrderId, (delivered.get(m.purchaseOrderId) ?? 0) + m.quantity);
+      }
+      const deliveredUnder = (po: string): number => delivered.get(po) ?? 0;
 
       // Orders: those placed before the rule are "on order" holdings; those placed under it are breaches.
       orderedBefore.clear();
-      for (const po of uniq(lines.map((l) => l.purchaseOrderId))) {
-        const placed = lines.filter((l) => l.purchaseOrderId === po && l.kind === 'placed');
-        const cancelled = lines.filter((l) => l.purchaseOrderId === po && l.kind === 'cancelled');
+      for (const [po, { placed, cancelled }] of linesByModel.get(modelId) ?? []) {
         if (placed.length === 0) continue;
         const ordered = placed.reduce((n, l) => n + l.quantity, 0);
         const cancelledQty = cancelled.reduce((n, l) => n + l.quantity, 0);

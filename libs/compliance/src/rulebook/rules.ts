@@ -387,8 +387,19 @@ export const rulebookProblems = (rulebook: Rulebook): string[] => {
   return problems;
 };
 
+/** In-force periods as epoch ms, parsed once per period object (rules are judged once per fact). */
+const periodMs = new WeakMap<InForcePeriod, { from: number; to: number }>();
+
 /** True when the rule judges facts that occurred at `instantMs` (epoch ms). */
-export const inForceAt = (rule: Pick<Rule, 'inForce'>, instantMs: number): boolean =>
-  (rule.inForce.from === null || instantMs >= Date.parse(rule.inForce.from)) &&
-  (rule.inForce.to === null || instantMs < Date.parse(rule.inForce.to));
+export const inForceAt = (rule: Pick<Rule, 'inForce'>, instantMs: number): boolean => {
+  let ms = periodMs.get(rule.inForce);
+  if (ms === undefined) {
+    ms = {
+      from: rule.inForce.from === null ? Number.NEGATIVE_INFINITY : Date.parse(rule.inForce.from),
+      to: rule.inForce.to === null ? Number.POSITIVE_INFINITY : Date.parse(rule.inForce.to),
+    };
+    periodMs.set(rule.inForce, ms);
+  }
+  return instantMs >= ms.from && instantMs < ms.to;
+};
 

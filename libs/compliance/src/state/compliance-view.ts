@@ -34,16 +34,52 @@ export interface StockPosition {
 
 const byTime = (a: Fact, b: Fact): number => a.at - b.at || a.seq - b.seq;
 
+const isChronological = (xs: readonly Fact[]): boolean => {
+  for (let i = 1; i < xs.length; i++) if (byTime(xs[i - 1], xs[i]) > 0) return false;
+  return true;
+};
+
+/**
+ * What is known of a fact list of the (append-only) store, kept up to date by scanning only what was appended
+ * since the last look: whether it is in chronological order, and its latest `at` and highest `seq`.
+ */
+interface ListShape {
+  scanned: number;
+  chronological: boolean;
+  maxAt: number;
+  maxSeq: number;
+}
+const shapes = new WeakMap<readonly Fact[], ListShape>();
+const shapeOf = (xs: readonly Fact[]): ListShape => {
+  let shape = shapes.get(xs);
+  if (shape === undefined) shapes.set(xs, (shape = { scanned: 0, chronological: true, maxAt: Number.NEGATIVE_INFINITY, maxSeq: Number.NEGATIVE_INFINITY }));
+  for (let i = shape.scanned; i < xs.length; i++) {
+    const x = xs[i];
+    if (i > 0 && byTime(xs[i - 1], x) > 0) shape.chronological = false;
+    if (x.at > shape.maxAt) shape.maxAt = x.at;
+    if (x.seq > shape.maxSeq) shape.maxSeq = x.seq;
+  }
+  shape.scanned = xs.length;
+  return shape;
+};
+
 /** Facts sorted by occurrence (ties by fold order). */
-export const chronological = <T extends Fact>(xs: readonly T[]): T[] => [...xs].sort(byTime);
+export const chronological = <T extends Fact>(xs: readonly T[]): T[] => (isChronological(xs) ? [...xs] : [...xs].sort(byTime));
 
 /**
  * The state as it stood at `asOf`: only facts folded into this state (`seq`) that occurred at or before
- * `asOf` are visible. Every rule reads the state through one of these; it caches per evaluation.
+ * `asOf` are visible. Every rule reads the state through one of these; it caches per evaluation: a view
+ * answers for one state, whose facts never change (later facts have a higher `seq` and stay invisible),
+ * so what it derived once (visible facts in order, data centers, organisations, licences) it keeps.
  */
 export class ComplianceView {
   readonly asOf: number;
   private readonly specs = new Map<string, ChipModelSpec | undefined>();
+  private readonly lists = new Map<readonly Fact[], readonly Fact[]>();
+  private readonly dataCenters = new Map<string, DataCenterInfo | undefined>();
+  private readonly organisations = new Map<string, OrganisationInfo | undefined>();
+  private readonly licences = new Map<string, LicenceAt | undefined>();
+  private readonly memos = new Map<string, unknown>();
 
   constructor(
     readonly state: ComplianceState,
@@ -60,8 +96,27 @@ export class ComplianceView {
     for (const x of xs) if (this.visibleAt(x, at) && (best === undefined || byTime(x, best) > 0)) best = x;
     return best;
   }
-  all<T extends Fact>(xs: readonly T[]): T[] {
-    return chronological(xs.filter(this.visible));
+  /** The visible facts in chronological order; computed once per list and view (do not mutate the result). */
+  all<T extends Fact>(xs: readonly T[]): readonly T[] {
+    if (xs.length === 0) return xs;
+    // The usual case: a list appended in time order, every fact of it visible. The list itself is the answer
+    // (not cached: a later append would show through; it is only ever read during one evaluation).
+    const shape = shapeOf(xs);
+    if (shape.chronological && shape.maxAt <= this.asOf && shape.maxSeq <= this.state.seq) return xs;
+    let out = this.lists.get(xs) as readonly T[] | undefined;
+    if (out === undefined) {
+      const seen = xs.filter(this.visible);
+      out = isChronological(seen) ? seen : seen.sort(byTime);
+      this.lists.set(xs, out);
+    }
+    return out;
+  }
+  /** A value derived once per view (an evaluation), e.g. a data center's inbound movements. */
+  memo<T>(key: string, compute: () => T): T {
+    if (this.memos.has(key)) return this.memos.get(key) as T;
+    const value = compute();
+    this.memos.set(key, value);
+    return value;
   }
 
   dataCenterIds(): string[] {
@@ -71,20 +126,29 @@ export class ComplianceView {
     return this.state.store.dataCenters.get(dataCenterId);
   }
   dataCenter(dataCenterId: string): DataCenterInfo | undefined {
+    if (this.dataCenters.has(dataCenterId)) return this.dataCenters.get(dataCenterId);
     const r = this.record(dataCenterId);
     const reg = r && this.latest(r.registrations);
-    if (!r || !reg) return undefined;
-    const first = chronological(r.registrations.filter(this.visible))[0] ?? reg;
-    return { dataCenterId, name: reg.name, ownerOrganisationId: reg.ownerOrganisationId, country: reg.country, registeredAt: first.at, eventId: reg.eventId };
+    let info: DataCenterInfo | undefined;
+    if (r && reg) {
+      const first = this.all(r.registrations)[0] ?? reg;
+      info = { dataCenterId, name: reg.name, ownerOrganisationId: reg.ownerOrganisationId, country: reg.country, registeredAt: first.at, eventId: reg.eventId };
+    }
+    this.dataCenters.set(dataCenterId, info);
+    return info;
   }
   organisation(organisationId: string): OrganisationInfo | undefined {
+    if (this.organisations.has(organisationId)) return this.organisations.get(organisationId);
     const reg = this.latest(this.state.store.organisations.get(organisationId)?.registrations ?? []);
-    return reg && { organisationId, name: reg.name, headquartersCountry: reg.headquartersCountry, ultimateParentHeadquartersCountry: reg.ultimateParentHeadquartersCountry, eventId: reg.eventId };
+    const info = reg && { organisationId, name: reg.name, headquartersCountry: reg.headquartersCountry, ultimateParentHeadquartersCountry: reg.ultimateParentHeadquartersCountry, eventId: reg.eventId };
+    this.organisations.set(organisationId, info);
+    return info;
   }
   /** The listing fact in force for the organisation on `list` at `at`, or undefined when not listed. */
   listingAt(organisationId: string, list: string, at: number): { eventId: string } | undefined {
-    const listings = (this.state.store.organisations.get(organisationId)?.listings ?? []).filter((l) => l.list === list);
-    const last = this.latest(listings, at);
+    const all = this.state.store.organisations.get(organisationId)?.listings;
+    if (all === undefined || all.length === 0) return undefined;
+    const last = this.latest(all.filter((l) => l.list === list), at);
     return last?.listed ? last : undefined;
   }
 
@@ -104,7 +168,7 @@ export class ComplianceView {
   modelIds(dataCenterId: string): string[] {
     return [...(this.record(dataCenterId)?.stock.keys() ?? [])].sort();
   }
-  movements(dataCenterId: string, modelId: string): Movement[] {
+  movements(dataCenterId: string, modelId: string): readonly Movement[] {
     return this.all(this.record(dataCenterId)?.stock.get(modelId) ?? []);
   }
   stock(dataCenterId: string, modelId: string, at = this.asOf): StockPosition {
@@ -141,21 +205,31 @@ export class ComplianceView {
     return { delivered, installed, installedNow: Math.max(0, installed - removed), onSite: Math.max(0, arrived - left), evidence };
   }
 
-  /** The licence as it stood at `at`: terms with amendments up to then, and its status. */
+  /** The licence as it stood at `at`: terms with amendments up to then, and its status (do not mutate the result). */
   licenceAt(licenceId: string, at: number): LicenceAt | undefined {
+    const key = `${licenceId}@${Math.min(at, this.asOf)}`;
+    if (this.licences.has(key)) return this.licences.get(key);
+    const answer = this.computeLicenceAt(licenceId, at);
+    this.licences.set(key, answer);
+    return answer;
+  }
+
+  private computeLicenceAt(licenceId: string, at: number): LicenceAt | undefined {
     const rec: LicenceRecord | undefined = this.state.store.licences.get(licenceId);
     const issued = rec && this.latest(rec.issued, at);
     if (!rec || !issued) return undefined;
     let terms = issued.terms;
     const evidence = [issued.eventId];
-    for (const a of chronological(rec.amendments.filter((x) => this.visibleAt(x, at)))) {
+    // Visible at `at` = visible at asOf and occurred by `at`; the lists are in chronological order.
+    for (const a of this.all(rec.amendments)) {
+      if (a.at > at) break;
       if (byTime(a, issued) < 0) continue;
       terms = { ...terms, ...a.changes };
       evidence.push(a.eventId);
     }
-    const statuses = chronological(rec.status.filter((x) => this.visibleAt(x, at)));
     let status: LicenceAt['status'] = 'active';
-    for (const s of statuses) {
+    for (const s of this.all(rec.status)) {
+      if (s.at > at) break;
       if (status === 'revoked') break;
       status = s.kind === 'reinstated' ? 'active' : s.kind;
       evidence.push(s.eventId);
