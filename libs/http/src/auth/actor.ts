@@ -9,6 +9,8 @@ export interface AccessTokenClaims {
   /** Their organisation id. */
   readonly org: string;
   readonly role: Role;
+  /** Expiry (seconds since the epoch), when the token has one. */
+  readonly exp?: number;
 }
 
 export function actorFromClaims(claims: AccessTokenClaims): Actor {
