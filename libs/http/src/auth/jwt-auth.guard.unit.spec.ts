@@ -11,7 +11,9 @@ const SECRET = 'unit-test-secret-that-is-long-enough';
 function contextWith(authorization: string): { context: ExecutionContext; request: { headers: Record<string, string>; actor?: unknown } } {
   const request = { headers: { authorization } };
   const context = {
-    getHandler: () => function handler() {},
+    getHandler: () => function handler() {
+      return undefined;
+    },
     getClass: () => class Controller {},
     switchToHttp: () => ({ getRequest: () => request }),
   } as unknown as ExecutionContext;
