@@ -43,7 +43,7 @@ export const commandApiPhase: BenchPhase = {
       operator: mintAccessToken({ sub: `operator@${organisationId}`, org: organisationId, role: 'operator' }, secret),
     };
     const client = new HttpClient(server.baseUrl, settings.concurrency);
-    context.onCleanup(async () => client.close());
+    context.onCleanup(() => client.close());
 
     const probe = new RelayLagProbe(context.kafkaBrokers, ledgerTopic('procurement'), runTag, `chip-ledger-bench-${runTag}`);
     context.onCleanup(() => probe.stop());
