@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--profile] [--concurrency N] [--data-centers N] [--duration S] [--replay-events N] [--replay-timeout S]`
+ * `npm run bench [-- --quick] [--profile] [--concurrency N] [--data-centers N] [--duration S] [--replay-events N] [--replay-timeout S] [--only PHASE]`
  *
  * Throughput and latency of the command API over HTTP, the outbox relay's lag, and two ceilings measured
  * on the same machine, PostgreSQL and Kafka. Starts what is missing exactly like `npm test` (embedded
@@ -28,6 +28,14 @@ const workspaceRoot = path.resolve(__dirname, '../..');
 /** In order: the command API first (the machine is freshest), then the ceilings with the service stopped, then the projector (its ceiling inside). */
 const phasesFor = (projector: { events: number; timeoutSec: number }): readonly BenchPhase[] => [commandApiPhase, pgInsertCeilingPhase, kafkaProduceCeilingPhase, projectorPhase(projector)];
 
+/** `--only`: one phase by a word of its name (`projector`, `command`, `pg`, `kafka`), for iterating on it; the verdict then judges only its figures. */
+const selectPhases = (phases: readonly BenchPhase[], only: string | null): readonly BenchPhase[] => {
+  if (only === null) return phases;
+  const picked = phases.filter((p) => p.name.toLowerCase().includes(only.toLowerCase()));
+  if (picked.length === 0) throw new Error(`--only ${only}: no phase matches (${phases.map((p) => p.name).join('; ')})`);
+  return picked;
+};
+
 /** The first bar (issue): what `bar` in the JSON and the verdict line check. */
 const BAR = { commandsPerSec: 1_500, p99Ms: 100, relayLagMs: 1_000, projectorEventsPerSec: 10_000, replay1MSeconds: 120 };
 
@@ -44,7 +52,7 @@ async function runAllCleanups(): Promise<void> {
   for (let stack = cleanupStacks.pop(); stack; stack = cleanupStacks.pop()) await runCleanups(stack);
 }
 
-function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: string; projector: { events: number; timeoutSec: number } } {
+function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: string; projector: { events: number; timeoutSec: number }; only: string | null } {
   const { values } = parseArgs({
     args: process.argv.slice(2),
     options: {
@@ -55,6 +63,7 @@ function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: str
       duration: { type: 'string' },
       'replay-events': { type: 'string' },
       'replay-timeout': { type: 'string' },
+      only: { type: 'string' },
     },
     strict: true,
   });
@@ -69,6 +78,7 @@ function parseSettings(): { quick: boolean; settings: BenchSettings; runTag: str
   return {
     quick,
     runTag,
+    only: values.only ?? null,
     // The projector replays 1,000,000 events in a full run (the issue's figure); --quick fewer, and says how many.
     projector: { events: int(values['replay-events'], quick ? 20_000 : 1_000_000, 'replay-events'), timeoutSec: int(values['replay-timeout'], quick ? 60 : 1_200, 'replay-timeout') },
     settings: {
@@ -154,7 +164,7 @@ function toJson(figures: RunFigures): string {
 }
 
 async function main(): Promise<number> {
-  const { quick, settings, runTag, projector } = parseSettings();
+  const { quick, settings, runTag, projector, only } = parseSettings();
   const log = (line: string) => console.log(line ? `[bench] ${line}` : '');
   const figures: RunFigures = { quick, durationSec: settings.measureSec };
   const global: Cleanup[] = [];
@@ -185,7 +195,7 @@ async function main(): Promise<number> {
       log,
       processes: { postgres: pg.postmasterPid, kafka: await kafkaPid(brokersGiven) },
     };
-    for (const phase of phasesFor(projector)) {
+    for (const phase of selectPhases(phasesFor(projector), only)) {
       const stack: Cleanup[] = [];
       cleanupStacks.push(stack);
       const phaseStarted = Date.now();

@@ -28,6 +28,27 @@ export type PartitionBatchResult =
   /** PostgreSQL says this partition must be read from elsewhere: seek there and drop the batch. */
   | { readonly kind: 'reseek'; readonly offset: string };
 
+/** One partition's share of a multi-partition transaction (`applyPartitionBatches`). */
+export interface PartitionMessages {
+  readonly topic: string;
+  readonly partition: number;
+  /** In offset order. */
+  readonly messages: readonly IncomingMessage[];
+  /** As in `applyPartitionBatch`: where this consumer last sought the partition. */
+  readonly acceptGapFrom?: string;
+}
+
+export interface PartitionBatchesResult {
+  /** All partitions' applied events together. */
+  readonly outcome: ApplyOutcome;
+  /** Partitions whose offset is now stored as `nextOffset` (applied, or nothing new in them). */
+  readonly committed: readonly { readonly topic: string; readonly partition: number; readonly nextOffset: string }[];
+  /** Partitions left out: seek there and fetch again. */
+  readonly reseek: readonly { readonly topic: string; readonly partition: number; readonly offset: string }[];
+}
+
+const offsetKey = (topic: string, partition: number): string => `${topic}/${partition}`;
+
 export interface GenerationWriterOptions {
   /** Attempts at applying a failing event on its own before it is dead-lettered; default 3. */
   readonly maxAttempts?: number;
@@ -49,6 +70,8 @@ export class GenerationWriter {
   readonly exclusive: boolean;
   /** The ownership epoch this writer claimed (exclusive projections), null when it does not own the generation. */
   private epoch: string | null = null;
+  /** `topic/partition` keys whose consumer_offsets row is known to exist. */
+  private readonly knownOffsetRows = new Set<string>();
 
   constructor(
     private readonly pool: Pool,
@@ -106,16 +129,55 @@ export class GenerationWriter {
    * start beyond 0), not a seek that did not land.
    */
   async applyPartitionBatch(topic: string, partition: number, messages: readonly IncomingMessage[], acceptGapFrom?: string): Promise<PartitionBatchResult> {
+    const result = await this.applyPartitionBatches([{ topic, partition, messages, acceptGapFrom }]);
+    const reseek = result.reseek[0];
+    if (reseek) return { kind: 'reseek', offset: reseek.offset };
+    return { kind: 'committed', outcome: result.outcome, nextOffset: result.committed[0]?.nextOffset ?? '0' };
+  }
+
+  /**
+   * Messages of several Kafka partitions (each in offset order) in ONE transaction: the offset rows of all of
+   * them are locked (in key order, so two members never wait on each other crosswise), each partition's
+   * messages are checked against its stored offset as in `applyPartitionBatch`, every fresh message is
+   * deduplicated and applied in one go (partitions in the order given), and every partition's offset moves
+   * with the read model's changes. A partition whose messages start past its stored offset (a fetch that
+   * raced a seek) is left out and reported in `reseek`; the others are applied.
+   */
+  async applyPartitionBatches(parts: readonly PartitionMessages[]): Promise<PartitionBatchesResult> {
     return this.inTransaction(async (client) => {
-      const stored = await this.lockOffset(client, topic, partition);
-      const fresh = messages.filter((m) => BigInt(sourceOf(m).offset) >= stored);
-      if (fresh.length === 0) return { kind: 'committed', outcome: { ...emptyOutcome(), alreadyPast: messages.length }, nextOffset: stored.toString() };
-      const first = BigInt(sourceOf(fresh[0]).offset);
-      if (first > stored && acceptGapFrom !== stored.toString()) return { kind: 'reseek', offset: stored.toString() };
-      const outcome = await this.applyMessages(client, fresh);
-      const next = BigInt(sourceOf(fresh[fresh.length - 1]).offset) + 1n;
-      await client.query(`UPDATE ${this.ref.schema}.consumer_offsets SET next_offset = $3, updated_at = now() WHERE topic = $1 AND partition = $2`, [topic, partition, next.toString()]);
-      return { kind: 'committed', outcome: { ...outcome, alreadyPast: messages.length - fresh.length }, nextOffset: next.toString() };
+      const stored = await this.lockOffsets(client, parts);
+      const fresh: IncomingMessage[] = [];
+      const committed: { topic: string; partition: number; nextOffset: string }[] = [];
+      const reseek: { topic: string; partition: number; offset: string }[] = [];
+      const moved: { topic: string; partition: number; nextOffset: string }[] = [];
+      let alreadyPast = 0;
+      for (const part of parts) {
+        const from = stored.get(offsetKey(part.topic, part.partition)) ?? 0n;
+        const mine = part.messages.filter((m) => BigInt(sourceOf(m).offset) >= from);
+        alreadyPast += part.messages.length - mine.length;
+        if (mine.length === 0) {
+          committed.push({ topic: part.topic, partition: part.partition, nextOffset: from.toString() });
+          continue;
+        }
+        if (BigInt(sourceOf(mine[0]).offset) > from && part.acceptGapFrom !== from.toString()) {
+          reseek.push({ topic: part.topic, partition: part.partition, offset: from.toString() });
+          continue;
+        }
+        fresh.push(...mine);
+        const next = (BigInt(sourceOf(mine[mine.length - 1]).offset) + 1n).toString();
+        committed.push({ topic: part.topic, partition: part.partition, nextOffset: next });
+        moved.push({ topic: part.topic, partition: part.partition, nextOffset: next });
+      }
+      const outcome = fresh.length === 0 ? emptyOutcome() : await this.applyMessages(client, fresh);
+      if (moved.length > 0) {
+        await client.query(
+          `UPDATE ${this.ref.schema}.consumer_offsets AS o SET next_offset = x.next_offset, updated_at = now()
+             FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(topic, partition, next_offset)
+            WHERE o.topic = x.topic AND o.partition = x.partition`,
+          [moved.map((m) => m.topic), moved.map((m) => m.partition), moved.map((m) => m.nextOffset)],
+        );
+      }
+      return { outcome: { ...outcome, alreadyPast }, committed, reseek };
     });
   }
 
@@ -146,13 +208,36 @@ export class GenerationWriter {
     return rows[0]?.position ?? null;
   }
 
-  private async lockOffset(client: PoolClient, topic: string, partition: number): Promise<bigint> {
-    await client.query(`INSERT INTO ${this.ref.schema}.consumer_offsets (topic, partition, next_offset) VALUES ($1, $2, 0) ON CONFLICT DO NOTHING`, [topic, partition]);
-    const { rows } = await client.query<{ next_offset: string }>(
-      `SELECT next_offset FROM ${this.ref.schema}.consumer_offsets WHERE topic = $1 AND partition = $2 FOR UPDATE`,
-      [topic, partition],
+  /**
+   * Locks the partitions' offset rows for the transaction and returns their stored offsets. A row is created
+   * (at 0) the first time this writer meets its partition; afterwards only the lock is taken: one statement.
+   */
+  private async lockOffsets(client: PoolClient, parts: readonly { topic: string; partition: number }[]): Promise<Map<string, bigint>> {
+    const keys = [...new Map(parts.map((p) => [offsetKey(p.topic, p.partition), p])).values()].sort((a, b) =>
+      a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition,
     );
-    return BigInt(rows[0].next_offset);
+    const unknown = keys.filter((k) => !this.knownOffsetRows.has(offsetKey(k.topic, k.partition)));
+    if (unknown.length > 0) {
+      await client.query(
+        `INSERT INTO ${this.ref.schema}.consumer_offsets (topic, partition, next_offset)
+         SELECT topic, partition, 0 FROM unnest($1::text[], $2::int[]) AS x(topic, partition) ORDER BY topic, partition ON CONFLICT DO NOTHING`,
+        [unknown.map((k) => k.topic), unknown.map((k) => k.partition)],
+      );
+    }
+    const { rows } = await client.query<{ topic: string; partition: number; next_offset: string }>(
+      `SELECT o.topic, o.partition, o.next_offset FROM ${this.ref.schema}.consumer_offsets AS o
+         JOIN unnest($1::text[], $2::int[]) AS x(topic, partition) ON o.topic = x.topic AND o.partition = x.partition
+        ORDER BY o.topic, o.partition FOR UPDATE OF o`,
+      [keys.map((k) => k.topic), keys.map((k) => k.partition)],
+    );
+    const stored = new Map(rows.map((row) => [offsetKey(row.topic, row.partition), BigInt(row.next_offset)]));
+    // Rows are never deleted while the generation exists: once seen, the INSERT can be skipped.
+    for (const key of stored.keys()) this.knownOffsetRows.add(key);
+    if (stored.size !== keys.length) {
+      this.knownOffsetRows.clear();
+      throw new Error(`${this.ref.schema}.consumer_offsets: ${keys.length - stored.size} partition row(s) missing after insert`);
+    }
+    return stored;
   }
 
   /**
@@ -194,8 +279,9 @@ export class GenerationWriter {
       await client.query('COMMIT');
       return result;
     } catch (error) {
-      // The projection's in-memory state may hold effects of the rolled-back batch.
+      // The projection's in-memory state may hold effects of the rolled-back batch; offset rows it created are gone.
       this.needsLoad = true;
+      this.knownOffsetRows.clear();
       await client.query('ROLLBACK').catch(() => {
         broken = true;
       });

@@ -2,7 +2,8 @@ import type { Consumer, EachBatchPayload, IMemberAssignment, Kafka } from 'kafka
 import type { GenerationWriter } from '../engine/generation-writer';
 import { describeError, fromKafkaMessage, type Upcast } from '../engine/incoming-message';
 import { RunnerCounters, type ProjectionRunner, type RunnerStatus } from '../runner/projection-runner.port';
-import type { ApplyOutcome } from '../engine/generation-writer';
+import type { ApplyOutcome, PartitionMessages } from '../engine/generation-writer';
+import type { IncomingMessage } from '../engine/incoming-message';
 
 export interface KafkaProjectionRunnerOptions {
   readonly kafka: Kafka;
@@ -10,8 +11,22 @@ export interface KafkaProjectionRunnerOptions {
   readonly writer: GenerationWriter;
   /** One group per generation (see `generationGroupId`). */
   readonly groupId: string;
-  /** Messages per PostgreSQL transaction; default 500. */
+  /**
+   * Most messages per PostgreSQL transaction; default 2,000. A transaction gathers the fetched batches of
+   * several partitions (and fetches) while the consumer is behind: see `eachBatch`.
+   */
   readonly subBatchSize?: number;
+  /**
+   * The same for an exclusive projection (`writer.exclusive`, e.g. findings, whose cost per transaction is
+   * mostly per data center touched, so bigger transactions cost less per event); default `subBatchSize`
+   * when that is given, else 10,000.
+   */
+  readonly exclusiveSubBatchSize?: number;
+  /**
+   * How long gathered messages may wait for the next fetch before they are applied anyway (ms); default 50.
+   * Normally they go as soon as a fetched batch reaches the end of its partition or the size limit.
+   */
+  readonly lingerMs?: number;
   /** Default 10 s: a crashed member's partitions move within that time (broker minimum is 6 s). */
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
@@ -34,8 +49,17 @@ export class KafkaProjectionRunner implements ProjectionRunner {
   /** Where this member last sought each partition: a jump forward from there is the log's real shape. */
   private readonly lastSeek = new Map<string, string>();
 
+  /** Messages gathered for the next transaction, per partition (in arrival order), not yet in PostgreSQL. */
+  private pending = new Map<string, PendingPart>();
+  private pendingCount = 0;
+  private lingerTimer: NodeJS.Timeout | null = null;
+  /** Flushes run one at a time, whether from `eachBatch` or the linger timer. */
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly lingerMs: number;
+
   constructor(private readonly options: KafkaProjectionRunnerOptions) {
-    this.subBatchSize = options.subBatchSize ?? 500;
+    this.subBatchSize = options.writer.exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 10_000) : (options.subBatchSize ?? 2_000);
+    this.lingerMs = options.lingerMs ?? 50;
   }
 
   get ref() {
@@ -75,6 +99,9 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     if (!consumer) return;
     this.counters.state = 'stopping';
     await consumer.stop();
+    // Gathered but not applied: nothing of it is in PostgreSQL, so the next owner reads it again.
+    this.dropPending();
+    await this.flushing;
     await consumer.disconnect();
     this.consumer = null;
     this.counters.state = 'stopped';
@@ -93,6 +120,8 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     const assigned = Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions }));
     // Another member may have applied events to the shared tables while this one did not own them.
     this.options.writer.invalidateState();
+    // Gathered messages belong to the previous assignment; the seek below reads them again where PostgreSQL says.
+    this.dropPending();
     // GROUP_JOIN is emitted before the fetch loop starts: pausing here means nothing is fetched from
     // Kafka's idea of the position before PostgreSQL's is known.
     consumer.pause(assigned);
@@ -119,29 +148,112 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     }
   }
 
+  /**
+   * Gathers fetched messages and applies them in transactions of several partitions: kafkajs hands one
+   * partition's fetch at a time (a hundred messages or so), and each transaction has a fixed cost (offsets,
+   * dedupe, the projection's own statements; for findings, one evaluation per data center touched). The
+   * gathered messages are applied when they reach `subBatchSize`, as soon as a fetched batch reaches the end
+   * of its partition (the consumer has caught up: no waiting), or `lingerMs` after the last fetch. Offsets are
+   * resolved in kafkajs as messages are gathered (so the next fetch continues after them); PostgreSQL keeps
+   * the real ones, moved in the transaction that applies them. If that transaction fails, the partitions are
+   * sought back to their first gathered offset and the error is rethrown (kafkajs backs off and fetches again).
+   */
   private async eachBatch(consumer: Consumer, { batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const { topic, partition } = batch;
     const key = `${topic}/${partition}`;
-    for (let start = 0; start < batch.messages.length; start += this.subBatchSize) {
-      if (!isRunning() || isStale()) return;
-      const slice = batch.messages.slice(start, start + this.subBatchSize);
-      const incoming = slice.map((message) => fromKafkaMessage(topic, partition, message, this.options.upcast));
-      let result;
-      try {
-        result = await this.options.writer.applyPartitionBatch(topic, partition, incoming, this.lastSeek.get(key));
-      } catch (error) {
-        // Rethrown: kafkajs backs off and fetches the same messages again; nothing was committed.
-        this.counters.lastError = describeError(error);
-        throw error;
+    this.clearLinger();
+    try {
+      let start = 0;
+      while (start < batch.messages.length) {
+        if (!isRunning() || isStale()) return;
+        const slice = batch.messages.slice(start, start + Math.max(1, this.subBatchSize - this.pendingCount));
+        start += slice.length;
+        let part = this.pending.get(key);
+        if (part !== undefined && part.nextOffset !== BigInt(slice[0].offset)) {
+          // Not contiguous with what is gathered (a seek happened): apply what is gathered first.
+          await this.flush(consumer);
+          part = undefined;
+        }
+        if (part === undefined) {
+          part = { topic, partition, messages: [], firstOffset: slice[0].offset, nextOffset: BigInt(slice[0].offset), acceptGapFrom: this.lastSeek.get(key) };
+          this.pending.set(key, part);
+        }
+        for (const message of slice) part.messages.push(fromKafkaMessage(topic, partition, message, this.options.upcast));
+        part.nextOffset = BigInt(slice[slice.length - 1].offset) + 1n;
+        this.pendingCount += slice.length;
+        resolveOffset(slice[slice.length - 1].offset);
+        if (this.pendingCount >= this.subBatchSize) await this.flush(consumer);
       }
-      if (result.kind === 'reseek') {
-        this.lastSeek.set(key, result.offset);
-        consumer.seek({ topic, partition, offset: result.offset });
-        return;
-      }
-      resolveOffset(slice[slice.length - 1].offset);
-      this.counters.record(result.outcome);
+      // Caught up with this partition: apply now rather than wait for more.
+      if (this.pendingCount > 0 && BigInt(batch.offsetLag()) <= 0n) await this.flush(consumer);
       await heartbeat();
+    } finally {
+      if (this.pendingCount > 0 && this.consumer === consumer) {
+        this.clearLinger();
+        this.lingerTimer = setTimeout(() => void this.flush(consumer).catch(() => undefined), this.lingerMs);
+      }
     }
   }
+
+  private clearLinger(): void {
+    if (this.lingerTimer) clearTimeout(this.lingerTimer);
+    this.lingerTimer = null;
+  }
+
+  private dropPending(): void {
+    this.clearLinger();
+    this.pending = new Map();
+    this.pendingCount = 0;
+  }
+
+  /** Applies everything gathered, in one transaction (queued behind a flush in flight). */
+  private flush(consumer: Consumer): Promise<void> {
+    const run = this.flushing.then(() => this.flushNow(consumer));
+    this.flushing = run.catch(() => undefined);
+    return run;
+  }
+
+  private async flushNow(consumer: Consumer): Promise<void> {
+    this.clearLinger();
+    const parts = [...this.pending.values()];
+    if (parts.length === 0) return;
+    this.pending = new Map();
+    this.pendingCount = 0;
+    let result;
+    try {
+      result = await this.options.writer.applyPartitionBatches(parts);
+    } catch (error) {
+      // Nothing was committed: read the gathered messages again, and whatever was gathered after them.
+      this.counters.lastError = describeError(error);
+      this.rewind(consumer, parts.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.firstOffset })), false);
+      throw error;
+    }
+    this.rewind(consumer, result.reseek, true);
+    this.counters.record(result.outcome);
+  }
+
+  /**
+   * Seeks partitions back (dropping what was gathered of them since: it follows the offset sought away from).
+   * `remember`: a seek to PostgreSQL's offset, where a gap before the next message is then the log's real shape.
+   */
+  private rewind(consumer: Consumer, to: readonly { topic: string; partition: number; offset: string }[], remember: boolean): void {
+    for (const { topic, partition, offset } of to) {
+      const key = `${topic}/${partition}`;
+      const later = this.pending.get(key);
+      if (later !== undefined) {
+        this.pending.delete(key);
+        this.pendingCount -= later.messages.length;
+      }
+      if (remember) this.lastSeek.set(key, offset);
+      if (this.consumer === consumer) consumer.seek({ topic, partition, offset });
+    }
+  }
+}
+
+interface PendingPart extends PartitionMessages {
+  readonly messages: IncomingMessage[];
+  /** Offset of the first gathered message (where to seek back if the transaction fails). */
+  readonly firstOffset: string;
+  /** The offset after the last gathered message. */
+  nextOffset: bigint;
 }

@@ -6,7 +6,7 @@ import type { LogEnd } from '../generations/generation-registry';
 import type { ProjectionRunner } from '../runner/projection-runner.port';
 import { KafkaProjectionRunner, type KafkaProjectionRunnerOptions } from './kafka-projection-runner';
 
-export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunnerOptions, 'subBatchSize' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'upcast'> {
+export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunnerOptions, 'subBatchSize' | 'exclusiveSubBatchSize' | 'lingerMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'upcast'> {
   readonly kafka: Kafka;
   /** Usually `Object.values(LEDGER_TOPICS)`. */
   readonly topics: readonly string[];
