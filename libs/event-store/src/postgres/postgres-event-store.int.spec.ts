@@ -228,6 +228,41 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         }
       });
 
+      it('turns a deadlock between two instances into clean refusals, never an error', async () => {
+        // Instance A batches two commands (Y, then X); instance B appends one transfer over both (its rows
+        // go in stream order: X, then Y). A slow per-row trigger makes each hold its first row while it asks
+        // for the other's, and PostgreSQL aborts one of them (40P01). Whichever it is tries again alone and
+        // finds the streams taken: 409s, and the other side's events are all there is. A's rows are slower,
+        // so B waits first and is the one aborted: the path of a lone command retried after a deadlock.
+        const [a, b] = [new PostgresEventStore(pool, 'procurement'), new PostgresEventStore(pool, 'procurement')];
+        await pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN PERFORM pg_sleep(CASE WHEN NEW.data->>'by' = 'a' THEN 0.3 ELSE 0.2 END); RETURN NEW; END $$`);
+        await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH ROW EXECUTE FUNCTION procurement.hold()`);
+        try {
+          const outcomes = await Promise.allSettled([
+            a.append([{ streamId: 'group-cross-y', expectedVersion: 0, events: [newEvent({ by: 'a' })] }]),
+            a.append([{ streamId: 'group-cross-x', expectedVersion: 0, events: [newEvent({ by: 'a' })] }]),
+            b.append([
+              { streamId: 'group-cross-x', expectedVersion: 0, events: [newEvent({ by: 'b' })] },
+              { streamId: 'group-cross-y', expectedVersion: 0, events: [newEvent({ by: 'b' })] },
+            ]),
+          ]);
+          const statuses = outcomes.map((o) => o.status);
+          expect([
+            ['fulfilled', 'fulfilled', 'rejected'],
+            ['rejected', 'rejected', 'fulfilled'],
+          ]).toContainEqual(statuses);
+          for (const outcome of outcomes) {
+            if (outcome.status === 'rejected') expect(outcome.reason).toBeInstanceOf(WrongExpectedVersionError);
+          }
+          const winner = statuses[0] === 'fulfilled' ? 'a' : 'b';
+          expect((await store.readStream('group-cross-x')).map((event) => event.data)).toEqual([{ by: winner }]);
+          expect((await store.readStream('group-cross-y')).map((event) => event.data)).toEqual([{ by: winner }]);
+        } finally {
+          await pool.query('DROP TRIGGER hold ON procurement.events; DROP FUNCTION procurement.hold()');
+        }
+      });
+
       it('answers concurrent stream reads from one statement, each from its own version', async () => {
         await store.append([{ streamId: 'group-read-a', expectedVersion: 0, events: [newEvent({ a: 1 }), newEvent({ a: 2 }), newEvent({ a: 3 })] }]);
         await store.append([{ streamId: 'group-read-b', expectedVersion: 0, events: [newEvent({ b: 1 })] }]);

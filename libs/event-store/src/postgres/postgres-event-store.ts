@@ -1,4 +1,4 @@
-import { Pool, type PoolConfig } from 'pg';
+import { Pool, type DatabaseError, type PoolConfig } from 'pg';
 import { eventHashParts } from '../hash-chain/event-hash';
 import { verifyStreamChain } from '../hash-chain/verify-chain';
 import type { CommittedBatch, EventLogReader, LogPosition } from '../port/event-log.port';
@@ -73,14 +73,22 @@ interface StreamRead {
 }
 
 export interface EventStoreBatching {
-  /** Batched statements in flight at once, for appends and for stream reads each. Default 2: enough to overlap one batch's commit with the next, few enough that batches grow under load. */
-  readonly maxInFlight?: number;
+  /**
+   * Append batches in flight at once. Default 1: two batches of one instance would hold each other's
+   * streams (command 1 of A and command 2 of B on stream X, the reverse on Y) and deadlock; one at a time,
+   * batches simply grow while the previous one commits.
+   */
+  readonly maxAppendsInFlight?: number;
+  /** Read batches in flight at once. Default 2 (reads take no locks). */
+  readonly maxReadsInFlight?: number;
   /** Commands per append statement at most (each is a sub-transaction). Default 32. */
   readonly maxAppendsPerBatch?: number;
   /** Streams per read statement at most. Default 64. */
   readonly maxReadsPerBatch?: number;
 }
 
+/** A transaction PostgreSQL aborted only to let a concurrent one through: deadlock, serialization failure. */
+const RETRYABLE = new Set(['40P01', '40001']);
 const MAX_READ_LIMIT = 10_000;
 const VERIFY_PAGE = 5_000;
 
@@ -110,9 +118,11 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     this.q = quoteSchema(schema);
     this.logName = schema;
     this.sql = statements(this.q);
-    const maxInFlight = batching.maxInFlight ?? 2;
-    this.appends = new MicroBatcher((batch) => this.appendBatch(batch), { maxInFlight, maxBatch: batching.maxAppendsPerBatch ?? 32 });
-    this.reads = new MicroBatcher((batch) => this.readBatch(batch), { maxInFlight, maxBatch: batching.maxReadsPerBatch ?? 64 });
+    this.appends = new MicroBatcher((batch) => this.appendBatch(batch), {
+      maxInFlight: batching.maxAppendsInFlight ?? 1,
+      maxBatch: batching.maxAppendsPerBatch ?? 32,
+    });
+    this.reads = new MicroBatcher((batch) => this.readBatch(batch), { maxInFlight: batching.maxReadsInFlight ?? 2, maxBatch: batching.maxReadsPerBatch ?? 64 });
   }
 
   /** Creates or upgrades this store's schema (idempotent; run at start-up). */
@@ -150,11 +160,12 @@ export class PostgresEventStore implements EventStore, EventLogReader {
   }
 
   /**
-   * One statement for a batch of commands. If the statement itself fails (a deadlock between two batches
-   * that hold each other's streams, a lost connection), each command is tried again on its own, so one
-   * command's trouble is only ever its own.
+   * One statement for a batch of commands. If the statement itself fails (a deadlock with another instance's
+   * batch holding the same streams in the other order, a lost connection, a trigger's error), each command
+   * is tried again on its own, so the failure lands only on the command it belongs to. A lone command that
+   * was a deadlock's victim wrote nothing and is tried once more: the other transaction has gone through.
    */
-  private async appendBatch(batch: readonly PreparedAppend[]): Promise<Settled<AppendOutcome>[]> {
+  private async appendBatch(batch: readonly PreparedAppend[], retriesLeft = 1): Promise<Settled<AppendOutcome>[]> {
     try {
       const { rows } = await this.pool.query<{ outcomes: AppendOutcome[] }>({
         name: `es_append_batch_${this.schema}`,
@@ -163,8 +174,9 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       });
       return rows[0].outcomes.map((value) => ({ ok: true, value }));
     } catch (error) {
-      if (batch.length === 1) return [{ ok: false, error }];
-      return Promise.all(batch.map(async (one) => (await this.appendBatch([one]))[0]));
+      if (batch.length > 1) return Promise.all(batch.map(async (one) => (await this.appendBatch([one]))[0]));
+      if (retriesLeft > 0 && RETRYABLE.has((error as DatabaseError).code ?? '')) return this.appendBatch(batch, retriesLeft - 1);
+      return [{ ok: false, error }];
     }
   }
 

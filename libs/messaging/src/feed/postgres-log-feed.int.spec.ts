@@ -61,7 +61,9 @@ describe('PostgresLogFeed (real PostgreSQL)', () => {
     const feed = new PostgresLogFeed(store, { batchSize: 40, pollIntervalMs: 5 });
     const subscription = await feed.subscribe(projection.handle);
     try {
-      const written = await runWriters(store, { writers: 8, appendsPerWriter: 20, streams: Array.from({ length: 10 }, (_, i) => `data-center-${i}`) });
+      // Eight writers as eight service instances: each its own store, so their transactions interleave.
+      const instances = Array.from({ length: 8 }, () => new PostgresEventStore(pool, 'procurement'));
+      const written = await runWriters(instances, { writers: 8, appendsPerWriter: 20, streams: Array.from({ length: 10 }, (_, i) => `data-center-${i}`) });
       expect(written.outOfOrderCommits).toBeGreaterThan(0);
       await until(() => projection.applied.length >= written.events, 20_000, 'all events');
       expectExactlyOnceInOrder(projection.applied, written);

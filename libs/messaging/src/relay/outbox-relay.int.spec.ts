@@ -37,7 +37,9 @@ describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {
     relays.forEach((relay) => relay.start());
     try {
       const streams = Array.from({ length: 12 }, (_, i) => `chip-stock-dc${i}.H20`);
-      const written = await runWriters(store, { writers: 8, appendsPerWriter: 25, streams });
+      // Eight writers as eight service instances: each its own store, so their transactions interleave.
+      const instances = Array.from({ length: 8 }, () => new PostgresEventStore(pool, 'procurement'));
+      const written = await runWriters(instances, { writers: 8, appendsPerWriter: 25, streams });
       expect(written.outOfOrderCommits).toBeGreaterThan(0);
 
       const outbox = new PostgresRelayOutbox(pool, 'procurement');

@@ -34,9 +34,15 @@ export interface WritersReport {
 
 /**
  * Concurrent writers over a shared set of streams: single- and multi-event appends, some to two streams at
- * once (transfers), retrying on WrongExpectedVersionError as a command handler would.
+ * once (transfers), retrying on WrongExpectedVersionError as a command handler would. Given several stores
+ * (service instances on one database), writer w uses `stores[w % n]`: one instance groups its concurrent
+ * appends into one transaction at a time, so only separate instances commit out of position order.
  */
-export async function runWriters(store: EventStore, options: { writers: number; appendsPerWriter: number; streams: string[] }): Promise<WritersReport> {
+export async function runWriters(
+  stores: EventStore | readonly EventStore[],
+  options: { writers: number; appendsPerWriter: number; streams: string[] },
+): Promise<WritersReport> {
+  const instances: readonly EventStore[] = Array.isArray(stores) ? stores : [stores as EventStore];
   const written = new Map<string, { version: number; eventId: string }[]>();
   let maxFinished = 0;
   let outOfOrderCommits = 0;
@@ -44,6 +50,7 @@ export async function runWriters(store: EventStore, options: { writers: number; 
   const pick = () => options.streams[Math.floor(Math.random() * options.streams.length)];
 
   async function writer(w: number): Promise<void> {
+    const store = instances[w % instances.length];
     for (let i = 0; i < options.appendsPerWriter; i++) {
       const targets = Math.random() < 0.2 ? [...new Set([pick(), pick()])] : [pick()];
       for (;;) {
