@@ -122,7 +122,7 @@ const isInternalMove = (view: ComplianceView, m: Movement, dc: DataCenterInfo): 
  * by that; whether the licence actually fits (balance, validity, model, consignee, destination, status) is
  * US-LICENCE-BALANCE's finding, so one defect yields one finding.
  */
-const citesLicence = (view: ComplianceView, m: Movement): boolean => m.licenceId !== null && view.licenceAt(m.licenceId, m.at) !== undefined;
+const citesLicence = (view: ComplianceView, m: Movement): boolean => m.licenceId !== null && view.licenceIssuedBy(m.licenceId, m.at);
 
 /** Visible deliveries and transfers-in of each model into the data center. */
 const inbound = (view: ComplianceView, dataCenterId: string): readonly Movement[] =>

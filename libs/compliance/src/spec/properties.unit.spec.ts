@@ -72,6 +72,10 @@ const fact: fc.Arbitrary<(n: number) => LedgerEvent> = fc.oneof(
     type: 'ChipModelCorrected',
     data: { modelId: M.mi308, changes: { dramBandwidthGBs: { value: dram } }, reason: 'datasheet' },
   })),
+  fc.record({ model, usOrigin: fc.boolean() }).map(({ model, usOrigin }) => (n: number): LedgerEvent => ({
+    type: 'ChipModelCorrected',
+    data: { modelId: model, changes: { name: `corrected ${n}`, usOrigin }, reason: 'datasheet' },
+  })),
 );
 
 /** A history: fixed registrations, then random facts with distinct occurredAt (day + index ms), recorded in random order. */

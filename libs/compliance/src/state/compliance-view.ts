@@ -205,6 +205,14 @@ export class ComplianceView {
     return { delivered, installed, installedNow: Math.max(0, installed - removed), onSite: Math.max(0, arrived - left), evidence };
   }
 
+  /** Whether the licence had been issued by `at` (as this view sees it): `licenceAt(licenceId, at) !== undefined`, cheaply. */
+  licenceIssuedBy(licenceId: string, at: number): boolean {
+    const issued = this.state.store.licences.get(licenceId)?.issued;
+    if (issued === undefined) return false;
+    for (const x of issued) if (this.visibleAt(x, at)) return true;
+    return false;
+  }
+
   /** The licence as it stood at `at`: terms with amendments up to then, and its status (do not mutate the result). */
   licenceAt(licenceId: string, at: number): LicenceAt | undefined {
     const key = `${licenceId}@${Math.min(at, this.asOf)}`;
