@@ -12,19 +12,20 @@ export interface KafkaProjectionRunnerOptions {
   /** One group per generation (see `generationGroupId`). */
   readonly groupId: string;
   /**
-   * Most messages per PostgreSQL transaction; default 2,000. A transaction gathers the fetched batches of
+   * Most messages per PostgreSQL transaction; default 5,000. A transaction gathers the fetched batches of
    * several partitions (and fetches) while the consumer is behind: see `eachBatch`.
    */
   readonly subBatchSize?: number;
   /**
    * The same for an exclusive projection (`writer.exclusive`, e.g. findings, whose cost per transaction is
    * mostly per data center touched, so bigger transactions cost less per event); default `subBatchSize`
-   * when that is given, else 10,000.
+   * when that is given, else 25,000.
    */
   readonly exclusiveSubBatchSize?: number;
   /**
-   * How long gathered messages may wait for the next fetch before they are applied anyway (ms); default 50.
-   * Normally they go as soon as a fetched batch reaches the end of its partition or the size limit.
+   * How long gathered messages may wait for the next fetch before they are applied anyway (ms); default 250
+   * (longer than a fetch's `maxWaitTimeInMs`, 200: nothing came, so nothing is on the way).
+   * Normally they go at the size limit, or as soon as every partition gathered from has been read to its end.
    */
   readonly lingerMs?: number;
   /** Default 10 s: a crashed member's partitions move within that time (broker minimum is 6 s). */
@@ -58,8 +59,8 @@ export class KafkaProjectionRunner implements ProjectionRunner {
   private readonly lingerMs: number;
 
   constructor(private readonly options: KafkaProjectionRunnerOptions) {
-    this.subBatchSize = options.writer.exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 10_000) : (options.subBatchSize ?? 2_000);
-    this.lingerMs = options.lingerMs ?? 50;
+    this.subBatchSize = options.writer.exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 25_000) : (options.subBatchSize ?? 5_000);
+    this.lingerMs = options.lingerMs ?? 250;
   }
 
   get ref() {
@@ -152,8 +153,8 @@ export class KafkaProjectionRunner implements ProjectionRunner {
    * Gathers fetched messages and applies them in transactions of several partitions: kafkajs hands one
    * partition's fetch at a time (a hundred messages or so), and each transaction has a fixed cost (offsets,
    * dedupe, the projection's own statements; for findings, one evaluation per data center touched). The
-   * gathered messages are applied when they reach `subBatchSize`, as soon as a fetched batch reaches the end
-   * of its partition (the consumer has caught up: no waiting), or `lingerMs` after the last fetch. Offsets are
+   * gathered messages are applied when they reach `subBatchSize`, as soon as every partition they came from
+   * has been read to its end (the consumer has caught up: no waiting), or `lingerMs` after the last fetch. Offsets are
    * resolved in kafkajs as messages are gathered (so the next fetch continues after them); PostgreSQL keeps
    * the real ones, moved in the transaction that applies them. If that transaction fails, the partitions are
    * sought back to their first gathered offset and the error is rethrown (kafkajs backs off and fetches again).
@@ -175,23 +176,40 @@ export class KafkaProjectionRunner implements ProjectionRunner {
           part = undefined;
         }
         if (part === undefined) {
-          part = { topic, partition, messages: [], firstOffset: slice[0].offset, nextOffset: BigInt(slice[0].offset), acceptGapFrom: this.lastSeek.get(key) };
+          part = { topic, partition, messages: [], firstOffset: slice[0].offset, nextOffset: BigInt(slice[0].offset), acceptGapFrom: this.lastSeek.get(key), caughtUp: false };
           this.pending.set(key, part);
         }
         for (const message of slice) part.messages.push(fromKafkaMessage(topic, partition, message, this.options.upcast));
         part.nextOffset = BigInt(slice[slice.length - 1].offset) + 1n;
         this.pendingCount += slice.length;
         resolveOffset(slice[slice.length - 1].offset);
-        if (this.pendingCount >= this.subBatchSize) await this.flush(consumer);
+        if (this.pendingCount >= this.subBatchSize) await this.flushBeating(consumer, heartbeat);
       }
-      // Caught up with this partition: apply now rather than wait for more.
-      if (this.pendingCount > 0 && BigInt(batch.offsetLag()) <= 0n) await this.flush(consumer);
+      // Every partition gathered from has reached its end (the consumer has caught up): apply now rather than
+      // wait. While one of them has more to fetch, its next batch comes soon: keep gathering.
+      const part = this.pending.get(key);
+      if (part !== undefined) part.caughtUp = BigInt(batch.offsetLag()) <= 0n;
+      if (this.pendingCount > 0 && [...this.pending.values()].every((p) => p.caughtUp)) await this.flushBeating(consumer, heartbeat);
       await heartbeat();
     } finally {
       if (this.pendingCount > 0 && this.consumer === consumer) {
         this.clearLinger();
         this.lingerTimer = setTimeout(() => void this.flush(consumer).catch(() => undefined), this.lingerMs);
       }
+    }
+  }
+
+  /**
+   * A flush from `eachBatch`, heartbeating meanwhile: a big transaction (an exclusive projection's, while it
+   * catches up) may take longer than the session timeout, and kafkajs only heartbeats between batches.
+   */
+  private async flushBeating(consumer: Consumer, heartbeat: () => Promise<void>): Promise<void> {
+    const every = Math.max(500, Math.floor((this.options.heartbeatIntervalMs ?? Math.floor((this.options.sessionTimeoutMs ?? 10_000) / 5)) / 2));
+    const pump = setInterval(() => void heartbeat().catch(() => undefined), every);
+    try {
+      await this.flush(consumer);
+    } finally {
+      clearInterval(pump);
     }
   }
 
@@ -256,4 +274,6 @@ interface PendingPart extends PartitionMessages {
   readonly firstOffset: string;
   /** The offset after the last gathered message. */
   nextOffset: bigint;
+  /** The last batch gathered from it reached the partition's end (as of its fetch). */
+  caughtUp: boolean;
 }
