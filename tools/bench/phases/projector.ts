@@ -137,7 +137,7 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
 
   log(
     `projector: ${fmtRate(projectorEventsPerSec)} events/s  vs ceiling ${fmtRate(kafkaConsumeMsgsPerSec)} msgs/s (${((100 * projectorEventsPerSec) / kafkaConsumeMsgsPerSec).toFixed(1)}%); ` +
-      `${names.length} read models (${names.join(', ')}), each its own consumer group and transactions of ≤ 500 events`,
+      `${names.length} read models (${names.join(', ')}), each its own consumer group; transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 25,000)`,
   );
   log(
     timedOut
