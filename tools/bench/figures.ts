@@ -1,3 +1,6 @@
+/** The first bar (issue): what `bar` in the JSON and the verdict line check. */
+export const BAR = { commandsPerSec: 1_500, p99Ms: 100, relayLagMs: 1_000, projectorEventsPerSec: 10_000, replay1MSeconds: 120 };
+
 /**
  * Every number a bench run produces, in one object: the last line of the output is this object as JSON so
  * runs can be compared (`npm run bench | tail -1`). Phases add their own keys; later phases (projections,
@@ -15,6 +18,8 @@ export interface BenchFigures {
   conflicts409?: number;
   /** Server process CPU per command (ms): less sensitive to a busy machine than commands/s. */
   serverCpuMsPerCommand?: number | null;
+  /** CPU per command (ms) of the service, PostgreSQL, Kafka and the load generator together: what the machine must supply. */
+  runCpuMsPerCommand?: number;
   // The outbox relay, seen by a Kafka consumer (phases/relay-lag.ts)
   /** p99 of (received by a consumer − recordedAt) over the measured window's events. */
   relayLagMs?: number;

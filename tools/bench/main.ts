@@ -8,6 +8,7 @@
  * Why it is built this way: docs/decisions/0008-benchmarks.md.
  */
 import { execFile } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,7 @@ import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
 import { describeInfrastructure, startTestInfrastructure } from '@chip-ledger/testing';
 import { Client } from 'pg';
-import { round, type BenchFigures, type RunFigures } from './figures';
+import { BAR, round, type BenchFigures, type RunFigures } from './figures';
 import { commandApiPhase } from './phases/command-api';
 import type { BenchContext, BenchPhase, BenchSettings } from './phases/context';
 import { kafkaProduceCeilingPhase } from './phases/kafka-produce-ceiling';
@@ -35,9 +36,6 @@ const selectPhases = (phases: readonly BenchPhase[], only: string | null): reado
   if (picked.length === 0) throw new Error(`--only ${only}: no phase matches (${phases.map((p) => p.name).join('; ')})`);
   return picked;
 };
-
-/** The first bar (issue): what `bar` in the JSON and the verdict line check. */
-const BAR = { commandsPerSec: 1_500, p99Ms: 100, relayLagMs: 1_000, projectorEventsPerSec: 10_000, replay1MSeconds: 120 };
 
 type Cleanup = () => Promise<void>;
 const cleanupStacks: Cleanup[][] = [];
@@ -111,9 +109,13 @@ async function postgresFacts(url: string): Promise<{ version: string; postmaster
   }
 }
 
-/** The local tools/kafka broker's pid (for CPU accounting), when it is the one in use. */
-async function kafkaPid(brokersGiven: boolean): Promise<number | null> {
-  if (brokersGiven) return null;
+/**
+ * The Kafka broker's pid (for CPU accounting): the tools/kafka broker when the bench started or reused it;
+ * with KAFKA_BROKERS, a broker JVM on this machine whose server.properties listens on the first broker's
+ * port (else null: a remote broker's CPU is not this machine's).
+ */
+async function kafkaPid(brokers: string | undefined): Promise<number | null> {
+  if (brokers) return localBrokerPid(Number(brokers.split(',')[0].split(':').pop()));
   try {
     const { stdout } = await run(process.execPath, [path.join(workspaceRoot, 'tools/kafka/kafka.mjs'), 'status'], { timeout: 30_000 });
     const pid = /pid (\d+)/.exec(stdout)?.[1];
@@ -121,6 +123,20 @@ async function kafkaPid(brokersGiven: boolean): Promise<number | null> {
   } catch {
     return null;
   }
+}
+
+function localBrokerPid(port: number): number | null {
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean);
+      const main = args.indexOf('kafka.Kafka');
+      if (main < 0 || !args[main + 1]) continue;
+      if (new RegExp(`^listeners=.*:${port}\\b`, 'm').test(readFileSync(args[main + 1], 'utf8'))) return Number(entry);
+    } catch {
+      // The process ended, or its files are not readable: not the broker we look for.
+    }
+  }
+  return null;
 }
 
 function verdict(figures: BenchFigures): string {
@@ -172,7 +188,6 @@ async function main(): Promise<number> {
   const started = Date.now();
   let failure: Error | null = null;
   try {
-    const brokersGiven = Boolean(process.env['KAFKA_BROKERS']);
     const infra = await startTestInfrastructure({ kafka: true });
     global.push(() => infra.stop());
     const pg = await postgresFacts(infra.postgres.url);
@@ -193,7 +208,7 @@ async function main(): Promise<number> {
       kafkaBrokers: infra.kafka?.brokers ?? [],
       settings,
       log,
-      processes: { postgres: pg.postmasterPid, kafka: await kafkaPid(brokersGiven) },
+      processes: { postgres: pg.postmasterPid, kafka: await kafkaPid(process.env['KAFKA_BROKERS']) },
     };
     for (const phase of selectPhases(phasesFor(projector), only)) {
       const stack: Cleanup[] = [];
@@ -211,7 +226,7 @@ async function main(): Promise<number> {
     }
     if (settings.profileDir) {
       log('');
-      log(`server V8 profile: node --prof-process ${path.join(settings.profileDir, 'server-v8.log')} | head -80`);
+      log(`server CPU profile (.cpuprofile: open in Chrome DevTools or speedscope): ${settings.profileDir}`);
     }
   } catch (error) {
     failure = error as Error;

@@ -20,14 +20,15 @@ export interface ServerOptions {
   readonly entry: string;
   readonly port: number;
   readonly env: Record<string, string>;
-  /** Directory for a V8 tick profile of the app (`node --prof`), or null. */
+  /** Directory for a V8 CPU profile of the app (`node --cpu-prof`, a `.cpuprofile` written at exit), or null. */
   readonly profileDir: string | null;
 }
 
 /**
  * Starts a service as a separate process, so the load generator never shares its event loop: normally through
  * `tools/scripts/ts-run.mjs` (exactly as `npm start` runs apps); with a profile directory, with the same
- * flags plus `--prof`. It runs in its own process group, so stop() ends the launcher and the app together.
+ * flags plus `--cpu-prof` (written when SIGTERM ends the app: it exits through its shutdown hooks). It runs in
+ * its own process group, so stop() ends the launcher and the app together.
  */
 export async function startServer(options: ServerOptions): Promise<ServerProcess> {
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env, PORT: String(options.port), HOST: '127.0.0.1' };
@@ -35,9 +36,9 @@ export async function startServer(options: ServerOptions): Promise<ServerProcess
   if (options.profileDir) {
     mkdirSync(options.profileDir, { recursive: true });
     args = [
-      '--prof',
-      `--logfile=${path.join(options.profileDir, 'server-v8.log')}`,
-      '--no-logfile-per-isolate',
+      '--max-semi-space-size=32',
+      '--cpu-prof',
+      `--cpu-prof-dir=${options.profileDir}`,
       '--enable-source-maps',
       '-r',
       '@swc-node/register',
