@@ -35,8 +35,11 @@ export class HttpPlatformModule {
   }
 }
 
-/** App-level settings that modules cannot set: OpenAPI, shutdown hooks, body size. */
+/** App-level settings that modules cannot set: OpenAPI, shutdown hooks, no framework banner header. */
 export function configureHttpApp(app: INestApplication, openApi: { title: string; description: string }): void {
   app.enableShutdownHooks();
+  // Answers need not name the framework they run on (Express adds `X-Powered-By: Express` by default).
+  const server = app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void };
+  server.disable?.('x-powered-by');
   setupOpenApi(app, openApi.title, openApi.description);
 }

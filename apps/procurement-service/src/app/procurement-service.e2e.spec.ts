@@ -189,5 +189,6 @@ describe('procurement-service command API', () => {
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/data-centers/{dataCenterId}/installations', '/transfers', '/export-licences']));
     const health = await http().get('/health');
     expect(health.body).toMatchObject({ service: 'procurement-service', details: { database: { status: 'up' } } });
+    expect(health.headers['x-powered-by']).toBeUndefined();
   });
 });
