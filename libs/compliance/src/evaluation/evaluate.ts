@@ -27,14 +27,112 @@ import {
   type UsLicenceBalanceRule,
   type UsPrc3A090UseRule,
 } from '../rulebook/rules';
-import type { ComplianceState, Movement, OrderLineFact } from '../state/compliance-state';
+import type { ComplianceState, FactStore, Movement, OrderLineFact } from '../state/compliance-state';
 import { ComplianceView, chronological, type DataCenterInfo } from '../state/compliance-view';
 import { findingIdOf, type Finding } from './finding';
 
 export interface EvaluateOptions {
   /** Only findings about this data center (and only its facts are scanned). */
   readonly dataCenterId?: string;
+  /**
+   * Keeps, across evaluations of one data center (`dataCenterId`), what the per-movement rules said of each
+   * inbound movement, so that only movements not judged before are judged. Same findings as without it.
+   */
+  readonly cache?: EvaluationCache;
 }
+
+/** What the per-movement rules said of each judged movement of one data center, and what those verdicts read. */
+interface MovementVerdicts {
+  readonly store: FactStore;
+  readonly rulebook: Rulebook;
+  /** Which rules were in force at the evaluation instant. */
+  readonly inForce: string;
+  /** Version (`FactStore.versions`) of every fact key a cached verdict read, when it was read. */
+  readonly deps: Map<string, number>;
+  /** Per rule: the findings each judged movement gave (often none). */
+  readonly byRule: Map<string, Map<Movement, readonly Finding[]>>;
+}
+
+/**
+ * Verdicts of the per-movement rules (US-3A090-LICENCE, US-3A090-2022, US-H20-IS-INFORMED's licence requirement,
+ * US-H200-CASE-BY-CASE, US-ENTITY-LIST's deliveries and transfers) per data center, kept across evaluations of
+ * one growing state (the findings projection evaluates the data centers a batch touched after every batch).
+ *
+ * Such a verdict reads the movement itself (a fact never changes), when it occurred (rules in force then,
+ * licences issued and listings by then) and a few other facts: the data center's and its owner's
+ * registrations (and the owner's listings), the other end of a transfer, the cited licence's issue, the
+ * purchase order's buyer (and its listings), the catalog and acknowledgements. A cached verdict is used only when:
+ * - the state is the newest of the same fact store (the line has only grown since: `state.seq === store.head`);
+ * - the evaluation instant is at or after every fact's occurredAt (`store.maxAt`), as it was when the verdicts
+ *   were made, so every fact is visible to both and "as of" changes nothing but which rules are in force;
+ * - the same rules are in force at the instant, the rulebook is the same object;
+ * - none of the facts read has been appended to since (`FactStore.versions` of each key read).
+ * Otherwise the data center's verdicts are dropped and it is judged in full, like any evaluation at an earlier
+ * instant (ticks). Only new movements are judged, the others emit what they emitted, in the same order.
+ */
+export class EvaluationCache {
+  /** @internal */
+  readonly dataCenters = new Map<string, MovementVerdicts>();
+
+  clear(): void {
+    this.dataCenters.clear();
+  }
+}
+
+const NO_FINDINGS: readonly Finding[] = [];
+
+const inForceKey = (rulebook: Rulebook, asOf: number): string => {
+  let key = '';
+  for (const rule of rulebook) key += inForceAt(rule, asOf) ? '1' : '0';
+  return key;
+};
+
+/** The data center's verdicts if they can be used for this evaluation (fresh ones if not), or null when this evaluation must not use any. */
+const verdictsFor = (cache: EvaluationCache, state: ComplianceState, rulebook: Rulebook, asOf: number, dataCenterId: string): MovementVerdicts | null => {
+  const store = state.store;
+  if (state.seq !== store.head || asOf < store.maxAt) return null;
+  const inForce = inForceKey(rulebook, asOf);
+  const known = cache.dataCenters.get(dataCenterId);
+  if (known !== undefined && known.store === store && known.rulebook === rulebook && known.inForce === inForce) {
+    let unchanged = true;
+    for (const [key, version] of known.deps) {
+      if ((store.versions.get(key) ?? 0) !== version) {
+        unchanged = false;
+        break;
+      }
+    }
+    if (unchanged) return known;
+  }
+  const fresh: MovementVerdicts = { store, rulebook, inForce, deps: new Map(), byRule: new Map() };
+  cache.dataCenters.set(dataCenterId, fresh);
+  return fresh;
+};
+
+/** Records that a cached verdict read the facts under `key`. */
+const dep = (verdicts: MovementVerdicts, key: string): void => {
+  if (!verdicts.deps.has(key)) verdicts.deps.set(key, verdicts.store.versions.get(key) ?? 0);
+};
+
+const verdictsOf = (verdicts: MovementVerdicts | null, ruleId: string): Map<Movement, readonly Finding[]> | null => {
+  if (verdicts === null) return null;
+  let byMovement = verdicts.byRule.get(ruleId);
+  if (byMovement === undefined) verdicts.byRule.set(ruleId, (byMovement = new Map()));
+  return byMovement;
+};
+
+/** What a verdict on an inbound movement reads besides the data center and its owner. */
+const movementDeps = (verdicts: MovementVerdicts, m: Movement): void => {
+  if (m.otherDataCenterId !== null) dep(verdicts, `dc:${m.otherDataCenterId}`);
+  if (m.licenceId !== null) dep(verdicts, `licence:${m.licenceId}`);
+};
+
+/** The facts every cached verdict on a data center's movements reads. */
+const dataCenterDeps = (verdicts: MovementVerdicts, dc: DataCenterInfo): void => {
+  dep(verdicts, `dc:${dc.dataCenterId}`);
+  dep(verdicts, `org:${dc.ownerOrganisationId}`);
+  dep(verdicts, 'catalog');
+  dep(verdicts, 'acks');
+};
 
 const DAY_MS = 86_400_000;
 const iso = (ms: number): Instant => new Date(ms).toISOString();
@@ -46,6 +144,8 @@ interface Ctx {
   readonly rulebook: Rulebook;
   readonly dataCenterIds: readonly string[];
   readonly out: Finding[];
+  /** The one data center's cached per-movement verdicts (`EvaluateOptions.cache`), or null. */
+  readonly verdicts: MovementVerdicts | null;
 }
 
 const emit = (
@@ -283,26 +383,50 @@ const licenceRequirement = (
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc) continue;
+    const verdicts = ctx.verdicts;
+    const known = verdictsOf(verdicts, rule.id);
+    if (verdicts !== null) dataCenterDeps(verdicts, dc);
     for (const m of inbound(view, dcId)) {
-      if (!inForceAt(rule, m.at) || isInternalMove(view, m, dc) || citesLicence(view, m)) continue;
-      const verdict = judge(m, dc);
-      if (verdict === null) continue;
-      const name = view.spec(m.modelId)?.name ?? m.modelId;
-      emit(ctx, rule, {
-        dataCenterId: dcId,
-        modelId: m.modelId,
-        discriminator: m.ref ?? m.eventId,
-        severity: verdict.severity,
-        count: m.quantity,
-        evidence: [...verdict.destination.evidence, m.eventId],
-        occurredAt: m.at,
-        message:
-          verdict.severity === 'review'
-            ? `${moveText(m, dc)}, ${verdict.destination.text}, with no licence: cannot classify ${name} (${verdict.why}); classify it to know whether a licence was required.`
-            : `${moveText(m, dc)} of ${name}, ${verdict.destination.text}, with no licence: ${verdict.why}.`,
-      });
+      const cached = known?.get(m);
+      if (cached !== undefined) {
+        for (const f of cached) ctx.out.push(f);
+        continue;
+      }
+      const from = ctx.out.length;
+      requirementOf(ctx, rule, judge, m, dc);
+      if (known !== null && verdicts !== null) {
+        known.set(m, ctx.out.length === from ? NO_FINDINGS : ctx.out.slice(from));
+        movementDeps(verdicts, m);
+      }
     }
   }
+};
+
+const requirementOf = (
+  ctx: Ctx,
+  rule: Us3A090LicenceRule | Us3A090_2022Rule | UsH20IsInformedRule | UsH200CaseByCaseRule,
+  judge: (m: Movement, dc: DataCenterInfo) => { severity: Severity; destination: { text: string; evidence: string[] }; why: string } | null,
+  m: Movement,
+  dc: DataCenterInfo,
+): void => {
+  const { view } = ctx;
+  if (!inForceAt(rule, m.at) || isInternalMove(view, m, dc) || citesLicence(view, m)) return;
+  const verdict = judge(m, dc);
+  if (verdict === null) return;
+  const name = view.spec(m.modelId)?.name ?? m.modelId;
+  emit(ctx, rule, {
+    dataCenterId: dc.dataCenterId,
+    modelId: m.modelId,
+    discriminator: m.ref ?? m.eventId,
+    severity: verdict.severity,
+    count: m.quantity,
+    evidence: [...verdict.destination.evidence, m.eventId],
+    occurredAt: m.at,
+    message:
+      verdict.severity === 'review'
+        ? `${moveText(m, dc)}, ${verdict.destination.text}, with no licence: cannot classify ${name} (${verdict.why}); classify it to know whether a licence was required.`
+        : `${moveText(m, dc)} of ${name}, ${verdict.destination.text}, with no licence: ${verdict.why}.`,
+  });
 };
 
 const us3A090Licence = (ctx: Ctx, rule: Us3A090LicenceRule): void => {
@@ -447,27 +571,48 @@ const usEntityList = (ctx: Ctx, rule: UsEntityListRule): void => {
     if (isControlled(cls, p.classes)) return { severity: 'breach', name: spec?.name ?? modelId };
     return cls === 'cannot-classify' ? { severity: 'review', name: spec?.name ?? modelId } : null;
   };
+  const judgeMovement = (m: Movement, dc: DataCenterInfo): void => {
+    if (!inForceAt(rule, m.at) || isInternalMove(view, m, dc) || citesLicence(view, m)) return;
+    const judged = judgeModel(m.modelId);
+    if (judged === null) return;
+    const buyer = m.purchaseOrderId === null ? undefined : view.latest(view.state.store.purchaseOrders.get(m.purchaseOrderId)?.placed ?? []);
+    const parties = uniq([dc.ownerOrganisationId, ...(buyer ? [buyer.buyerOrganisationId] : [])]);
+    const listed = parties.map((o) => ({ o, l: view.listingAt(o, p.list, m.at) })).find((x) => x.l !== undefined);
+    if (!listed?.l) return;
+    emit(ctx, rule, {
+      dataCenterId: dc.dataCenterId,
+      modelId: m.modelId,
+      discriminator: m.ref ?? m.eventId,
+      severity: judged.severity,
+      count: m.quantity,
+      evidence: [listed.l.eventId, m.eventId],
+      occurredAt: m.at,
+      message: `${moveText(m, dc)} of ${judged.name}: ${listed.o} was on the ${p.list} at that date${judged.severity === 'review' ? ' (the model cannot be classified; review)' : ''}.`,
+    });
+  };
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc || !inForceAt(rule, view.asOf)) continue;
+    const verdicts = ctx.verdicts;
+    const known = verdictsOf(verdicts, rule.id);
+    if (verdicts !== null) dataCenterDeps(verdicts, dc);
     for (const m of inbound(view, dcId)) {
-      if (!inForceAt(rule, m.at) || isInternalMove(view, m, dc) || citesLicence(view, m)) continue;
-      const judged = judgeModel(m.modelId);
-      if (judged === null) continue;
-      const buyer = m.purchaseOrderId === null ? undefined : view.latest(view.state.store.purchaseOrders.get(m.purchaseOrderId)?.placed ?? []);
-      const parties = uniq([dc.ownerOrganisationId, ...(buyer ? [buyer.buyerOrganisationId] : [])]);
-      const listed = parties.map((o) => ({ o, l: view.listingAt(o, p.list, m.at) })).find((x) => x.l !== undefined);
-      if (!listed?.l) continue;
-      emit(ctx, rule, {
-        dataCenterId: dcId,
-        modelId: m.modelId,
-        discriminator: m.ref ?? m.eventId,
-        severity: judged.severity,
-        count: m.quantity,
-        evidence: [listed.l.eventId, m.eventId],
-        occurredAt: m.at,
-        message: `${moveText(m, dc)} of ${judged.name}: ${listed.o} was on the ${p.list} at that date${judged.severity === 'review' ? ' (the model cannot be classified; review)' : ''}.`,
-      });
+      const cached = known?.get(m);
+      if (cached !== undefined) {
+        for (const f of cached) ctx.out.push(f);
+        continue;
+      }
+      const from = ctx.out.length;
+      judgeMovement(m, dc);
+      if (known !== null && verdicts !== null) {
+        known.set(m, ctx.out.length === from ? NO_FINDINGS : ctx.out.slice(from));
+        movementDeps(verdicts, m);
+        // The buyer named by the purchase order, and its listings.
+        if (m.purchaseOrderId !== null) {
+          dep(verdicts, `po:${m.purchaseOrderId}`);
+          for (const placed of view.state.store.purchaseOrders.get(m.purchaseOrderId)?.placed ?? []) dep(verdicts, `org:${placed.buyerOrganisationId}`);
+        }
+      }
     }
     for (const { rentalId } of view.all(view.record(dcId)?.rentals ?? [])) {
       const r = view.rental(rentalId);
@@ -589,7 +734,8 @@ const myStrategicTradePermit = (ctx: Ctx, rule: MyStrategicTradePermitRule): voi
 export const evaluate = (state: ComplianceState, rulebook: Rulebook, asOf: Instant, options: EvaluateOptions = {}): Finding[] => {
   const view = new ComplianceView(state, Date.parse(asOf));
   const dataCenterIds = options.dataCenterId === undefined ? view.dataCenterIds() : view.dataCenter(options.dataCenterId) ? [options.dataCenterId] : [];
-  const ctx: Ctx = { view, rulebook, dataCenterIds, out: [] };
+  const verdicts = options.cache !== undefined && options.dataCenterId !== undefined && dataCenterIds.length === 1 ? verdictsFor(options.cache, state, rulebook, view.asOf, options.dataCenterId) : null;
+  const ctx: Ctx = { view, rulebook, dataCenterIds, out: [], verdicts };
   for (const rule of rulebook) {
     switch (rule.id) {
       case 'CN-STATE-FUNDED-DOMESTIC':

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { LedgerEvent } from '@chip-ledger/domain';
-import { evaluate } from '../evaluation/evaluate';
+import { evaluate, EvaluationCache } from '../evaluation/evaluate';
 import { RULEBOOK_V1 } from '../rulebook/rules';
 import { foldComplianceState, type LedgerEnvelope } from '../state/compliance-state';
 import { Scenario } from '../testing-support/scenario';
@@ -162,6 +162,53 @@ describe('the views’ caches (per evaluation, and per fact list across evaluati
         if (k > 0) expect(evaluate(states[k - 1], RULEBOOK_V1, asOf)).toEqual(judge(envelopes.slice(0, k), asOf));
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe('an EvaluationCache (per-movement verdicts kept across evaluations) changes no answer', () => {
+  const NOW = new Date(START + (DAYS + 300) * DAY).toISOString();
+  const byOccurrence = (envelopes: readonly LedgerEnvelope[]) => [...envelopes].sort((x, y) => Date.parse(x.occurredAt) - Date.parse(y.occurredAt));
+
+  it('evaluating each data center after every fact with the cache (incremental) agrees with evaluating it in full', () => {
+    fc.assert(
+      fc.property(history, fc.boolean(), instant, fc.integer({ min: 1, max: 5 }), (recorded, inTimeOrder, earlier, every) => {
+        const envelopes = inTimeOrder ? byOccurrence(recorded) : recorded;
+        const cache = new EvaluationCache();
+        let state = foldComplianceState([]);
+        envelopes.forEach((e, i) => {
+          state = foldComplianceState([e], state);
+          // Batches of `every` facts, as the projection evaluates after each batch.
+          if ((i + 1) % every !== 0 && i !== envelopes.length - 1) return;
+          for (const { dataCenterId } of DCS) {
+            expect(evaluate(state, RULEBOOK_V1, NOW, { dataCenterId, cache })).toEqual(evaluate(state, RULEBOOK_V1, NOW, { dataCenterId }));
+            // An earlier instant (a tick) does not use the cache, and leaves it as it was.
+            expect(evaluate(state, RULEBOOK_V1, earlier, { dataCenterId, cache })).toEqual(evaluate(state, RULEBOOK_V1, earlier, { dataCenterId }));
+          }
+        });
+        for (const { dataCenterId } of DCS) {
+          expect(evaluate(state, RULEBOOK_V1, NOW, { dataCenterId, cache })).toEqual(judge(envelopes, NOW).filter((f) => f.dataCenterId === dataCenterId));
+        }
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('a state forked from an earlier one is judged afresh, not from the verdicts of the line it left', () => {
+    fc.assert(
+      fc.property(history, history, (a, b) => {
+        const cache = new EvaluationCache();
+        const prefix = foldComplianceState(a.slice(0, Math.ceil(a.length / 2)));
+        const mainLine = foldComplianceState(a.slice(Math.ceil(a.length / 2)), prefix);
+        for (const { dataCenterId } of DCS) evaluate(mainLine, RULEBOOK_V1, NOW, { dataCenterId, cache });
+        const branch = foldComplianceState(b, prefix);
+        for (const { dataCenterId } of DCS) {
+          expect(evaluate(branch, RULEBOOK_V1, NOW, { dataCenterId, cache })).toEqual(evaluate(branch, RULEBOOK_V1, NOW, { dataCenterId }));
+          // The older line's head is no longer its store's newest state: judged in full, still right.
+          expect(evaluate(mainLine, RULEBOOK_V1, NOW, { dataCenterId, cache })).toEqual(evaluate(mainLine, RULEBOOK_V1, NOW, { dataCenterId }));
+        }
+      }),
+      { numRuns: 50 },
     );
   });
 });
