@@ -65,11 +65,23 @@ export class CommandExecutor {
       request.expectedVersion ? new Map([[request.expectedVersion.streamId, request.expectedVersion.version]]) : new Map(),
       this.cache,
     );
-    await work(uow);
-    const writes = uow.writes();
-    // A decider may find nothing to record (the fact is already there): no append, nothing to answer with.
-    if (writes.length === 0) return null;
-    return this.store.append(writes, idempotency ? { idempotency } : {});
+    try {
+      await work(uow);
+      const writes = uow.writes();
+      // A decider may find nothing to record (the fact is already there): no append, nothing to answer with.
+      if (writes.length === 0) return null;
+      return await this.store.append(writes, idempotency ? { idempotency } : {});
+    } catch (refusal) {
+      if (!idempotency) throw refusal;
+      // A retry that overtook its first request: the key was free when looked up above, then the first request
+      // committed and this one decided on the moved state (a 409 or 422 of its own). The first answer is its answer.
+      const first = await this.store.lookupIdempotent(idempotency.scope, idempotency.key, idempotency.requestHash).catch((error: unknown) => {
+        if ((error as Error).name === 'IdempotencyConflictError') throw error;
+        return null; // the look-up failed too (database down): the original refusal says more
+      });
+      if (first) return first;
+      throw refusal;
+    }
   }
 
   /**

@@ -2,6 +2,7 @@ export * from './problem/problem-details';
 export * from './problem/error-mapping';
 export * from './problem/problem-details.filter';
 export * from './problem/validation';
+export * from './problem/storable-text';
 export * from './auth/actor';
 export * from './auth/auth.decorators';
 export * from './auth/jwt-auth.guard';

@@ -106,6 +106,25 @@ describe('procurement-service command API', () => {
       { name: 'no token', token: () => '', path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1 }, status: 401, code: 'AUTH.UNAUTHENTICATED', field: 'Authorization' },
       { name: 'a wrong role', token: () => viewerA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1 }, status: 403, code: 'AUTH.ROLE_NOT_ALLOWED', field: 'Authorization' },
       { name: 'a fact dated in the future', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: '2999-01-01' }, status: 422, code: 'OCCURRED_AT.IN_FUTURE', field: 'occurredAt' },
+      {
+        name: 'text with U+0000 (PostgreSQL cannot store it)',
+        token: () => operatorA,
+        path: '/data-centers',
+        body: { dataCenterId: 'dc-a9', name: 'Gansu\u00009', ownerOrganisationId: 'org-a', country: 'CN', region: 'Gansu' },
+        status: 400,
+        code: 'REQUEST.INVALID',
+        field: 'name',
+      },
+      {
+        name: 'text with an unpaired surrogate, deep in the body',
+        token: () => operatorA,
+        path: '/purchase-orders',
+        body: { purchaseOrderId: 'po-9', buyerOrganisationId: 'org-a', dataCenterId: 'dc-a1', supplier: 'Nvidia \ud800', lines: [{ modelId: 'nvidia-h20', quantity: 1 }] },
+        status: 400,
+        code: 'REQUEST.INVALID',
+        field: 'supplier',
+      },
+      { name: 'a path id with U+0000', token: () => operatorA, path: '/data-centers/dc-a1%00/installations', body: { modelId: 'nvidia-h20', quantity: 1 }, status: 400, code: 'REQUEST.INVALID', field: 'dataCenterId' },
     ];
 
     it.each(cases)('$name → $status $code', async ({ token, path, body, status, code, field }) => {

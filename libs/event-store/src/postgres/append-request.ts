@@ -86,10 +86,22 @@ function normaliseEvent(streamId: string, event: NewEvent): NormalisedEvent {
   };
 }
 
+/**
+ * An escaped U+0000 or lone surrogate in JSON text (JSON.stringify escapes exactly those, never a surrogate
+ * pair), preceded by an even number of backslashes so the `\u` is an escape and not escaped text.
+ */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
 function toJson(value: unknown, what: string): string {
+  let json: string;
   try {
-    return canonicalJson(value);
+    json = canonicalJson(value);
   } catch (error) {
     throw new InvalidAppendError(`${what} is not storable JSON: ${(error as Error).message}`);
   }
+  // jsonb refuses both; checked here so one such command cannot fail a whole group-commit statement.
+  if (json.includes('\\u') && UNSTORABLE_ESCAPE.test(json)) {
+    throw new InvalidAppendError(`${what} is not storable JSON: a string contains U+0000 or an unpaired UTF-16 surrogate`);
+  }
+  return json;
 }

@@ -263,6 +263,50 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         }
       });
 
+      it('answers commands whose answer was lost after they committed with their own events, not a refusal', async () => {
+        // The statement commits, then its answer is lost (what a dropped connection does). Each command is
+        // tried again alone, is refused (its stream moved: by itself), and must then be answered as written.
+        let lose = 1;
+        const lossy = new Proxy(pool, {
+          get(target, property) {
+            if (property !== 'query') return Reflect.get(target, property);
+            return async (...args: Parameters<Pool['query']>) => {
+              const result = await (target.query as (...a: unknown[]) => Promise<unknown>)(...args);
+              const config = args[0] as { name?: string };
+              if (lose > 0 && config.name?.startsWith('es_append_batch')) {
+                lose--;
+                throw new Error('Connection terminated unexpectedly');
+              }
+              return result;
+            };
+          },
+        });
+        const unlucky = new PostgresEventStore(lossy, 'procurement');
+        const [one, two] = [newEvent({ n: 1 }), newEvent({ n: 2 })];
+        const results = await Promise.all([
+          unlucky.append([{ streamId: 'lost-answer-1', expectedVersion: 0, events: [one] }]),
+          unlucky.append([{ streamId: 'lost-answer-2', expectedVersion: 0, events: [two] }]),
+        ]);
+        const stored = [...(await store.readStream('lost-answer-1')), ...(await store.readStream('lost-answer-2'))];
+        expect(stored.map((event) => event.eventId)).toEqual([one.eventId, two.eventId]);
+        expect(results.map((result) => result.streams)).toEqual(
+          stored.map((event) => [{ streamId: event.streamId, version: 1, eventIds: [event.eventId], globalPositions: [event.globalPosition] }]),
+        );
+        expect(results.map((result) => result.recordedAt)).toEqual(stored.map((event) => event.recordedAt));
+      });
+
+      it('answers each read of a batch on its own when one of them fails', async () => {
+        await store.append([{ streamId: 'group-read-ok', expectedVersion: 0, events: [newEvent({ ok: true })] }]);
+        const [good, bad, missing] = await Promise.allSettled([
+          store.readStream('group-read-ok'),
+          store.readStream('bad\u0000id'), // PostgreSQL refuses U+0000 in text (22021)
+          store.readStream('group-read-none'),
+        ]);
+        expect(good).toMatchObject({ status: 'fulfilled', value: [expect.objectContaining({ data: { ok: true } })] });
+        expect(bad).toMatchObject({ status: 'rejected', reason: expect.objectContaining({ code: '22021' }) });
+        expect(missing).toEqual({ status: 'fulfilled', value: [] });
+      });
+
       it('answers concurrent stream reads from one statement, each from its own version', async () => {
         await store.append([{ streamId: 'group-read-a', expectedVersion: 0, events: [newEvent({ a: 1 }), newEvent({ a: 2 }), newEvent({ a: 3 })] }]);
         await store.append([{ streamId: 'group-read-b', expectedVersion: 0, events: [newEvent({ b: 1 })] }]);
@@ -283,6 +327,12 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       await expect(store.append([])).rejects.toThrow(InvalidAppendError);
       await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [{ ...newEvent(), eventId: 'nope' }] }])).rejects.toThrow(/UUID/);
       await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [newEvent({ n: Number.NaN })] }])).rejects.toThrow(/not storable JSON/);
+      // jsonb stores neither: refused here, so one such command cannot fail a whole group-commit statement.
+      await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [newEvent({ note: 'a\u0000b' })] }])).rejects.toThrow(/U\+0000/);
+      await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [newEvent({ note: '\ud800' })] }])).rejects.toThrow(/unpaired/);
+      const escaped = await store.append([{ streamId: 'escaped-text', expectedVersion: 0, events: [newEvent({ note: 'C:\\u0000 \ud83d\ude80' })] }]);
+      expect((await store.readStream('escaped-text'))[0].data).toEqual({ note: 'C:\\u0000 \ud83d\ude80' });
+      expect(escaped.streams[0].version).toBe(1);
       const dup = newEvent();
       await expect(store.append([{ streamId: 's', expectedVersion: 0, events: [dup, dup] }])).rejects.toThrow(/twice/);
     });

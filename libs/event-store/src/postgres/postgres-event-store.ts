@@ -145,6 +145,10 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     const outcome = await this.appends.submit({ requests: normalised, options, streams });
     const idem = options.idempotency;
     if (outcome.failed !== undefined) {
+      // After a lost answer the command was tried again (see appendBatch): its first try may have committed.
+      // Its own events, then, are what the stream moved on to, and they are the answer.
+      const own = await this.ownCommittedEvents(normalised, streams);
+      if (own) return own;
       if (outcome.failed === '23505') return this.explainConflict(outcome, normalised, options);
       // CL409. A concurrent request with the same idempotency key may have committed between this append's key
       // check and its version check: then the stream moved because of that very request, and the answer
@@ -164,6 +168,9 @@ export class PostgresEventStore implements EventStore, EventLogReader {
    * batch holding the same streams in the other order, a lost connection, a trigger's error), each command
    * is tried again on its own, so the failure lands only on the command it belongs to. A lone command that
    * was a deadlock's victim wrote nothing and is tried once more: the other transaction has gone through.
+   * A lone command whose answer was lost with its connection is tried once more too: if its first try did
+   * commit, the retry is refused (its stream moved, or its event ids are taken) and `append` then finds the
+   * command's own events stored and answers with them.
    */
   private async appendBatch(batch: readonly PreparedAppend[], retriesLeft = 1): Promise<Settled<AppendOutcome>[]> {
     try {
@@ -175,9 +182,31 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       return rows[0].outcomes.map((value) => ({ ok: true, value }));
     } catch (error) {
       if (batch.length > 1) return Promise.all(batch.map(async (one) => (await this.appendBatch([one]))[0]));
-      if (retriesLeft > 0 && RETRYABLE.has((error as DatabaseError).code ?? '')) return this.appendBatch(batch, retriesLeft - 1);
+      const code = (error as DatabaseError).code;
+      // No SQLSTATE: the server's answer never arrived, so whether the transaction committed is unknown.
+      const answerLost = typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
+      if (retriesLeft > 0 && (answerLost || RETRYABLE.has(code))) return this.appendBatch(batch, retriesLeft - 1);
       return [{ ok: false, error }];
     }
+  }
+
+  /**
+   * This command's events, if they are all stored at the versions it asked for: its own earlier try committed
+   * (event ids are generated per command, so nobody else holds them). Null when they are not all there.
+   */
+  private async ownCommittedEvents(requests: NormalisedRequest[], streams: StoredAppendResult['streams']): Promise<AppendResult | null> {
+    const wanted = new Map<string, { streamId: string; version: number }>();
+    for (const request of requests) {
+      request.events.forEach((event, i) => wanted.set(event.eventId, { streamId: request.streamId, version: request.expectedVersion + i + 1 }));
+    }
+    const { rows } = await this.pool.query<{ event_id: string; stream_id: string; version: number; global_position: string; recorded_at: Date }>(
+      `SELECT event_id::text, stream_id, version, global_position, recorded_at FROM ${this.q}.events WHERE event_id = ANY($1::uuid[])`,
+      [[...wanted.keys()]],
+    );
+    const ours = rows.filter((row) => wanted.get(row.event_id)?.streamId === row.stream_id && wanted.get(row.event_id)?.version === row.version);
+    if (ours.length === 0 || ours.length !== wanted.size) return null;
+    const positions = Object.fromEntries(ours.map((row) => [row.event_id, Number(row.global_position)]));
+    return toAppendResult({ recordedAt: ours[0].recorded_at.toISOString(), streams, positions }, false);
   }
 
   async lookupIdempotent(scope: string, key: string, requestHash: string): Promise<AppendResult | null> {
@@ -203,11 +232,25 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       });
       return [{ ok: true, value: rows.map(toStoredEvent) }];
     }
-    const { rows } = await this.pool.query<EventRow & { request: number }>({
-      name: `es_read_streams_${this.schema}`,
-      text: this.sql.readStreams,
-      values: [batch.map((read) => read.streamId), batch.map((read) => read.fromVersion)],
-    });
+    let rows: (EventRow & { request: number })[];
+    try {
+      ({ rows } = await this.pool.query<EventRow & { request: number }>({
+        name: `es_read_streams_${this.schema}`,
+        text: this.sql.readStreams,
+        values: [batch.map((read) => read.streamId), batch.map((read) => read.fromVersion)],
+      }));
+    } catch {
+      // One read's error (a stream id PostgreSQL refuses, a lost connection) must land on that read alone.
+      return Promise.all(
+        batch.map(async (read): Promise<Settled<StoredEvent[]>> => {
+          try {
+            return (await this.readBatch([read]))[0];
+          } catch (error) {
+            return { ok: false, error };
+          }
+        }),
+      );
+    }
     const results: StoredEvent[][] = batch.map(() => []);
     for (const row of rows) results[row.request - 1].push(toStoredEvent(row));
     return results.map((value) => ({ ok: true, value }));

@@ -34,8 +34,8 @@ function describe(errors: FieldError[]): string {
 
 /**
  * Turn anything thrown while serving a request into problem details. Errors from the data-access layer
- * are recognised by name (no import of that layer here): the event store's optimistic-concurrency and
- * idempotency refusals.
+ * are recognised by name (no import of that layer here): the event store's optimistic-concurrency,
+ * idempotency, duplicate-id and malformed-append refusals.
  */
 export function toProblem(error: unknown): { problem: ProblemDetails; unexpected: boolean } {
   if (error instanceof ProblemException) return { problem: error.problem, unexpected: false };
@@ -63,6 +63,21 @@ export function toProblem(error: unknown): { problem: ProblemDetails; unexpected
     return {
       problem: problem(422, 'IDEMPOTENCY.KEY_REUSED', 'Idempotency key reused with another request', String(named.message), {
         field: 'Idempotency-Key',
+      }),
+      unexpected: false,
+    };
+  }
+  if (named?.name === 'InvalidAppendError') {
+    // Validation should catch every such input first; if one slips through, the client still hears why.
+    return {
+      problem: problem(422, 'EVENT.NOT_STORABLE', 'The facts cannot be stored as given', String(named.message)),
+      unexpected: false,
+    };
+  }
+  if (named?.name === 'DuplicateEventIdError') {
+    return {
+      problem: problem(409, 'EVENT.DUPLICATE_ID', 'An event with this id is already recorded', String(named.message), {
+        eventId: named['eventId'] ?? null,
       }),
       unexpected: false,
     };
