@@ -65,8 +65,10 @@ export class JwtAuthGuard implements CanActivate {
     if (typeof claims.sub !== 'string' || typeof claims.org !== 'string' || !ROLES.includes(claims.role)) {
       throw unauthenticated('The bearer token lacks sub, org or a known role.');
     }
-    // jsonwebtoken refuses a token once now >= exp (seconds); one without exp never expires.
-    return { actor: actorFromClaims(claims), expiresAtMs: typeof claims.exp === 'number' ? claims.exp * 1000 : Number.POSITIVE_INFINITY };
+    // A bearer token that never expires cannot be withdrawn short of changing the secret for everyone.
+    if (typeof claims.exp !== 'number') throw unauthenticated('The bearer token has no expiry (exp); access tokens must expire.');
+    // jsonwebtoken refuses a token once now >= exp (seconds).
+    return { actor: actorFromClaims(claims), expiresAtMs: claims.exp * 1000 };
   }
 }
 

@@ -51,4 +51,9 @@ describe('JwtAuthGuard', () => {
     const forged = `${token.slice(0, token.lastIndexOf('.') + 1)}${'A'.repeat(43)}`;
     expect(() => guard.canActivate(contextWith(`Bearer ${forged}`).context)).toThrow(ProblemException);
   });
+
+  it('refuses a correctly signed token that never expires', () => {
+    const endless = jwt.sign({ sub: 'ops@org-d', org: 'org-d', role: 'operator' }, { algorithm: 'HS256' });
+    expect(() => guard.canActivate(contextWith(`Bearer ${endless}`).context)).toThrow(/no expiry/);
+  });
 });
