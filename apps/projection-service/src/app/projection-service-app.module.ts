@@ -4,6 +4,16 @@ import { serviceInfrastructure } from '@chip-ledger/infrastructure';
 import { ProjectionServiceModule } from '@chip-ledger/read-models';
 
 /**
+ * `PROJECTIONS` (comma-separated read model names, default all): the read models this instance consumes, e.g.
+ * `findings` in one process and `chip-mix,licence-balances,rentals` in another (each on a core of its own).
+ * Every instance serves every query; an unknown name stops the start.
+ */
+const projectionsToRun = (value: string | undefined): string[] | undefined => {
+  const names = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  return names.length > 0 ? names : undefined;
+};
+
+/**
  * projection-service: consumer groups over every context topic feeding the read models, and the query
  * API. Run several instances to share the partitions.
  */
@@ -15,7 +25,7 @@ export class ProjectionServiceAppModule {
       module: ProjectionServiceAppModule,
       imports: [
         ...serviceInfrastructure({ config, databaseUrl: config.databaseUrl, service: 'projection-service', relayedContexts: [] }),
-        ProjectionServiceModule.forRoot({ kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix }),
+        ProjectionServiceModule.forRoot({ kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, run: projectionsToRun(process.env['PROJECTIONS']) }),
       ],
     };
   }

@@ -32,6 +32,13 @@ export interface ProjectionEngineOptions {
   readonly pool: Pool;
   readonly source: ProjectionSource;
   readonly projections: readonly ProjectionFactory[];
+  /**
+   * The projections whose generations this instance consumes (default: every one of `projections`). The
+   * others are still known here (active schema, rebuild, progress, read-your-writes: all read from the shared
+   * registry and tables) and are run by another instance: a process or a worker thread of their own, so a
+   * costly read model (findings) does not hold the cheap ones back on one event loop.
+   */
+  readonly run?: readonly string[];
   readonly deadLetterPublisher?: DeadLetterPublisher;
   /** How often generations are reconciled (rebuild progress, switch, runners); default 1 s. */
   readonly reconcileIntervalMs?: number;
@@ -68,6 +75,7 @@ export class ProjectionEngine {
   constructor(private readonly options: ProjectionEngineOptions) {
     this.registry = new GenerationRegistry(options.pool);
     for (const factory of options.projections) this.factories.set(assertProjectionName(factory().name), factory);
+    for (const name of options.run ?? []) if (!this.factories.has(name)) throw new Error(`run: unknown projection ${name}`);
   }
 
   async start(): Promise<void> {
@@ -168,6 +176,7 @@ export class ProjectionEngine {
 
   private async reconcile(): Promise<void> {
     for (const name of this.factories.keys()) {
+      if (!this.runs(name)) continue;
       let generations = await this.registry.list(name);
       const building = generations.find((g) => g.state === 'building');
       if (building?.target) {
@@ -264,6 +273,11 @@ export class ProjectionEngine {
       }
     }
     return true;
+  }
+
+  /** Whether this instance consumes `projection` (`run`). */
+  private runs(projection: string): boolean {
+    return this.options.run === undefined || this.options.run.includes(projection);
   }
 
   private factoryOf(projection: string): ProjectionFactory {

@@ -112,4 +112,27 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       }
     });
   });
+
+  describe('when two instances each run only some of the projections (`run`)', () => {
+    it('each consumes its own, both answer for every projection, and the tables are complete', async () => {
+      const events = [...ledgerEvents(6, 10, 'dc'), ...ledgerEvents(3, 10, 'rental')];
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 60));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(60));
+      const both = [() => countingProjection({ name: 'cheap' }), () => countingProjection({ name: 'costly', exclusive: true })];
+      const cheap = bed.engine(both, { run: ['cheap'] });
+      const costly = bed.engine(both, { run: ['costly'] });
+      await cheap.start();
+      await costly.start();
+      await until(() => countRows(bed.pool, 'proj_cheap_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in cheap');
+      await until(() => countRows(bed.pool, 'proj_costly_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in costly');
+      expect(cheap.status().map((s) => s.projection)).toEqual(['cheap']);
+      expect(costly.status().map((s) => s.projection)).toEqual(['costly']);
+      expect(await countingTables(bed.pool, 'proj_cheap_g1')).toEqual(await countingTables(bed.pool, 'proj_costly_g1'));
+      // Either instance answers for a projection it does not run: the registry and the tables are shared.
+      expect(await cheap.activeSchema('costly')).toBe('proj_costly_g1');
+      expect(await cheap.waitFor({ streamId: 'dc-2', version: 10 }, { projection: 'costly' })).toBe(true);
+      expect(await costly.waitFor({ streamId: 'rental-1', version: 10 })).toBe(true);
+      expect(() => bed.engine(both, { run: ['unknown'] })).toThrow(/unknown projection unknown/);
+    });
+  });
 });

@@ -18,7 +18,7 @@ export interface ProjectionTestBed {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly topics: string[];
-  engine(projections: ProjectionFactory[], options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool }): ProjectionEngine;
+  engine(projections: ProjectionFactory[], options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool; run?: readonly string[] }): ProjectionEngine;
   close(): Promise<void>;
 }
 
@@ -40,6 +40,7 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
         pool: options.database ?? pool,
         source: new KafkaProjectionSource({ kafka, topics, groupPrefix: options.groupPrefix ?? groupBase, subBatchSize: options.subBatchSize, sessionTimeoutMs: 6_000 }),
         projections,
+        run: options.run,
         deadLetterPublisher: options.deadLetters,
         reconcileIntervalMs: 200,
         retiredGraceMs: 3_600_000,

@@ -16,7 +16,18 @@ import { PG_POOL } from '@chip-ledger/infrastructure';
 import { READ_MODELS } from '../registry';
 
 /** Where the projections read the ledger from: Kafka (distributed) or the PostgreSQL event log (embedded). */
-export type ProjectionFeed = { readonly kind: 'kafka'; readonly brokers: readonly string[]; readonly topicPrefix: string } | { readonly kind: 'postgres-log' };
+export type ProjectionFeed =
+  | {
+      readonly kind: 'kafka';
+      readonly brokers: readonly string[];
+      readonly topicPrefix: string;
+      /**
+       * The read models this process consumes (default all; `ProjectionEngineOptions.run`): e.g. `findings` in one
+       * projection-service process and the others in another, so each has an event loop (a core) of its own.
+       */
+      readonly run?: readonly string[];
+    }
+  | { readonly kind: 'postgres-log' };
 
 export const PROJECTION_FEED = Symbol('PROJECTION_FEED');
 
@@ -33,6 +44,7 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
   private readonly deadLetters: KafkaDeadLetterPublisher | null;
   /** The ledger topics to create if missing (Kafka feed only): consumers may start before any relay. */
   private readonly topics: { kafka: Kafka; names: string[] } | null;
+  private readonly running: readonly string[];
 
   constructor(@Inject(PG_POOL) pool: Pool, @Inject(PROJECTION_FEED) feed: ProjectionFeed) {
     let source: ProjectionSource;
@@ -50,17 +62,19 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
       pool,
       source,
       projections: READ_MODELS,
+      run: feed.kind === 'kafka' ? feed.run : undefined,
       deadLetterPublisher: this.deadLetters ?? undefined,
       onChanges: (changes) => changes.forEach((change) => this.changes.next(change)),
       onError: (error) => this.logger.error((error as Error).stack ?? String(error)),
     });
+    this.running = (feed.kind === 'kafka' ? feed.run : undefined) ?? READ_MODELS.map((f) => f().name);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     if (this.topics) await ensureTopics(this.topics.kafka, this.topics.names.map((topic) => ({ topic, partitions: LEDGER_TOPIC_PARTITIONS })));
     await this.deadLetters?.start();
     await this.engine.start();
-    this.logger.log(`Projections running: ${READ_MODELS.map((f) => f().name).join(', ')}`);
+    this.logger.log(`Projections running: ${this.running.join(', ')}`);
   }
 
   async onApplicationShutdown(): Promise<void> {
