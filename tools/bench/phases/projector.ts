@@ -1,21 +1,30 @@
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
 import { createKafkaClient, ensureTopics, LEDGER_TOPIC_PARTITIONS, ledgerTopic, ledgerTopics, encodeEventMessage, type LedgerContext } from '@chip-ledger/messaging';
-import { generationSchema, KafkaProjectionSource, ProjectionEngine, type Projection, type ProjectionFactory } from '@chip-ledger/projection';
+import { generationSchema, KafkaProjectionSource, ProjectionEngine, type ProjectionFactory } from '@chip-ledger/projection';
 import { READ_MODELS } from '@chip-ledger/read-models';
 import { createTestDatabase } from '@chip-ledger/testing';
 import { logLevel, Partitioners, type Kafka, type Message } from 'kafkajs';
-import { Pool, type PoolClient } from 'pg';
+import { Pool } from 'pg';
 import type { BenchFigures } from '../figures';
 import { childrenOf, cpuAvailable, cpuPercent, sampleCpu, type CpuGroups } from '../lib/cpu';
+import { instrumentPool, timedProjection, type ApplyStats, type SchemaSql } from '../lib/projector-timing';
 import { fmtRate, sleep } from '../lib/stats';
 import type { BenchContext, BenchPhase } from './context';
 import { ledgerMix } from './projector-events';
+import type { ProjectorWorkerData, ProjectorWorkerReport } from './projector-worker';
 
 export interface ProjectorPhaseOptions {
   /** Events produced and replayed (full 1,000,000; quick fewer). */
   readonly events: number;
   /** Longest the projector may take before the phase reports it incomplete. */
   readonly timeoutSec: number;
+  /**
+   * Read models run by a second engine on a worker thread (their own event loop, as in a projection-service
+   * process of their own); default findings. `BENCH_PROJECTOR_ONE_LOOP=1` runs all four on the bench's loop.
+   */
+  readonly isolated?: readonly string[];
 }
 
 const SEND_BATCH = 2_000;
@@ -76,17 +85,22 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
   const applyStats = new Map<string, ApplyStats>();
   const projections: ProjectionFactory[] = READ_MODELS.map((factory) => () => timedProjection(factory(), applyStats, sql));
   const names = READ_MODELS.map((factory) => factory().name);
+  const isolated = process.env['BENCH_PROJECTOR_ONE_LOOP'] === '1' ? [] : (options.isolated ?? ['findings']).filter((n) => names.includes(n));
   const errors: string[] = [];
+  const groupPrefix = `${prefix}.projection`;
   const engine = new ProjectionEngine({
     pool,
-    source: new KafkaProjectionSource({ kafka, topics, groupPrefix: `${prefix}.projection` }),
+    source: new KafkaProjectionSource({ kafka, topics, groupPrefix }),
     projections,
+    run: names.filter((n) => !isolated.includes(n)),
     onError: (error) => errors.push((error as Error).message),
   });
   let engineStopped = false;
   context.onCleanup(async () => {
     if (!engineStopped) await engine.stop();
   });
+  // Registry and schemas first (one engine), so the worker's start does not race this one's migrations.
+  await engine.registry.migrate();
 
   const groups: CpuGroups = {
     projector: { pids: () => [process.pid] },
@@ -94,9 +108,15 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
     kafka: { pids: () => (context.processes.kafka ? [context.processes.kafka] : []) },
   };
   const cpuStart = cpuAvailable() ? sampleCpu(groups) : null;
+  // The worker loads its modules before the clock starts, as this process did.
+  const worker = isolated.length > 0 ? startWorker({ databaseUrl: database.url, brokers: context.kafkaBrokers, topics, groupPrefix, run: isolated }) : null;
+  context.onCleanup(async () => {
+    await worker?.terminate();
+  });
+  await worker?.ready;
   sql.reset();
   const started = performance.now();
-  await engine.start();
+  await Promise.all([engine.start(), worker?.start()]);
   const doneAt = new Map<string, number>();
   let lastReport = started;
   let timedOut = false;
@@ -125,6 +145,13 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
   const status = engine.status();
   await engine.stop();
   engineStopped = true;
+  const isolatedReport = worker ? await worker.stop() : null;
+  if (isolatedReport) {
+    for (const [name, stats] of isolatedReport.applyStats) applyStats.set(name, stats);
+    status.push(...isolatedReport.status);
+    errors.push(...isolatedReport.errors);
+  }
+  const sqlOf = (schema: string): SchemaSql => isolatedReport?.sql.find(([s]) => s === schema)?.[1] ?? sql.bySchema(schema);
 
   const slowest = Math.min(...names.map((n) => progress.get(n) ?? end.total));
   const applied = timedOut ? slowest : options.events;
@@ -137,7 +164,8 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
 
   log(
     `projector: ${fmtRate(projectorEventsPerSec)} events/s  vs ceiling ${fmtRate(kafkaConsumeMsgsPerSec)} msgs/s (${((100 * projectorEventsPerSec) / kafkaConsumeMsgsPerSec).toFixed(1)}%); ` +
-      `${names.length} read models (${names.join(', ')}), each its own consumer group; transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 25,000)`,
+      `${names.length} read models (${names.join(', ')}), each its own consumer group; transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 25,000); ` +
+      (isolated.length > 0 ? `${isolated.join(', ')} on a worker thread (own event loop), the others on the bench's` : 'all on one event loop'),
   );
   log(
     timedOut
@@ -147,15 +175,20 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
   log(`  per read model (done at): ${names.map((n) => `${n} ${doneAt.has(n) ? `${(((doneAt.get(n) as number) - started) / 1000).toFixed(1)} s` : `${fmtRate(progress.get(n) ?? 0)} events`}`).join(', ')}`);
   log(`  findings: ${findings.rows[0]?.open ?? 0} open, ${findings.rows[0]?.total ?? 0} intervals, ${findings.rows[0]?.rules ?? 0} rules; dead letters: ${deadLetters}; errors: ${errors.length}${errors[0] ? ` (first: ${errors[0]})` : ''}`);
   for (const s of status) if (s.lastError) log(`  ${s.projection}: last error ${s.lastError}`);
-  if (cpu) log(`  cpu (% of one core): projector process ${cpu['projector']}, postgres ${cpu['postgres']}, kafka ${cpu['kafka']}, other processes ${cpu['otherProcesses']}`);
-  log(`  where the projector's time went (sums over the ${names.length} runners, which overlap on one event loop):`);
+  if (cpu) {
+    log(`  cpu (% of one core): projector process ${cpu['projector']}, postgres ${cpu['postgres']}, kafka ${cpu['kafka']}, other processes ${cpu['otherProcesses']}`);
+    // CPU time per event applied (by the slowest read model): on a shared machine it moves much less than the rate.
+    const perThousand = (percent: number): string => `${((percent / 100) * seconds * 1000 * (1000 / Math.max(applied, 1))).toFixed(0)} ms`;
+    log(`  cpu per 1,000 events: projector process ${perThousand(cpu['projector'])}, postgres ${perThousand(cpu['postgres'])}`);
+  }
+  log(`  where the projector's time went (per runner; runners on one event loop overlap, waits include the loop's other work):`);
   for (const name of names) {
     const a = applyStats.get(name);
     const wall = seconds * 1000;
-    const own = sql.bySchema(generationSchema(name, 1));
+    const own = sqlOf(generationSchema(name, 1));
     if (!a) continue;
     log(
-      `    ${name.padEnd(16)} apply ${fmtS(a.ms)} (${a.batches} batches, ${((a.ms / wall) * 100).toFixed(0)}% of wall): JS ${fmtS(a.ms - a.sqlMs)}, its SQL ${fmtS(a.sqlMs)}; ` +
+      `    ${name.padEnd(16)}${isolated.includes(name) ? ' (worker)' : ''} apply ${fmtS(a.ms)} (${a.batches} batches, ${((a.ms / wall) * 100).toFixed(0)}% of wall): JS ${fmtS(a.ms - a.sqlMs)}, its SQL ${fmtS(a.sqlMs)}; ` +
         `engine SQL ${fmtS(own.engineMs)} (dedupe ${fmtS(own.dedupeMs)}, offsets ${fmtS(own.offsetsMs)}, tx ${fmtS(own.txMs)}); ${own.statements} statements`,
     );
   }
@@ -274,108 +307,50 @@ async function rawConsume(kafka: Kafka, groupId: string, topics: readonly string
   }
 }
 
-// ---- Timing spans (per batch, not per event: negligible overhead) -------------------------------------------
+// ---- The worker thread running the isolated read models ---------------------------------------------------
 
-interface ApplyStats {
-  batches: number;
-  events: number;
-  ms: number;
-  sqlMs: number;
+interface ProjectorWorker {
+  readonly ready: Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<Extract<ProjectorWorkerReport, { kind: 'stopped' }>>;
+  terminate(): Promise<void>;
 }
 
-interface SchemaSql {
-  engineMs: number;
-  dedupeMs: number;
-  offsetsMs: number;
-  txMs: number;
-  statements: number;
-}
-
-interface PoolTiming {
-  reset(): void;
-  bySchema(schema: string): SchemaSql;
-  /** SQL time of one client since `mark` was taken. */
-  clientMs(client: PoolClient): number;
-}
-
-const TX = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i;
-
-/**
- * Times every statement on the pool's clients and files it by the generation schema it names: the engine's own
- * statements (dedupe into applied_events, consumer_offsets, BEGIN/COMMIT/SAVEPOINT) vs the read model's.
- */
-function instrumentPool(pool: Pool): PoolTiming {
-  const schemas = new Map<string, SchemaSql>();
-  const perClient = new WeakMap<object, { ms: number; schema: string | null }>();
-  const entry = (schema: string): SchemaSql => {
-    let s = schemas.get(schema);
-    if (!s) schemas.set(schema, (s = { engineMs: 0, dedupeMs: 0, offsetsMs: 0, txMs: 0, statements: 0 }));
-    return s;
+function startWorker(data: ProjectorWorkerData): ProjectorWorker {
+  // The bench runs from TypeScript source (`ts-run`: `-r @swc-node/register`, inherited by the worker's execArgv).
+  const file = path.join(__dirname, 'projector-worker.ts');
+  const worker = new Worker(`require(${JSON.stringify(file)});`, { eval: true, workerData: data });
+  const waiting = new Map<ProjectorWorkerReport['kind'], { resolve: (report: ProjectorWorkerReport) => void; reject: (error: Error) => void }>();
+  const expect = <K extends ProjectorWorkerReport['kind']>(kind: K): Promise<Extract<ProjectorWorkerReport, { kind: K }>> =>
+    new Promise((resolve, reject) => waiting.set(kind, { resolve: resolve as (report: ProjectorWorkerReport) => void, reject }));
+  const failAll = (error: Error): void => {
+    for (const w of waiting.values()) w.reject(error);
+    waiting.clear();
   };
-  pool.on('connect', (client) => {
-    const state = { ms: 0, schema: null as string | null };
-    perClient.set(client, state);
-    const original = client.query.bind(client) as (...args: unknown[]) => unknown;
-    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-      const text = typeof args[0] === 'string' ? args[0] : ((args[0] as { text?: string } | undefined)?.text ?? '');
-      const t0 = performance.now();
-      const result = original(...args);
-      if (!(result instanceof Promise)) return result;
-      const schema = /\b(proj_[a-z0-9_]+_g\d+)\./.exec(text)?.[1] ?? null;
-      if (schema) state.schema = schema;
-      const account = () => {
-        const ms = performance.now() - t0;
-        state.ms += ms;
-        const s = state.schema ? entry(state.schema) : null;
-        if (!s) return;
-        s.statements += 1;
-        if (TX.test(text)) {
-          s.txMs += ms;
-          s.engineMs += ms;
-        } else if (text.includes('.applied_events')) {
-          s.dedupeMs += ms;
-          s.engineMs += ms;
-        } else if (text.includes('.consumer_offsets')) {
-          s.offsetsMs += ms;
-          s.engineMs += ms;
-        }
-      };
-      return result.then(
-        (value: unknown) => {
-          account();
-          return value;
-        },
-        (error: unknown) => {
-          account();
-          throw error;
-        },
-      );
-    };
+  worker.on('message', (report: ProjectorWorkerReport) => {
+    if (report.kind === 'failed') return failAll(new Error(`projector worker: ${report.error}`));
+    waiting.get(report.kind)?.resolve(report);
+    waiting.delete(report.kind);
   });
+  worker.on('error', failAll);
+  const ready = expect('ready').then(() => undefined);
+  let terminated = false;
   return {
-    reset: () => schemas.clear(),
-    bySchema: (schema) => schemas.get(schema) ?? { engineMs: 0, dedupeMs: 0, offsetsMs: 0, txMs: 0, statements: 0 },
-    clientMs: (client) => perClient.get(client)?.ms ?? 0,
+    ready,
+    start: async () => {
+      const started = expect('started');
+      worker.postMessage('start');
+      await started;
+    },
+    stop: async () => {
+      const stopped = expect('stopped');
+      worker.postMessage('stop');
+      return stopped;
+    },
+    terminate: async () => {
+      if (terminated) return;
+      terminated = true;
+      await worker.terminate();
+    },
   };
-}
-
-/** The projection itself (same object), with its apply timed: wall time and the SQL awaited inside it (the rest is JS). */
-function timedProjection(projection: Projection, stats: Map<string, ApplyStats>, sql: PoolTiming): Projection {
-  const apply = projection.apply.bind(projection);
-  const timed = projection as { apply: Projection['apply'] };
-  timed.apply = async (client, schema, events) => {
-    let s = stats.get(projection.name);
-    if (!s) stats.set(projection.name, (s = { batches: 0, events: 0, ms: 0, sqlMs: 0 }));
-    const t0 = performance.now();
-    const sql0 = sql.clientMs(client);
-    try {
-      return await apply(client, schema, events);
-    } finally {
-      s.batches += 1;
-      s.events += events.length;
-      s.ms += performance.now() - t0;
-      s.sqlMs += sql.clientMs(client) - sql0;
-    }
-  };
-  return projection;
 }
