@@ -2,6 +2,7 @@ import type { Pool } from 'pg';
 import { GenerationRegistry, type GenerationRecord } from '../generations/generation-registry';
 import type { Projection, ProjectionChange, ProjectionFactory } from '../projection.port';
 import type { ProjectionRunner, RunnerStatus } from '../runner/projection-runner.port';
+import { AppliedWaiters } from './applied-waiters';
 import { ExclusiveRunner } from './exclusive-runner';
 import { listDeadLetters, type DeadLetterPublisher, type DeadLetterRecord, type ListDeadLettersQuery } from './dead-letters';
 import { GenerationWriter, type ApplyOutcome } from './generation-writer';
@@ -65,7 +66,7 @@ export class ProjectionEngine {
   readonly registry: GenerationRegistry;
   private readonly factories = new Map<string, ProjectionFactory>();
   private readonly runners = new Map<string, { runner: ProjectionRunner; record: GenerationRecord }>();
-  private readonly waiters = new Set<() => void>();
+  private readonly appliedWaiters = new AppliedWaiters<ReadYourWritesToken>((projection, tokens) => this.appliedOf(projection, tokens));
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -90,6 +91,7 @@ export class ProjectionEngine {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
+    this.appliedWaiters.cancelAll();
     await this.reconciling;
     await Promise.all([...this.runners.values()].map(({ runner }) => runner.stop()));
     this.runners.clear();
@@ -139,25 +141,10 @@ export class ProjectionEngine {
    * Read-your-writes: resolves true once the token's event is applied (or dead-lettered) by the active
    * generation of `projection` (of every projection when omitted), false after `timeoutMs` (default 5 s).
    */
-  async waitFor(tokens: ReadYourWritesToken | readonly ReadYourWritesToken[], options: { projection?: string; timeoutMs?: number } = {}): Promise<boolean> {
+  waitFor(tokens: ReadYourWritesToken | readonly ReadYourWritesToken[], options: { projection?: string; timeoutMs?: number } = {}): Promise<boolean> {
     const list = Array.isArray(tokens) ? (tokens as readonly ReadYourWritesToken[]) : [tokens as ReadYourWritesToken];
-    const deadline = Date.now() + (options.timeoutMs ?? 5_000);
     const projections = options.projection ? [options.projection] : [...this.factories.keys()];
-    for (;;) {
-      if (await this.allApplied(projections, list)) return true;
-      const left = deadline - Date.now();
-      if (left <= 0) return false;
-      // Woken by a local commit, or polls (the projector may run in another process).
-      await new Promise<void>((resolve) => {
-        const wake = () => {
-          clearTimeout(timer);
-          this.waiters.delete(wake);
-          resolve();
-        };
-        const timer = setTimeout(wake, Math.min(left, 50));
-        this.waiters.add(wake);
-      });
-    }
+    return this.appliedWaiters.wait(projections, list, options.timeoutMs ?? 5_000);
   }
 
   listDeadLetters(query: ListDeadLettersQuery = {}): Promise<DeadLetterRecord[]> {
@@ -258,21 +245,32 @@ export class ProjectionEngine {
 
   private committed(outcome: ApplyOutcome): void {
     if (outcome.changes.length > 0) this.options.onChanges?.(outcome.changes);
-    for (const wake of [...this.waiters]) wake();
+    this.appliedWaiters.kick();
   }
 
-  private async allApplied(projections: readonly string[], tokens: readonly ReadYourWritesToken[]): Promise<boolean> {
-    for (const projection of projections) {
-      const schema = await this.activeSchema(projection);
-      for (const token of tokens) {
-        const { rows } =
-          'eventId' in token
-            ? await this.options.pool.query(`SELECT 1 FROM ${schema}.applied_events WHERE event_id = $1`, [token.eventId])
-            : await this.options.pool.query(`SELECT 1 FROM ${schema}.applied_events WHERE stream_id = $1 AND version >= $2 LIMIT 1`, [token.streamId, token.version]);
-        if (rows.length === 0) return false;
-      }
-    }
-    return true;
+  /** Which tokens the active generation of `projection` has applied (or dead-lettered): one query for all of them. */
+  private async appliedOf(projection: string, tokens: readonly ReadYourWritesToken[]): Promise<boolean[]> {
+    const schema = await this.activeSchema(projection);
+    const streams: { i: number; streamId: string; version: number }[] = [];
+    const events: { i: number; eventId: string }[] = [];
+    tokens.forEach((token, i) => ('eventId' in token ? events.push({ i, eventId: token.eventId }) : streams.push({ i, ...token })));
+    const { rows } = await this.options.pool.query<{ i: number }>(
+      `SELECT t.i::int - 1 AS i FROM unnest($1::text[], $2::int[], $3::int[]) AS t(stream_id, version, i)
+        WHERE EXISTS (SELECT 1 FROM ${schema}.applied_events a WHERE a.stream_id = t.stream_id AND a.version >= t.version)
+       UNION ALL
+       SELECT e.i::int - 1 FROM unnest($4::uuid[], $5::int[]) AS e(event_id, i)
+        WHERE EXISTS (SELECT 1 FROM ${schema}.applied_events a WHERE a.event_id = e.event_id)`,
+      [
+        streams.map((t) => t.streamId),
+        streams.map((t) => t.version),
+        streams.map((t) => t.i + 1),
+        events.map((t) => t.eventId),
+        events.map((t) => t.i + 1),
+      ],
+    );
+    const applied = tokens.map(() => false);
+    for (const row of rows) applied[row.i] = true;
+    return applied;
   }
 
   /** Whether this instance consumes `projection` (`run`). */

@@ -1,0 +1,118 @@
+/**
+ * Read-your-writes waits, answered together. Each wait is a list of (projection, token) pairs; one check per
+ * projection answers the pairs of every waiting request at once (one query, whatever the number of waiters),
+ * when a wait begins, when a local commit happens (`kick`) and every `pollMs` while anyone waits (the
+ * projector may run in another process). Before, each waiting request queried on every wake-up: with a few
+ * hundred dashboards waiting, every commit woke them all into a few hundred queries, and the waits themselves
+ * kept the read models from catching up.
+ */
+export interface AppliedCheck<T> {
+  /** For each token, whether `projection`'s active generation has applied it (same order). */
+  (projection: string, tokens: readonly T[]): Promise<readonly boolean[]>;
+}
+
+interface Waiter<T> {
+  /** What is still not applied. */
+  left: { readonly projection: string; readonly token: T }[];
+  readonly deadline: number;
+  readonly settle: (applied: boolean | Error) => void;
+}
+
+export class AppliedWaiters<T> {
+  private waiters: Waiter<T>[] = [];
+  private checking = false;
+  private again = false;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly check: AppliedCheck<T>,
+    private readonly pollMs = 50,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Resolves true once every token is applied in every projection, false at the deadline; rejects if a check fails. */
+  wait(projections: readonly string[], tokens: readonly T[], timeoutMs: number): Promise<boolean> {
+    const left = projections.flatMap((projection) => tokens.map((token) => ({ projection, token })));
+    if (left.length === 0) return Promise.resolve(true);
+    return new Promise<boolean>((resolve, reject) => {
+      this.waiters.push({ left, deadline: this.now() + timeoutMs, settle: (applied) => (applied instanceof Error ? reject(applied) : resolve(applied)) });
+      this.kick();
+    });
+  }
+
+  /** Something was applied (a local commit), or a wait began: check now, or right after the check under way. */
+  kick(): void {
+    if (this.waiters.length === 0) return;
+    if (this.checking) {
+      this.again = true;
+      return;
+    }
+    this.checking = true;
+    void this.checkUntilQuiet();
+  }
+
+  /** Settles every wait as not applied (the engine is stopping). */
+  cancelAll(): void {
+    for (const waiter of this.waiters.splice(0)) waiter.settle(false);
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  private async checkUntilQuiet(): Promise<void> {
+    do {
+      this.again = false;
+      await this.checkOnce();
+    } while (this.again && this.waiters.length > 0);
+    this.checking = false;
+    this.schedulePoll();
+  }
+
+  private async checkOnce(): Promise<void> {
+    const waiting = [...this.waiters];
+    const byProjection = new Map<string, { waiter: Waiter<T>; index: number }[]>();
+    for (const waiter of waiting) {
+      waiter.left.forEach((pair, index) => {
+        const list = byProjection.get(pair.projection) ?? [];
+        list.push({ waiter, index });
+        byProjection.set(pair.projection, list);
+      });
+    }
+    const applied = new Set<{ readonly projection: string; readonly token: T }>();
+    const failed = new Map<Waiter<T>, Error>();
+    for (const [projection, entries] of byProjection) {
+      try {
+        const answers = await this.check(
+          projection,
+          entries.map(({ waiter, index }) => waiter.left[index].token),
+        );
+        entries.forEach(({ waiter, index }, i) => answers[i] && applied.add(waiter.left[index]));
+      } catch (error) {
+        for (const { waiter } of entries) failed.set(waiter, error as Error);
+      }
+    }
+    const now = this.now();
+    const settled = new Map<Waiter<T>, boolean | Error>();
+    for (const waiter of waiting) {
+      waiter.left = waiter.left.filter((pair) => !applied.has(pair));
+      const error = failed.get(waiter);
+      if (waiter.left.length === 0) settled.set(waiter, true);
+      else if (error) settled.set(waiter, error);
+      else if (now >= waiter.deadline) settled.set(waiter, false);
+    }
+    if (settled.size === 0) return;
+    this.waiters = this.waiters.filter((waiter) => !settled.has(waiter));
+    for (const [waiter, outcome] of settled) waiter.settle(outcome);
+  }
+
+  private schedulePoll(): void {
+    if (this.timer || this.waiters.length === 0) return;
+    const soonest = Math.min(...this.waiters.map((waiter) => waiter.deadline));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.kick();
+      },
+      Math.max(0, Math.min(this.pollMs, soonest - this.now())),
+    );
+  }
+}
