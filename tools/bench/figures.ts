@@ -26,6 +26,13 @@ export interface BenchFigures {
   relayLagP50Ms?: number;
   relayLagMaxMs?: number;
   relayDrainMs?: number;
+  // Live freshness (phases/freshness.ts): ms from a write's 201 until a read-your-writes read of each read model shows it
+  freshnessChipMixP50Ms?: number;
+  freshnessChipMixP99Ms?: number;
+  freshnessFindingsP50Ms?: number;
+  freshnessFindingsP99Ms?: number;
+  /** Reads that answered 503 (not caught up within the query API's 5 s wait). */
+  freshnessLateReads?: number;
   // Ceilings on the same machine, PostgreSQL and Kafka (phases/pg-insert-ceiling.ts, phases/kafka-produce-ceiling.ts)
   pgInsertRowsPerSec?: number;
   kafkaProduceMsgsPerSec?: number;

@@ -19,6 +19,7 @@ import { Client } from 'pg';
 import { BAR, round, type BenchFigures, type RunFigures } from './figures';
 import { commandApiPhase } from './phases/command-api';
 import type { BenchContext, BenchPhase, BenchSettings } from './phases/context';
+import { freshnessPhase } from './phases/freshness';
 import { kafkaProduceCeilingPhase } from './phases/kafka-produce-ceiling';
 import { pgInsertCeilingPhase } from './phases/pg-insert-ceiling';
 import { projectorPhase } from './phases/projector';
@@ -26,8 +27,17 @@ import { projectorPhase } from './phases/projector';
 const run = promisify(execFile);
 const workspaceRoot = path.resolve(__dirname, '../..');
 
-/** In order: the command API first (the machine is freshest), then the ceilings with the service stopped, then the projector (its ceiling inside). */
-const phasesFor = (projector: { events: number; timeoutSec: number }): readonly BenchPhase[] => [commandApiPhase, pgInsertCeilingPhase, kafkaProduceCeilingPhase, projectorPhase(projector)];
+/**
+ * In order: the command API first (the machine is freshest), the live freshness of the read models, then the
+ * ceilings with the services stopped, then the projector (its ceiling inside).
+ */
+const phasesFor = (projector: { events: number; timeoutSec: number }): readonly BenchPhase[] => [
+  commandApiPhase,
+  freshnessPhase,
+  pgInsertCeilingPhase,
+  kafkaProduceCeilingPhase,
+  projectorPhase(projector),
+];
 
 /** `--only`: one phase by a word of its name (`projector`, `command`, `pg`, `kafka`), for iterating on it; the verdict then judges only its figures. */
 const selectPhases = (phases: readonly BenchPhase[], only: string | null): readonly BenchPhase[] => {
