@@ -1,5 +1,6 @@
 import {
   evaluate,
+  EvaluationCache,
   evolveComplianceState,
   initialComplianceState,
   RULEBOOK_V1,
@@ -10,6 +11,7 @@ import {
   type Rulebook,
 } from '@chip-ledger/compliance';
 import type { Projection, ProjectedEvent, ProjectionChange } from '@chip-ledger/projection';
+import { performance } from 'node:perf_hooks';
 import type { PoolClient } from 'pg';
 import { asLedger } from '../shared/events';
 import { asJsonRows, iso } from '../shared/sql';
@@ -53,6 +55,8 @@ export class FindingsProjection implements Projection {
   private readonly futureFacts = new Set<number>();
   private lastTickAt = 0;
   private instants: number[] | null = null;
+  /** Per data center, the per-movement rules' verdicts: a batch judges only the movements not judged before. */
+  private readonly verdicts = new EvaluationCache();
 
   constructor(options: FindingsOptions = {}) {
     this.rulebook = options.rulebook ?? RULEBOOK_V1;
@@ -126,18 +130,23 @@ export class FindingsProjection implements Projection {
     }
     if (journal.length === 0) return [];
     const t = findingsTables(schema);
-    // seq comes from the identity column, in the batch's fold order: load() folds by it.
-    await client.query(
+    // seq comes from the identity column, in the batch's fold order: load() folds by it. PostgreSQL inserts the
+    // journal while the data centers are evaluated below (same client, so in order and in this transaction);
+    // awaited before the findings are written, so a failure still fails the batch before anything else.
+    const journalWritten = client.query(
       `INSERT INTO ${t.journal} (event_id, occurred_at, envelope)
        SELECT x.event_id, x.occurred_at, x.envelope
          FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id text, occurred_at timestamptz, envelope jsonb)) WITH ORDINALITY AS x(event_id, occurred_at, envelope, n)
         ORDER BY x.n`,
       [asJsonRows(journal)],
     );
+    journalWritten.catch(() => undefined);
 
     const transitions: Transitions[] = [];
+    const pause = pauser();
     for (const [dataCenterId, latestAt] of touched) {
-      const current = evaluate(this.state, this.rulebook, iso(asOf), { dataCenterId });
+      await pause();
+      const current = evaluate(this.state, this.rulebook, iso(asOf), { dataCenterId, cache: this.verdicts });
       transitions.push(
         diffFindings(this.openOf(dataCenterId), current, this.ownerOf(dataCenterId), {
           openedAt: (f) => Math.min(this.ownTime(f, latestAt), asOf),
@@ -147,6 +156,7 @@ export class FindingsProjection implements Projection {
       );
       this.evaluatedAt.set(dataCenterId, asOf);
     }
+    await journalWritten;
     await this.write(client, schema, transitions, [...touched.keys()].map((dc) => ({ data_center_id: dc, evaluated_at: iso(asOf) })));
     return toChanges(transitions);
   }
@@ -156,11 +166,13 @@ export class FindingsProjection implements Projection {
     const crossed = [...new Set([...this.timeInstants(), ...this.futureFacts])].filter((x) => x > this.lastTickAt && x <= nowMs).sort((a, b) => a - b);
     const transitions: Transitions[] = [];
     const evaluated = new Map<string, number>();
+    const pause = pauser();
     for (const at of crossed) {
       for (const dataCenterId of this.state.store.dataCenters.keys()) {
+        await pause();
         // A data center judged at or after `at` (by a batch) is already past this instant.
         if ((this.evaluatedAt.get(dataCenterId) ?? Number.NEGATIVE_INFINITY) >= at) continue;
-        const current = evaluate(this.state, this.rulebook, iso(at), { dataCenterId });
+        const current = evaluate(this.state, this.rulebook, iso(at), { dataCenterId, cache: this.verdicts });
         transitions.push(diffFindings(this.openOf(dataCenterId), current, this.ownerOf(dataCenterId), { openedAt: () => at, closedAt: at, now: nowMs }));
         this.evaluatedAt.set(dataCenterId, at);
         evaluated.set(dataCenterId, at);
@@ -202,6 +214,7 @@ export class FindingsProjection implements Projection {
     this.futureFacts.clear();
     this.lastTickAt = 0;
     this.instants = null;
+    this.verdicts.clear();
   }
 
   private timeInstants(): number[] {
@@ -304,6 +317,25 @@ export class FindingsProjection implements Projection {
     }
   }
 }
+
+/** Longest stretch of evaluations without giving the event loop a turn. */
+const SLICE_MS = 50;
+
+/**
+ * Evaluating every data center a big batch touched takes seconds while a replay catches up. Between
+ * evaluations, once per SLICE_MS, the returned function yields to the event loop, so the Kafka consumer's
+ * heartbeats (timers) and the lease's pings still run: a batch that holds the loop longer than the session
+ * timeout gets the consumer thrown out of its group, and the rebalance costs a `load` of the whole journal.
+ * Nothing else touches this projection's state meanwhile: the writer runs its batches and ticks one at a time.
+ */
+const pauser = (): (() => Promise<void>) => {
+  let since = performance.now();
+  return async () => {
+    if (performance.now() - since < SLICE_MS) return;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    since = performance.now();
+  };
+};
 
 const change = (kind: string, row: FindingRow): ProjectionChange => ({
   projection: FINDINGS,
