@@ -38,6 +38,14 @@ export class DuplicateEventIdError extends EventStoreError {
   }
 }
 
+/**
+ * A lock the append needs (its stream's next version, its idempotency key) stayed held by another transaction
+ * past the store's lock timeout (HTTP 503: retry, with the same idempotency key). Nothing was written.
+ */
+export class StoreBusyError extends EventStoreError {
+  readonly code = 'EVENT_STORE.BUSY';
+}
+
 /** The append request itself is malformed (a programming error in the caller, not a user error). */
 export class InvalidAppendError extends EventStoreError {
   readonly code = 'EVENT_STORE.INVALID_APPEND';

@@ -234,4 +234,79 @@ END
 $$;
 `,
   },
+  {
+    id: '0004_append_batch_lock_timeout',
+    sql: `
+-- A command waits on a row lock only when another transaction inserted the same (stream_id, version) or
+-- idempotency key and has not finished. The service's own transactions are short; one held open elsewhere
+-- (an operator's session) would hold up the batch, and with it every later append of the instance, for as
+-- long as it stays open. So lock waits inside a batch end after 5 s (lock_timeout, local to the statement's
+-- transaction): the waiting command alone is refused ('55P03', answered 503: retry), the others commit, and
+-- later commands of the batch on a stream found locked are refused at once instead of waiting 5 s each.
+CREATE OR REPLACE FUNCTION {{schema}}.append_batch(
+  p_stream_counts    integer[],
+  p_event_counts     integer[],
+  p_streams          text[],
+  p_expected         integer[],
+  p_stream_of        integer[],
+  p_versions         integer[],
+  p_event_ids        uuid[],
+  p_types            text[],
+  p_schema_versions  integer[],
+  p_occurred_at      timestamptz[],
+  p_actors           jsonb[],
+  p_correlation_ids  text[],
+  p_causation_ids    text[],
+  p_data             jsonb[],
+  p_hash_prefixes    text[],
+  p_hash_suffixes    text[],
+  p_idem_scopes      text[],
+  p_idem_keys        text[],
+  p_idem_hashes      text[],
+  p_streams_results  jsonb[]
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  v_out        jsonb[] := '{}';
+  v_blocked    text[] := '{}';
+  v_detail     text;
+  v_constraint text;
+  s0 integer := 1;
+  e0 integer := 1;
+  s1 integer;
+  e1 integer;
+  c  integer;
+BEGIN
+  PERFORM set_config('lock_timeout', '5s', true);
+  FOR c IN 1 .. array_length(p_stream_counts, 1) LOOP
+    s1 := s0 + p_stream_counts[c] - 1;
+    e1 := e0 + p_event_counts[c] - 1;
+    IF p_streams[s0:s1] && v_blocked THEN
+      v_out[c] := jsonb_build_object('failed', '55P03', 'detail', 'an earlier command of this batch found the stream locked');
+    ELSE
+      BEGIN
+        v_out[c] := {{schema}}.append_events(
+          p_streams[s0:s1], p_expected[s0:s1], p_stream_of[e0:e1], p_versions[e0:e1], p_event_ids[e0:e1], p_types[e0:e1],
+          p_schema_versions[e0:e1], p_occurred_at[e0:e1], p_actors[e0:e1], p_correlation_ids[e0:e1], p_causation_ids[e0:e1],
+          p_data[e0:e1], p_hash_prefixes[e0:e1], p_hash_suffixes[e0:e1],
+          p_idem_scopes[c], p_idem_keys[c], p_idem_hashes[c], p_streams_results[c]);
+      EXCEPTION
+        WHEN SQLSTATE 'CL409' THEN
+          GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
+          v_out[c] := jsonb_build_object('failed', 'CL409', 'detail', v_detail);
+        WHEN unique_violation THEN
+          GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL, v_constraint = CONSTRAINT_NAME;
+          v_out[c] := jsonb_build_object('failed', '23505', 'detail', v_detail, 'constraint', v_constraint);
+        WHEN lock_not_available THEN
+          v_blocked := v_blocked || p_streams[s0:s1];
+          v_out[c] := jsonb_build_object('failed', '55P03', 'detail', 'a lock on the stream or idempotency key is held by another transaction');
+      END;
+    END IF;
+    s0 := s1 + 1;
+    e0 := e1 + 1;
+  END LOOP;
+  RETURN to_jsonb(v_out);
+END
+$$;
+`,
+  },
 ];

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import { Client, type Pool } from 'pg';
 import { LOG_START } from '../port/event-log.port';
-import { InvalidAppendError, WrongExpectedVersionError } from '../port/event-store.errors';
+import { InvalidAppendError, StoreBusyError, WrongExpectedVersionError } from '../port/event-store.errors';
 import type { NewEvent } from '../port/event-store.port';
 import { eventStoreMigrations } from './migrations';
 import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
@@ -35,7 +35,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
   describe('migrations', () => {
     it('are recorded once and skipped when run again', async () => {
       const again = await store.migrate();
-      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function']);
+      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_lock_timeout']);
       expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATION_IDS });
       const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
       expect(rows).toEqual(MIGRATION_IDS.map((id) => ({ id })));
@@ -294,6 +294,38 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         );
         expect(results.map((result) => result.recordedAt)).toEqual(stored.map((event) => event.recordedAt));
       });
+
+      it('refuses, after the lock timeout, only the commands that wait on a lock held elsewhere', async () => {
+        // Another session inserts the stream's next version and keeps its transaction open: an append to that
+        // stream waits on the unique index. After 5 s it is refused as busy; the others of its batch commit.
+        const holder = await pool.connect();
+        try {
+          await holder.query('BEGIN');
+          await holder.query(
+            `INSERT INTO procurement.events (event_id, stream_id, version, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data, prev_hash, hash)
+             VALUES ($1, 'locked-stream', 1, 'ChipsDelivered', 1, now(), now(), '{}', 'c', '{}', repeat('0', 64), repeat('1', 64))`,
+            [randomUUID()],
+          );
+          const outcomes = await Promise.allSettled([
+            store.append([{ streamId: 'locked-stream', expectedVersion: 0, events: [newEvent()] }]),
+            store.append([{ streamId: 'beside-locked-1', expectedVersion: 0, events: [newEvent()] }]),
+            store.append([{ streamId: 'locked-stream', expectedVersion: 0, events: [newEvent()] }]),
+            store.append([{ streamId: 'beside-locked-2', expectedVersion: 0, events: [newEvent()] }]),
+          ]);
+          expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'fulfilled', 'rejected', 'fulfilled']);
+          expect((outcomes[0] as PromiseRejectedResult).reason).toBeInstanceOf(StoreBusyError);
+          expect((outcomes[0] as PromiseRejectedResult).reason.message).toMatch(/held by another transaction/);
+          // The batch waited once: the second command on the locked stream was refused without waiting again.
+          expect((outcomes[2] as PromiseRejectedResult).reason).toBeInstanceOf(StoreBusyError);
+          expect((outcomes[2] as PromiseRejectedResult).reason.message).toMatch(/earlier command of this batch/);
+        } finally {
+          await holder.query('ROLLBACK');
+          holder.release();
+        }
+        expect(await store.streamVersion('locked-stream')).toBe(0);
+        expect([await store.streamVersion('beside-locked-1'), await store.streamVersion('beside-locked-2')]).toEqual([1, 1]);
+        await store.append([{ streamId: 'locked-stream', expectedVersion: 0, events: [newEvent()] }]);
+      }, 20_000);
 
       it('answers each read of a batch on its own when one of them fails', async () => {
         await store.append([{ streamId: 'group-read-ok', expectedVersion: 0, events: [newEvent({ ok: true })] }]);

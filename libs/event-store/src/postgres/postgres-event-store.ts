@@ -2,7 +2,7 @@ import { Pool, type DatabaseError, type PoolConfig } from 'pg';
 import { eventHashParts } from '../hash-chain/event-hash';
 import { verifyStreamChain } from '../hash-chain/verify-chain';
 import type { CommittedBatch, EventLogReader, LogPosition } from '../port/event-log.port';
-import { DuplicateEventIdError, IdempotencyConflictError, WrongExpectedVersionError } from '../port/event-store.errors';
+import { DuplicateEventIdError, IdempotencyConflictError, StoreBusyError, WrongExpectedVersionError } from '../port/event-store.errors';
 import type {
   AppendOptions,
   ChainBreak,
@@ -57,7 +57,7 @@ interface StoredAppendResult {
 type AppendOutcome =
   | { readonly failed?: undefined; readonly replayed: false; readonly recordedAt: string; readonly positions: Record<string, number> }
   | { readonly failed?: undefined; readonly replayed: true; readonly requestHash: string; readonly result: StoredAppendResult }
-  | { readonly failed: 'CL409' | '23505'; readonly detail: string | null; readonly constraint?: string | null };
+  | { readonly failed: 'CL409' | '23505' | '55P03'; readonly detail: string | null; readonly constraint?: string | null };
 
 /** One command's append, ready for the batch function. */
 interface PreparedAppend {
@@ -149,6 +149,10 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       // Its own events, then, are what the stream moved on to, and they are the answer.
       const own = await this.ownCommittedEvents(normalised, streams);
       if (own) return own;
+      // A lock wait past the batch's lock_timeout (migration 0004).
+      if (outcome.failed === '55P03') {
+        throw new StoreBusyError(`Nothing was recorded: ${outcome.detail ?? 'a lock stayed held'}. Retry shortly, with the same Idempotency-Key.`);
+      }
       if (outcome.failed === '23505') return this.explainConflict(outcome, normalised, options);
       // CL409. A concurrent request with the same idempotency key may have committed between this append's key
       // check and its version check: then the stream moved because of that very request, and the answer
@@ -439,7 +443,7 @@ function toAppendResult(stored: StoredAppendResult, replayed: boolean): AppendRe
 
 function statements(q: string) {
   return {
-    // One round trip for a batch of commands (see migrations 0002_append_function and 0003_append_batch_function).
+    // One round trip for a batch of commands (see migrations 0002_append_function, 0003_append_batch_function and 0004).
     appendBatch: `SELECT ${q}.append_batch($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::uuid[], $8::text[],
       $9::int[], $10::timestamptz[], $11::jsonb[], $12::text[], $13::text[], $14::jsonb[], $15::text[], $16::text[],
       $17::text[], $18::text[], $19::text[], $20::jsonb[]) AS outcomes`,

@@ -35,7 +35,7 @@ function describe(errors: FieldError[]): string {
 /**
  * Turn anything thrown while serving a request into problem details. Errors from the data-access layer
  * are recognised by name (no import of that layer here): the event store's optimistic-concurrency,
- * idempotency, duplicate-id and malformed-append refusals.
+ * idempotency, duplicate-id, busy and malformed-append refusals.
  */
 export function toProblem(error: unknown): { problem: ProblemDetails; unexpected: boolean } {
   if (error instanceof ProblemException) return { problem: error.problem, unexpected: false };
@@ -71,6 +71,12 @@ export function toProblem(error: unknown): { problem: ProblemDetails; unexpected
     // Validation should catch every such input first; if one slips through, the client still hears why.
     return {
       problem: problem(422, 'EVENT.NOT_STORABLE', 'The facts cannot be stored as given', String(named.message)),
+      unexpected: false,
+    };
+  }
+  if (named?.name === 'StoreBusyError') {
+    return {
+      problem: problem(503, 'LEDGER.BUSY', 'The ledger is busy', String(named.message), { retryAfterSeconds: 1 }),
       unexpected: false,
     };
   }

@@ -1,0 +1,22 @@
+import { toProblem } from './error-mapping';
+
+/** The event store's errors, recognised by name as they cross into HTTP (this layer does not import the store). */
+const storeError = (name: string, message: string, fields: Record<string, unknown> = {}) => Object.assign(new Error(message), { name, ...fields });
+
+describe('toProblem: the event store refusals', () => {
+  it.each([
+    ['WrongExpectedVersionError', 409, 'STREAM.WRONG_EXPECTED_VERSION'],
+    ['IdempotencyConflictError', 422, 'IDEMPOTENCY.KEY_REUSED'],
+    ['DuplicateEventIdError', 409, 'EVENT.DUPLICATE_ID'],
+    ['InvalidAppendError', 422, 'EVENT.NOT_STORABLE'],
+    ['StoreBusyError', 503, 'LEDGER.BUSY'],
+  ])('%s → %i %s, never a 500', (name, status, code) => {
+    const { problem, unexpected } = toProblem(storeError(name, 'why'));
+    expect(problem).toMatchObject({ status, code, detail: 'why' });
+    expect(unexpected).toBe(false);
+  });
+
+  it('anything else is a 500 the server logs', () => {
+    expect(toProblem(new Error('boom'))).toMatchObject({ problem: { status: 500, code: 'SERVER.UNEXPECTED' }, unexpected: true });
+  });
+});
