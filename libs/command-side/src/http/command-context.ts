@@ -31,10 +31,11 @@ export const CommandEndpoints = (): ClassDecorator =>
     ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: a retry with the same key and body returns the first response and records nothing; the same key with another body is a 422.' }),
     ApiHeader({ name: 'If-Match', required: false, description: 'Version of the target stream the client decided on; a stale version is a 409 with the current version.' }),
     ApiBearerAuth(),
-    ApiResponse({ status: 400, description: 'Invalid request (problem+json naming the field)' }),
+    ApiResponse({ status: 400, description: 'Invalid request, or text PostgreSQL cannot store (U+0000, unpaired surrogates): problem+json naming the field' }),
     ApiResponse({ status: 401, description: 'No or invalid bearer token' }),
     ApiResponse({ status: 403, description: 'Role not allowed' }),
     ApiResponse({ status: 404, description: 'Unknown or inaccessible resource' }),
     ApiResponse({ status: 409, description: 'State conflict or stale version' }),
     ApiResponse({ status: 422, description: 'Refused by a domain rule, or Idempotency-Key reused with another body' }),
+    ApiResponse({ status: 503, description: 'The stream stayed locked by another transaction (LEDGER.BUSY); nothing was recorded: retry with the same Idempotency-Key' }),
   );
