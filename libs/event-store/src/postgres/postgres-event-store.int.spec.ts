@@ -35,7 +35,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
   describe('migrations', () => {
     it('are recorded once and skipped when run again', async () => {
       const again = await store.migrate();
-      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_lock_timeout']);
+      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_locks']);
       expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATION_IDS });
       const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
       expect(rows).toEqual(MIGRATION_IDS.map((id) => ({ id })));
@@ -421,11 +421,13 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
 
     it('holds back events committed after a transaction that is still open, then delivers them all', async () => {
       const start = await store.readCommitted(LOG_START, 10_000);
-      // A writer whose transaction stays open after its insert took a global position.
+      // A writer whose transaction stays open after its insert took a global position. Appends announce
+      // themselves with the store's shared advisory lock before their transaction has an id (migration 0004).
       const slow = new Client({ connectionString: database.url });
       await slow.connect();
       try {
         await slow.query('BEGIN');
+        await slow.query(`SELECT pg_advisory_xact_lock_shared(1128811591, hashtext('"procurement"'))`);
         await slow.query(
           `INSERT INTO procurement.events (event_id, stream_id, version, type, schema_version, occurred_at, recorded_at, actor, correlation_id, data, prev_hash, hash)
            VALUES ($1, 'slow-stream', 1, 'T', 1, now(), now(), '{}', 'c', '{}', $2, 'h')`,
@@ -438,8 +440,8 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         expect(during.next).toEqual(start.next);
 
         await slow.query('COMMIT');
-        // The horizon is cluster-wide: other transactions open on a shared server (parallel test projects)
-        // may hold it back a moment longer, so wait for the two events rather than expecting them at once.
+        // Another append of this store may still be running a moment (parallel tests share the schema name in
+        // other databases, not this one): wait for the two events rather than expecting them at once.
         let after = await store.readCommitted(start.next, 100);
         for (let i = 0; i < 100 && after.events.length < 2; i++) {
           await new Promise((resolve) => setTimeout(resolve, 100));
@@ -453,6 +455,33 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         expect(await store.readCommitted(after.next, 100)).toEqual({ events: [], positions: [], next: after.next });
       } finally {
         await slow.end();
+      }
+    });
+
+    it('is not held back by a long transaction that is not appending to this store', async () => {
+      const start = await store.readCommitted(LOG_START, 10_000);
+      // A transaction with an id, open for as long as the test runs: a projector catching up, elsewhere.
+      const elsewhere = new Client({ connectionString: database.url });
+      await elsewhere.connect();
+      try {
+        await elsewhere.query('BEGIN');
+        await elsewhere.query('SELECT pg_current_xact_id()');
+        const appended = await store.append([{ streamId: 'beside-long-tx', expectedVersion: 0, events: [newEvent()] }]);
+        let read = await store.readCommitted(start.next, 100);
+        // Other test files' appends (other databases, other stores) may be in flight a moment: poll briefly.
+        for (let i = 0; i < 50 && read.events.length === 0; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          read = await store.readCommitted(start.next, 100);
+        }
+        expect(read.events.map((e) => e.globalPosition)).toEqual([appended.position]);
+        // That transaction cannot start appending now: its events could land behind what the relay has read.
+        await expect(elsewhere.query(`SELECT procurement.append_batch('{1}', '{1}', '{s}', '{0}', '{1}', '{1}', $1::uuid[], '{T}', '{1}',
+          '{2025-01-01}', '{"{}"}', '{c}', '{NULL}', '{"{}"}', '{p}', '{s}', '{NULL}', '{NULL}', '{NULL}', '{"[]"}')`, [[randomUUID()]])).rejects.toThrow(
+          /first write of its transaction/,
+        );
+      } finally {
+        await elsewhere.query('ROLLBACK').catch(() => undefined);
+        await elsewhere.end();
       }
     });
   });

@@ -443,7 +443,7 @@ function toAppendResult(stored: StoredAppendResult, replayed: boolean): AppendRe
 
 function statements(q: string) {
   return {
-    // One round trip for a batch of commands (see migrations 0002_append_function, 0003_append_batch_function and 0004).
+    // One round trip for a batch of commands (see migrations 0002_append_function, 0003_append_batch_function and 0004_append_batch_locks).
     appendBatch: `SELECT ${q}.append_batch($1::int[], $2::int[], $3::text[], $4::int[], $5::int[], $6::int[], $7::uuid[], $8::text[],
       $9::int[], $10::timestamptz[], $11::jsonb[], $12::text[], $13::text[], $14::jsonb[], $15::text[], $16::text[],
       $17::text[], $18::text[], $19::text[], $20::jsonb[]) AS outcomes`,
@@ -454,13 +454,14 @@ function statements(q: string) {
         FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS r(wanted_stream, from_version, request)
         JOIN ${q}.events e ON e.stream_id = r.wanted_stream AND e.version >= r.from_version
        ORDER BY r.request, e.version`,
-    // Commit-safe tailing: only transactions older than every running one, in (tx_id, position) order.
+    // Commit-safe tailing: only transactions older than every one that may still add events to this store
+    // (migration 0004's relay_horizon), in (tx_id, position) order.
     // The text copy of tx_id has its own alias: ORDER BY a bare name prefers an output column, and sorting
     // the text would put transaction 1000 before 999.
     readCommitted: `
       SELECT ${EVENT_COLUMNS}, e.tx_id::text AS tx_text FROM ${q}.events e
        WHERE (e.tx_id, e.global_position) > ($1::xid8, $2::bigint)
-         AND e.tx_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND e.tx_id < (SELECT ${q}.relay_horizon())
        ORDER BY e.tx_id, e.global_position
        LIMIT $3`,
   };
