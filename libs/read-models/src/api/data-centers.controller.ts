@@ -52,7 +52,8 @@ export class DataCentersController {
     this.reader.assertVisible(actor, facts?.ownerOrganisationId ?? null, 'DATA_CENTER', dataCenterId);
     const [chipMix, openFindings] = await Promise.all([
       chipMixOf(this.reader.db, schema, dataCenterId, now),
-      this.reader.schema(FINDINGS, undefined).then((s) => openFindingsOf(this.reader.db, s, dataCenterId)),
+      // The same position: the open findings must include the client's write too, not only the chip mix.
+      this.reader.schema(FINDINGS, at).then((s) => openFindingsOf(this.reader.db, s, dataCenterId)),
     ]);
     return { ...facts, chipMix, openFindings };
   }

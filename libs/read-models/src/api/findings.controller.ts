@@ -19,7 +19,7 @@ export class FindingsController {
   async list(@CurrentActor() actor: Actor, @Query() query: FindingsQueryDto, @Headers('x-ledger-position') position?: string) {
     const schema = await this.reader.schema(FINDINGS, positionOf(query.after, position));
     const limit = query.limit ?? 50;
-    const after = decodeCursor<[string, string]>(query.cursor, ['string', 'string']);
+    const after = decodeCursor<[string, string]>(query.cursor, ['instant', 'string']);
     const rows = await listFindings(this.reader.db, schema, {
       status: query.status,
       severity: query.severity,

@@ -19,7 +19,9 @@ describe('query API', () => {
   let h: ProjectionHarness;
   let app: INestApplication;
   const schemas: Record<string, string> = { 'chip-mix': 'q_chip_mix', findings: 'q_findings', 'licence-balances': 'q_licences', rentals: 'q_rentals' };
-  const reached = new Set<string>(['pos-1']);
+  const reached = new Set<string>(['data-center-gansu@1']);
+  /** The projections each read-your-writes wait was for, in order. */
+  const waitedFor: (string | undefined)[] = [];
   const clock = () => new Date('2026-03-01T00:00:00.000Z');
 
   beforeAll(async () => {
@@ -56,7 +58,7 @@ describe('query API', () => {
           providers: [
             { provide: READ_MODELS_DB, useValue: h.pool },
             { provide: ACTIVE_SCHEMAS, useValue: { schemaOf: async (name: string) => schemas[name] } },
-            { provide: READ_YOUR_WRITES, useValue: { waitFor: async (token: string) => reached.has(token) } },
+            { provide: READ_YOUR_WRITES, useValue: { waitFor: async (token: string, _timeoutMs: number, projection?: string) => (waitedFor.push(projection), reached.has(token)) } },
             { provide: PROJECTION_CHANGES, useValue: new Subject<ProjectionChange>() },
           ],
         }),
@@ -175,10 +177,34 @@ describe('query API', () => {
 
   describe('read-your-writes', () => {
     it('reads once the position is reached (query or header), 503 problem+json when it is not in time', async () => {
-      await get('/data-centers?after=pos-1').expect(200);
-      await get('/data-centers').set('X-Ledger-Position', 'pos-1').expect(200);
-      const late = await get('/findings?after=pos-2').expect(503);
+      await get('/data-centers?after=data-center-gansu@1').expect(200);
+      await get('/data-centers').set('X-Ledger-Position', 'data-center-gansu@1').expect(200);
+      const late = await get('/findings?after=data-center-gansu@2').expect(503);
       expect(late.body).toMatchObject({ code: 'READ_MODEL.NOT_CAUGHT_UP', field: 'after' });
+    });
+
+    it('refuses a position no write could have answered with a 400, not a 503 to retry for ever', async () => {
+      for (const bad of ['garbage', ',', 'data-center-gansu@x', `${'s'.repeat(5_000)}@1`]) {
+        expect((await get(`/findings?after=${encodeURIComponent(bad)}`).expect(400)).body).toMatchObject({ code: 'REQUEST.INVALID', field: 'after' });
+      }
+      expect((await get('/findings').set('X-Ledger-Position', 'garbage').expect(400)).body.field).toBe('after');
+    });
+
+    it('makes the data center detail wait for its findings as well as its chip mix', async () => {
+      waitedFor.length = 0;
+      await get('/data-centers/gansu?after=data-center-gansu@1').expect(200);
+      expect(waitedFor).toEqual(['chip-mix', 'findings']);
+    });
+  });
+
+  describe('cursors', () => {
+    const cursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    it('refuses a crafted cursor with a 400 naming it, before it reaches SQL', async () => {
+      for (const bad of [['not-a-date', 'x'], ['2025-01-01T00:00:00.000Z', 'a\u0000b'], ['2025-01-01T00:00:00.000Z'], ['2025-13-45T99:00:00Z', 'x']]) {
+        expect((await get(`/findings?cursor=${cursor(bad)}`).expect(400)).body).toMatchObject({ code: 'REQUEST.INVALID', field: 'cursor' });
+      }
+      expect((await get(`/data-centers?cursor=${cursor(['\ud800'])}`).expect(400)).body.field).toBe('cursor');
+      expect((await get(`/rentals?cursor=${cursor([{}])}`).expect(400)).body.field).toBe('cursor');
     });
   });
 

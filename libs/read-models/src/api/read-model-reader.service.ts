@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canAccessOrganisation, problem, ProblemException } from '@chip-ledger/http';
+import { canAccessOrganisation, isStorableText, parsePositionToken, problem, ProblemException, ValidationProblem } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { Queryable } from '../shared/sql';
 import { ACTIVE_SCHEMAS, READ_MODELS_DB, READ_YOUR_WRITES, QUERY_API_OPTIONS, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from './tokens';
@@ -26,6 +26,7 @@ export class ReadModelReader {
    */
   async schema(projection: string, position: string | undefined): Promise<string> {
     if (position !== undefined && position !== '') {
+      assertPositionToken(position);
       const reached = await this.consistency.waitFor(position, this.timeoutMs, projection);
       if (!reached) {
         throw new ProblemException(
@@ -61,3 +62,18 @@ export class ReadModelReader {
 
 /** `?after=` wins over the `X-Ledger-Position` header. */
 export const positionOf = (after: string | undefined, header: string | undefined): string | undefined => after ?? header;
+
+/** Position tokens are short: a write's streams, a few per token, a few tokens per read. */
+const MAX_POSITION_LENGTH = 4_000;
+
+/**
+ * A position the command side could have issued (`<streamId>@<version>[,…]`), else a 400: waiting 5 s and
+ * answering "not caught up, retry" would have the client retry for ever. The header never passes the
+ * validation pipe, so length and storable text are checked here too.
+ */
+function assertPositionToken(position: string): void {
+  if (position.length <= MAX_POSITION_LENGTH && isStorableText(position) && parsePositionToken(position) !== null) return;
+  throw new ValidationProblem([
+    { field: 'after', reason: 'after (or X-Ledger-Position) must be a position a write answered: <streamId>@<version>, comma-separated' },
+  ]);
+}
