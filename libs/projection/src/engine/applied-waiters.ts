@@ -15,7 +15,9 @@ interface Waiter<T> {
   /** What is still not applied. */
   left: { readonly projection: string; readonly token: T }[];
   readonly deadline: number;
-  readonly settle: (applied: boolean | Error) => void;
+  readonly settle: (applied: boolean) => void;
+  /** Settles false at the deadline whatever the checks are doing (one may hang on a dead connection). */
+  timer: NodeJS.Timeout | null;
 }
 
 export class AppliedWaiters<T> {
@@ -24,18 +26,28 @@ export class AppliedWaiters<T> {
   private again = false;
   private timer: NodeJS.Timeout | null = null;
 
+  /** The last check that failed (logged by the owner if it wants); waits go on until their deadline. */
+  lastError: Error | null = null;
+
   constructor(
     private readonly check: AppliedCheck<T>,
     private readonly pollMs = 50,
     private readonly now: () => number = Date.now,
+    /** A check taking longer counts as failed (the next poll tries again). */
+    private readonly checkTimeoutMs = 5_000,
   ) {}
 
-  /** Resolves true once every token is applied in every projection, false at the deadline; rejects if a check fails. */
+  /**
+   * Resolves true once every token is applied in every projection, false at the deadline. A failing check does not
+   * fail the wait (a database hiccup would otherwise be a 500): the wait goes on, and answers false (503) at worst.
+   */
   wait(projections: readonly string[], tokens: readonly T[], timeoutMs: number): Promise<boolean> {
     const left = projections.flatMap((projection) => tokens.map((token) => ({ projection, token })));
     if (left.length === 0) return Promise.resolve(true);
-    return new Promise<boolean>((resolve, reject) => {
-      this.waiters.push({ left, deadline: this.now() + timeoutMs, settle: (applied) => (applied instanceof Error ? reject(applied) : resolve(applied)) });
+    return new Promise<boolean>((resolve) => {
+      const waiter: Waiter<T> = { left, deadline: this.now() + timeoutMs, settle: resolve, timer: null };
+      waiter.timer = setTimeout(() => this.settleAll(new Map([[waiter, false]])), Math.max(0, timeoutMs));
+      this.waiters.push(waiter);
       this.kick();
     });
   }
@@ -53,7 +65,7 @@ export class AppliedWaiters<T> {
 
   /** Settles every wait as not applied (the engine is stopping). */
   cancelAll(): void {
-    for (const waiter of this.waiters.splice(0)) waiter.settle(false);
+    this.settleAll(new Map(this.waiters.map((waiter) => [waiter, false])));
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
@@ -78,30 +90,38 @@ export class AppliedWaiters<T> {
       });
     }
     const applied = new Set<{ readonly projection: string; readonly token: T }>();
-    const failed = new Map<Waiter<T>, Error>();
     for (const [projection, entries] of byProjection) {
       try {
-        const answers = await this.check(
-          projection,
-          entries.map(({ waiter, index }) => waiter.left[index].token),
+        const answers = await withTimeout(
+          this.check(
+            projection,
+            entries.map(({ waiter, index }) => waiter.left[index].token),
+          ),
+          this.checkTimeoutMs,
         );
         entries.forEach(({ waiter, index }, i) => answers[i] && applied.add(waiter.left[index]));
       } catch (error) {
-        for (const { waiter } of entries) failed.set(waiter, error as Error);
+        this.lastError = error as Error;
       }
     }
     const now = this.now();
-    const settled = new Map<Waiter<T>, boolean | Error>();
+    const settled = new Map<Waiter<T>, boolean>();
     for (const waiter of waiting) {
       waiter.left = waiter.left.filter((pair) => !applied.has(pair));
-      const error = failed.get(waiter);
       if (waiter.left.length === 0) settled.set(waiter, true);
-      else if (error) settled.set(waiter, error);
       else if (now >= waiter.deadline) settled.set(waiter, false);
     }
+    this.settleAll(settled);
+  }
+
+  private settleAll(settled: ReadonlyMap<Waiter<T>, boolean>): void {
     if (settled.size === 0) return;
     this.waiters = this.waiters.filter((waiter) => !settled.has(waiter));
-    for (const [waiter, outcome] of settled) waiter.settle(outcome);
+    for (const [waiter, outcome] of settled) {
+      if (waiter.timer) clearTimeout(waiter.timer);
+      waiter.timer = null;
+      waiter.settle(outcome);
+    }
   }
 
   private schedulePoll(): void {
@@ -115,4 +135,12 @@ export class AppliedWaiters<T> {
       Math.max(0, Math.min(this.pollMs, soonest - this.now())),
     );
   }
+}
+
+function withTimeout<R>(work: Promise<R>, ms: number): Promise<R> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`read-your-writes check took longer than ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }

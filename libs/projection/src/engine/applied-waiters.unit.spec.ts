@@ -67,12 +67,26 @@ describe('AppliedWaiters', () => {
     await expect(never).resolves.toBe(false);
   });
 
-  it('rejects the waits of a projection whose check fails, and cancels the rest on stop', async () => {
-    const waiters = new AppliedWaiters<string>(async (projection) => {
-      if (projection === 'broken') throw new Error('database down');
-      return [false];
-    }, 10_000);
-    await expect(waiters.wait(['broken'], ['a@1'], 1_000)).rejects.toThrow('database down');
+  it('keeps waiting through a failing check: true when a later check succeeds, false at the deadline, never an error', async () => {
+    let failures = 2;
+    const store = fakeStore();
+    const waiters = new AppliedWaiters<string>(async (projection, tokens) => {
+      if (failures-- > 0) throw new Error('database down');
+      return store.check(projection, tokens);
+    }, 5);
+    store.apply('chip-mix', 'a@1');
+    await expect(waiters.wait(['chip-mix'], ['a@1'], 2_000)).resolves.toBe(true);
+    expect(waiters.lastError?.message).toBe('database down');
+    const broken = new AppliedWaiters<string>(async () => {
+      throw new Error('database down');
+    }, 5);
+    await expect(broken.wait(['chip-mix'], ['a@1'], 50)).resolves.toBe(false);
+  });
+
+  it('answers false at the deadline even while a check hangs, and cancels the rest on stop', async () => {
+    const hanging = new AppliedWaiters<string>(() => new Promise<readonly boolean[]>(() => undefined), 5, Date.now, 100);
+    await expect(hanging.wait(['chip-mix'], ['a@1'], 30)).resolves.toBe(false);
+    const waiters = new AppliedWaiters<string>(async () => [false], 10_000);
     const pending = waiters.wait(['chip-mix'], ['a@1'], 60_000);
     await tick();
     waiters.cancelAll();
