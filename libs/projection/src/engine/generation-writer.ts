@@ -383,6 +383,9 @@ export class GenerationWriter {
     } catch (error) {
       // If the connection itself is gone this throws too, and the whole batch is retried by the driver.
       await client.query('ROLLBACK TO SAVEPOINT projection_apply');
+      // The database's trouble, not the event's: the whole batch is retried later instead of dead-lettering
+      // healthy events that failed only because the disk was full or a lock wait timed out.
+      if (isTransientDatabaseError(error)) throw error;
       await this.projection.load?.(client, this.ref.schema);
       return { ok: false, error: describeError(error) };
     }
@@ -420,4 +423,14 @@ export const generationOwnerDdl = (schema: string): string => `
 
 function emptyOutcome(): ApplyOutcome {
   return { applied: 0, duplicates: 0, alreadyPast: 0, deadLetters: [], changes: [], streams: EMPTY_STREAMS };
+}
+
+/**
+ * SQLSTATEs that say nothing about the event: connection (08), rollback (40: serialization, deadlock),
+ * insufficient resources (53), operator intervention (57: cancel, shutdown), system (58), lock not available
+ * (55P03).
+ */
+function isTransientDatabaseError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^(08|40|53|57|58)/.test(code) || code === '55P03');
 }

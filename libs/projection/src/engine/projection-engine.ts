@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { GenerationRegistry, type GenerationRecord } from '../generations/generation-registry';
+import { GenerationRegistry, type GenerationRecord, type LogEnd } from '../generations/generation-registry';
 import type { Projection, ProjectionChange, ProjectionFactory } from '../projection.port';
 import type { ProjectionRunner, RunnerStatus } from '../runner/projection-runner.port';
 import { AppliedWaiters } from './applied-waiters';
@@ -166,9 +166,8 @@ export class ProjectionEngine {
       if (!this.runs(name)) continue;
       let generations = await this.registry.list(name);
       const building = generations.find((g) => g.state === 'building');
-      if (building?.target) {
-        const measured = await this.options.source.measure(this.writerOf(building), building.target);
-        if (measured.caughtUp && (await this.registry.activate(name, building.generation))) generations = await this.registry.list(name);
+      if (building?.target && (await this.caughtUpWithLive(building))) {
+        if (await this.registry.activate(name, building.generation)) generations = await this.registry.list(name);
       }
       for (const record of generations) {
         const key = keyOf(record);
@@ -187,6 +186,29 @@ export class ProjectionEngine {
   }
 
   /**
+   * Whether a building generation may take over. Reaching the log's end captured when the rebuild began is not
+   * enough: the active generation kept consuming meanwhile, and a switch then would take reads back in time by
+   * everything recorded during the rebuild. So once it reaches that end, the log's end is captured again, and
+   * the generation switches at a later reconcile once it has reached that one too: at most about one reconcile
+   * interval (1 s) behind the live log, like the generation it replaces.
+   */
+  private async caughtUpWithLive(building: GenerationRecord): Promise<boolean> {
+    const writer = this.writerOf(building);
+    if (!building.target || !(await this.options.source.measure(writer, building.target)).caughtUp) return false;
+    const key = keyOf(building);
+    const chased = this.chaseTargets.get(key);
+    if (chased && (await this.options.source.measure(writer, chased)).caughtUp) {
+      this.chaseTargets.delete(key);
+      return true;
+    }
+    this.chaseTargets.set(key, await this.options.source.captureEnd());
+    return false;
+  }
+
+  /** Per building generation: the log's end captured after it reached its rebuild target (see caughtUpWithLive). */
+  private readonly chaseTargets = new Map<string, LogEnd>();
+
+  /**
    * Calls `tick` on every running generation whose wake-up time has come (its own `nextWakeUp`, or the
    * periodic maximum): findings that open or close because time passed appear without waiting for an event.
    */
@@ -202,7 +224,7 @@ export class ProjectionEngine {
       const due = this.tickDue.get(key) ?? 0;
       if (now.getTime() < due) continue;
       const changes = await writer.tick(now);
-      if (changes.length > 0) this.options.onChanges?.(changes);
+      if (changes.length > 0 && record.state === 'active') this.options.onChanges?.(changes);
       const wakeUp = writer.nextWakeUp(now)?.getTime() ?? Infinity;
       this.tickDue.set(key, Math.min(now.getTime() + maxInterval, Math.max(wakeUp, now.getTime() + 1)));
     }
@@ -223,7 +245,7 @@ export class ProjectionEngine {
           onError: this.options.onError,
         })
       : source.createRunner(writer);
-    runner.onCommitted((outcome) => this.committed(outcome));
+    runner.onCommitted((outcome) => this.committed(keyOf(record), outcome));
     this.runners.set(keyOf(record), { runner, record });
     await runner.start();
   }
@@ -243,8 +265,12 @@ export class ProjectionEngine {
     return writer;
   }
 
-  private committed(outcome: ApplyOutcome): void {
-    if (outcome.changes.length > 0) this.options.onChanges?.(outcome.changes);
+  /**
+   * Changes go out (SSE) only from the generation that serves reads: a building one replays the whole history,
+   * and clients would see long-closed findings open again. Its record is refreshed at every reconcile.
+   */
+  private committed(key: string, outcome: ApplyOutcome): void {
+    if (outcome.changes.length > 0 && this.runners.get(key)?.record.state === 'active') this.options.onChanges?.(outcome.changes);
     this.appliedWaiters.kick();
   }
 

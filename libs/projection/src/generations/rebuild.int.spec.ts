@@ -2,6 +2,7 @@ import { countingProjection } from '../test-support/counting-projection';
 import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../test-support/ledger-fixtures';
 import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
 import type { RebuildProgress } from '../engine/projection-engine';
+import type { ProjectionChange, ProjectionFactory } from '../projection.port';
 
 describe('Blue/green rebuild over Kafka (real Kafka and PostgreSQL)', () => {
   let bed: ProjectionTestBed;
@@ -14,13 +15,26 @@ describe('Blue/green rebuild over Kafka (real Kafka and PostgreSQL)', () => {
     await bed.close();
   });
 
+  /** The counting projection, announcing each applied batch as a change (what dashboards get over SSE). */
+  const announcing: ProjectionFactory = () => {
+    const base = countingProjection({ sleepMs: 15 });
+    return {
+      ...base,
+      apply: async (client, schema, events) => {
+        await base.apply(client, schema, events);
+        return [{ projection: 'counting', kind: 'counted', dataCenterId: null, organisationId: null, payload: { schema, events: events.length } }];
+      },
+    };
+  };
+
   it('builds generation 2 from offset 0 while generation 1 serves reads, then switches atomically to identical tables', async () => {
     const dc = ledgerEvents(15, 20, 'dc');
     const rental = ledgerEvents(10, 20, 'rental');
     const events = [...dc, ...rental];
     await produceEvents(bed.kafka, bed.topics[0], dc);
     await produceEvents(bed.kafka, bed.topics[1], rental);
-    const engine = bed.engine([() => countingProjection({ sleepMs: 15 })], { subBatchSize: 25 });
+    const announced: ProjectionChange[] = [];
+    const engine = bed.engine([announcing], { subBatchSize: 25, onChanges: (changes) => announced.push(...changes) });
     await engine.start();
     await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'generation 1');
 
@@ -56,6 +70,9 @@ describe('Blue/green rebuild over Kafka (real Kafka and PostgreSQL)', () => {
       [2, 'active'],
     ]);
     expect(await countingTables(bed.pool, 'proj_counting_g2')).toEqual(await countingTables(bed.pool, 'proj_counting_g1'));
+    // Changes went out from the generation serving reads only: replaying history into generation 2 announced nothing.
+    expect(announced.filter((c) => c.payload['schema'] === 'proj_counting_g1').length).toBeGreaterThan(0);
+    expect(announced.filter((c) => c.payload['schema'] === 'proj_counting_g2')).toEqual([]);
     await until(async () => engine.status().map((s) => s.generation), (g) => g.length === 1 && g[0] === 2, 10_000, 'the old runner to stop');
   });
 });

@@ -6,6 +6,7 @@ import { countingProjection } from '../test-support/counting-projection';
 import { countingTables, countRows, ledgerEvents, produceEvents, produceMessages, until } from '../test-support/ledger-fixtures';
 import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
 import { topicMessages } from '../test-support/topic-messages';
+import type { Projection } from '../projection.port';
 
 describe('Kafka projector (real Kafka and PostgreSQL)', () => {
   let bed: ProjectionTestBed;
@@ -75,6 +76,34 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       } finally {
         await engine.stop();
         await publisher.stop();
+      }
+    });
+  });
+
+  describe('when the database fails a batch for reasons of its own (disk full)', () => {
+    it('retries the batch instead of dead-lettering healthy events', async () => {
+      const events = ledgerEvents(2, 3, 'dc');
+      await produceMessages(bed.kafka, bed.topics[0], events.map(encodeEventMessage));
+      // More failures than the per-event attempts (3): dead-lettering would have given up on the first event.
+      let failures = 4;
+      const flaky = (): Projection => {
+        const base = countingProjection();
+        return {
+          ...base,
+          apply: async (client, schema, batch) => {
+            if (failures-- > 0) throw Object.assign(new Error('could not extend file: No space left on device'), { code: '53100' });
+            return base.apply(client, schema, batch);
+          },
+        };
+      };
+      const engine = bed.engine([flaky]);
+      try {
+        await engine.start();
+        await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event, after the retries');
+        expect(await engine.listDeadLetters({ projection: 'counting' })).toEqual([]);
+        expect(failures).toBeLessThan(0);
+      } finally {
+        await engine.stop();
       }
     });
   });

@@ -8,7 +8,7 @@ import { Pool } from 'pg';
 import type { DeadLetterPublisher } from '../engine/dead-letters';
 import { ProjectionEngine } from '../engine/projection-engine';
 import { KafkaProjectionSource } from '../kafka/kafka-projection-source';
-import type { ProjectionFactory } from '../projection.port';
+import type { ProjectionChange, ProjectionFactory } from '../projection.port';
 
 const workspaceRoot = path.resolve(__dirname, '../../../..');
 
@@ -18,7 +18,7 @@ export interface ProjectionTestBed {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly topics: string[];
-  engine(projections: ProjectionFactory[], options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool; run?: readonly string[] }): ProjectionEngine;
+  engine(projections: ProjectionFactory[], options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool; run?: readonly string[]; onChanges?: (changes: readonly ProjectionChange[]) => void }): ProjectionEngine;
   close(): Promise<void>;
 }
 
@@ -42,6 +42,7 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
         projections,
         run: options.run,
         deadLetterPublisher: options.deadLetters,
+        onChanges: options.onChanges,
         reconcileIntervalMs: 200,
         retiredGraceMs: 3_600_000,
         exclusive: { pollMs: 200, heartbeatMs: 500 },

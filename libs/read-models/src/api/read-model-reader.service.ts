@@ -25,9 +25,13 @@ export class ReadModelReader {
    * A position not reached in time is a 503 problem (READ_MODEL.NOT_CAUGHT_UP), never stale data passed off as fresh.
    */
   async schema(projection: string, position: string | undefined): Promise<string> {
-    if (position !== undefined && position !== '') {
-      assertPositionToken(position);
-      const reached = await this.consistency.waitFor(position, this.timeoutMs, projection);
+    if (position === undefined || position === '') return this.schemas.schemaOf(projection);
+    assertPositionToken(position);
+    // The wait checks the generation active while it runs; if a rebuild switched generations meanwhile, the one
+    // to read from may not have the write yet: wait again, on it, within the same time limit.
+    const deadline = Date.now() + this.timeoutMs;
+    for (let before = await this.schemas.schemaOf(projection); ; ) {
+      const reached = await this.consistency.waitFor(position, Math.max(0, deadline - Date.now()), projection);
       if (!reached) {
         throw new ProblemException(
           problem(503, 'READ_MODEL.NOT_CAUGHT_UP', 'The read models have not caught up yet', `The read models did not reach position ${position} within ${this.timeoutMs} ms; retry shortly.`, {
@@ -36,8 +40,10 @@ export class ReadModelReader {
           }),
         );
       }
+      const after = await this.schemas.schemaOf(projection);
+      if (after === before) return after;
+      before = after;
     }
-    return this.schemas.schemaOf(projection);
   }
 
   now(): Date {
