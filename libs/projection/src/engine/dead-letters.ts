@@ -36,10 +36,18 @@ export async function recordDeadLetters(client: PoolClient, letters: readonly De
       `INSERT INTO ${REGISTRY_SCHEMA}.dead_letters (projection, generation, topic, partition, "offset", event_id, error, payload)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (projection, generation, topic, partition, "offset") DO NOTHING`,
-      [letter.projection, letter.generation, letter.topic, letter.partition, letter.offset, letter.eventId, letter.error, letter.payload],
+      [letter.projection, letter.generation, letter.topic, letter.partition, letter.offset, letter.eventId, storable(letter.error), letter.payload === null ? null : storable(letter.payload)],
     );
   }
 }
+
+/**
+ * A poison message may hold bytes PostgreSQL's text refuses (U+0000): stored as it is, the dead letter's own
+ * INSERT would fail the batch for ever and stall the partition it was meant to free. Such characters become
+ * U+FFFD in the table (the topic keeps the original bytes).
+ */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what is replaced
+const storable = (text: string): string => text.replace(/\u0000/g, '\uFFFD');
 
 export interface ListDeadLettersQuery {
   readonly projection?: string;

@@ -24,6 +24,8 @@ export function toIncomingMessage(envelope: () => EventEnvelope, source: Message
     // The dedupe table keys on uuid: a malformed id would fail the whole batch's transaction forever.
     if (!UUID.test(decoded.eventId)) throw new Error(`eventId ${JSON.stringify(decoded.eventId)} is not a UUID`);
     if (decoded.version < 1 || decoded.version > 2_147_483_647) throw new Error(`version ${decoded.version} is out of range`);
+    // So is a stream id PostgreSQL's text cannot hold (U+0000): the dedupe insert would fail the batch for ever.
+    if (decoded.streamId.includes('\u0000')) throw new Error(`streamId ${JSON.stringify(decoded.streamId)} contains U+0000`);
     return { kind: 'event', event: { ...upcast(decoded), source }, payload };
   } catch (error) {
     return { kind: 'invalid', source, error: describeError(error), payload, eventId: decoded?.eventId ?? null };

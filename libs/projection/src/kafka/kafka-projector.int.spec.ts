@@ -80,6 +80,30 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
     });
   });
 
+  describe('when a poison message holds bytes PostgreSQL text refuses (U+0000)', () => {
+    it('still dead-letters it, and the events after it are applied', async () => {
+      const [first, second] = ledgerEvents(1, 2, 'dc');
+      const nulStream = { ...ledgerEvents(1, 1, 'dc')[0], streamId: 'dc-\u0000' };
+      await produceMessages(bed.kafka, bed.topics[0], [
+        encodeEventMessage(first),
+        { key: 'dc-0', value: '{not json \u0000' },
+        { ...encodeEventMessage(nulStream), key: 'dc-0' },
+        encodeEventMessage(second),
+      ]);
+      const engine = bed.engine([() => countingProjection()]);
+      try {
+        await engine.start();
+        await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= 2, 20_000, 'the events around the poison');
+        const letters = await engine.listDeadLetters({ projection: 'counting' });
+        expect(letters.map((l) => l.offset).sort()).toEqual(['1', '2']);
+        expect(letters.find((l) => l.offset === '1')?.payload).toBe('{not json \uFFFD');
+        expect(letters.find((l) => l.offset === '2')?.error).toMatch(/U\+0000/);
+      } finally {
+        await engine.stop();
+      }
+    });
+  });
+
   describe('when the database fails a batch for reasons of its own (disk full)', () => {
     it('retries the batch instead of dead-lettering healthy events', async () => {
       const events = ledgerEvents(2, 3, 'dc');
