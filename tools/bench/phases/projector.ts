@@ -164,7 +164,7 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
 
   log(
     `projector: ${fmtRate(projectorEventsPerSec)} events/s  vs ceiling ${fmtRate(kafkaConsumeMsgsPerSec)} msgs/s (${((100 * projectorEventsPerSec) / kafkaConsumeMsgsPerSec).toFixed(1)}%); ` +
-      `${names.length} read models (${names.join(', ')}), each its own consumer group; transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 25,000); ` +
+      `${names.length} read models (${names.join(', ')}), each its own consumer group; transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 50,000); ` +
       (isolated.length > 0 ? `${isolated.join(', ')} on a worker thread (own event loop), the others on the bench's` : 'all on one event loop'),
   );
   log(
@@ -322,8 +322,14 @@ function startWorker(data: ProjectorWorkerData): ProjectorWorker {
   const worker = new Worker(`require(${JSON.stringify(file)});`, { eval: true, workerData: data });
   const waiting = new Map<ProjectorWorkerReport['kind'], { resolve: (report: ProjectorWorkerReport) => void; reject: (error: Error) => void }>();
   const expect = <K extends ProjectorWorkerReport['kind']>(kind: K): Promise<Extract<ProjectorWorkerReport, { kind: K }>> =>
-    new Promise((resolve, reject) => waiting.set(kind, { resolve: resolve as (report: ProjectorWorkerReport) => void, reject }));
+    new Promise((resolve, reject) => {
+      if (failure !== null) return reject(failure);
+      waiting.set(kind, { resolve: resolve as (report: ProjectorWorkerReport) => void, reject });
+    });
+  // A failure with nobody waiting is kept for the next wait (e.g. the worker died mid-replay: `stop` rejects).
+  let failure: Error | null = null;
   const failAll = (error: Error): void => {
+    failure ??= error;
     for (const w of waiting.values()) w.reject(error);
     waiting.clear();
   };
@@ -333,6 +339,7 @@ function startWorker(data: ProjectorWorkerData): ProjectorWorker {
     waiting.delete(report.kind);
   });
   worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`projector worker exited (${code})`)));
   const ready = expect('ready').then(() => undefined);
   let terminated = false;
   return {

@@ -19,7 +19,7 @@ export interface KafkaProjectionRunnerOptions {
   /**
    * The same for an exclusive projection (`writer.exclusive`, e.g. findings, whose cost per transaction is
    * mostly per data center touched, so bigger transactions cost less per event); default `subBatchSize`
-   * when that is given, else 25,000.
+   * when that is given, else 50,000.
    */
   readonly exclusiveSubBatchSize?: number;
   /**
@@ -59,7 +59,7 @@ export class KafkaProjectionRunner implements ProjectionRunner {
   private readonly lingerMs: number;
 
   constructor(private readonly options: KafkaProjectionRunnerOptions) {
-    this.subBatchSize = options.writer.exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 25_000) : (options.subBatchSize ?? 5_000);
+    this.subBatchSize = options.writer.exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 50_000) : (options.subBatchSize ?? 5_000);
     this.lingerMs = options.lingerMs ?? 250;
   }
 
