@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Actor } from '@chip-ledger/domain';
-import { problem, ProblemException, type IdempotencyRequest } from '@chip-ledger/http';
+import { POSITION_SIGNER, problem, ProblemException, type IdempotencyRequest, type PositionSigner } from '@chip-ledger/http';
 import { EVENT_STORE, type AppendResult, type EventStore, type IdempotencyKey } from '@chip-ledger/event-store';
 import { CLOCK, type Clock } from './tokens';
 import { toCommandResponse, type CommandResponse } from './http/command-response';
@@ -42,6 +42,8 @@ export class CommandExecutor {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    /** Signs the read-your-writes token for the writer's organisation (absent: unsigned, e.g. in tests of the executor alone). */
+    @Optional() @Inject(POSITION_SIGNER) private readonly signer: PositionSigner | null = null,
   ) {}
 
   async execute(request: CommandRequest, work: (uow: UnitOfWork) => Promise<void>): Promise<AppendResult | null> {
@@ -105,7 +107,8 @@ export class CommandExecutor {
       },
       work,
     );
-    return toCommandResponse(result, targetStreamId);
+    const signer = this.signer;
+    return toCommandResponse(result, targetStreamId, signer ? (streamId, version) => signer.sign(meta.actor.organisation, streamId, version) : undefined);
   }
 
   private occurredAt(given: string | null | undefined): string {

@@ -6,9 +6,12 @@ import { JwtAuthGuard } from './auth/jwt-auth.guard';
 import type { AppConfig } from './config/app-config';
 import { setupOpenApi } from './openapi/openapi';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
+import { PositionSigner } from './read-your-writes/position-token';
 import { createValidationPipe } from './problem/validation';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+/** The PositionSigner of read-your-writes tokens (keyed from the JWT secret every service shares). */
+export const POSITION_SIGNER = Symbol('POSITION_SIGNER');
 
 /**
  * HTTP conventions every service shares: bearer-token authentication with roles, DTO validation, and
@@ -26,11 +29,12 @@ export class HttpPlatformModule {
       imports: [JwtModule.register({ secretOrKeyProvider: () => key, signOptions: { algorithm: 'HS256' }, verifyOptions: { algorithms: ['HS256'] } })],
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: POSITION_SIGNER, useValue: new PositionSigner(config.jwtSecret) },
         { provide: APP_GUARD, useClass: JwtAuthGuard },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
       ],
-      exports: [APP_CONFIG, JwtModule],
+      exports: [APP_CONFIG, POSITION_SIGNER, JwtModule],
     };
   }
 }

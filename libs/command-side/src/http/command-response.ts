@@ -16,15 +16,16 @@ export class CommandResponse {
   @ApiProperty({ type: [String], description: 'Ids of the events recorded on that stream.' }) eventIds!: string[];
   @ApiProperty({ type: [StreamWriteResponse], description: 'Every stream written (a transfer writes two).' }) streams!: StreamWriteResponse[];
   @ApiProperty({
-    description: "Read-your-writes token: pass it to the query API (`?after=`) to wait until the projections have applied this write. It lists every stream written at its new version ('<streamId>@<version>', comma-separated).",
+    description:
+      "Read-your-writes token: pass it to the query API (`?after=`) to wait until the projections have applied this write. It lists every stream written at its new version, signed for the writer's organisation ('<streamId>@<version>~<signature>', comma-separated); tokens of several writes may be joined with commas.",
     nullable: true,
     type: String,
-    example: 'chip-stock-dc-gansu-1.nvidia-h20@3',
+    example: 'chip-stock-dc-gansu-1.nvidia-h20@3~q2nJ9dZ0o4kU8bYv1xT3Lw',
   })
   position!: string | null;
 }
 
-export function toCommandResponse(result: AppendResult | null, primaryStreamId: string): CommandResponse {
+export function toCommandResponse(result: AppendResult | null, primaryStreamId: string, sign?: (streamId: string, version: number) => string): CommandResponse {
   if (!result) return { streamId: primaryStreamId, version: 0, eventIds: [], streams: [], position: null };
   const primary = result.streams.find((s) => s.streamId === primaryStreamId) ?? result.streams[0];
   return {
@@ -32,6 +33,6 @@ export function toCommandResponse(result: AppendResult | null, primaryStreamId: 
     version: primary?.version ?? 0,
     eventIds: [...(primary?.eventIds ?? [])],
     streams: result.streams.map((s) => ({ streamId: s.streamId, version: s.version, eventIds: [...s.eventIds] })),
-    position: positionToken(result.streams),
+    position: positionToken(result.streams, sign),
   };
 }

@@ -19,7 +19,7 @@ export class DataCentersController {
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Query() query: DataCentersQueryDto, @Headers('x-ledger-position') position?: string) {
-    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position));
+    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position), actor);
     const limit = query.limit ?? 50;
     const [afterId] = decodeCursor<[string]>(query.cursor, ['string']) ?? [];
     const rows = await listDataCenters(
@@ -46,14 +46,14 @@ export class DataCentersController {
     @Headers('x-ledger-position') position?: string,
   ) {
     const at = positionOf(query.after, position);
-    const schema = await this.reader.schema(CHIP_MIX, at);
+    const schema = await this.reader.schema(CHIP_MIX, at, actor);
     const now = this.reader.now();
     const facts = await dataCenterFacts(this.reader.db, schema, dataCenterId, now);
     this.reader.assertVisible(actor, facts?.ownerOrganisationId ?? null, 'DATA_CENTER', dataCenterId);
     const [chipMix, openFindings] = await Promise.all([
       chipMixOf(this.reader.db, schema, dataCenterId, now),
       // The same position: the open findings must include the client's write too, not only the chip mix.
-      this.reader.schema(FINDINGS, at).then((s) => openFindingsOf(this.reader.db, s, dataCenterId)),
+      this.reader.schema(FINDINGS, at, actor).then((s) => openFindingsOf(this.reader.db, s, dataCenterId)),
     ]);
     return { ...facts, chipMix, openFindings };
   }
@@ -65,7 +65,7 @@ export class DataCentersController {
     @Query() query: ConsistencyQueryDto,
     @Headers('x-ledger-position') position?: string,
   ) {
-    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position));
+    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position), actor);
     this.reader.assertVisible(actor, await ownerOf(this.reader.db, schema, dataCenterId), 'DATA_CENTER', dataCenterId);
     return { dataCenterId, items: await chipMixOf(this.reader.db, schema, dataCenterId, this.reader.now()) };
   }

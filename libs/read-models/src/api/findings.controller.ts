@@ -17,7 +17,7 @@ export class FindingsController {
 
   @Get()
   async list(@CurrentActor() actor: Actor, @Query() query: FindingsQueryDto, @Headers('x-ledger-position') position?: string) {
-    const schema = await this.reader.schema(FINDINGS, positionOf(query.after, position));
+    const schema = await this.reader.schema(FINDINGS, positionOf(query.after, position), actor);
     const limit = query.limit ?? 50;
     const after = decodeCursor<[string, string]>(query.cursor, ['instant', 'string']);
     const rows = await listFindings(this.reader.db, schema, {
@@ -40,7 +40,7 @@ export class FindingsController {
     @Query() query: ConsistencyQueryDto,
     @Headers('x-ledger-position') position?: string,
   ) {
-    const schema = await this.reader.schema(FINDINGS, positionOf(query.after, position));
+    const schema = await this.reader.schema(FINDINGS, positionOf(query.after, position), actor);
     const finding = await findingById(this.reader.db, schema, findingId);
     this.reader.assertVisible(actor, finding?.ownerOrganisationId ?? null, 'FINDING', findingId);
     return finding;

@@ -17,7 +17,7 @@ export class FleetMixController {
   /** Totals by country, owner or vendor; viewers and operators see their own organisation's fleet only. */
   @Get()
   async get(@CurrentActor() actor: Actor, @Query() query: FleetMixQueryDto, @Headers('x-ledger-position') position?: string) {
-    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position));
+    const schema = await this.reader.schema(CHIP_MIX, positionOf(query.after, position), actor);
     const items = await fleetMix(this.reader.db, schema, query.by, { visibleToOrganisation: this.reader.scopeOf(actor) }, this.reader.now());
     return { by: query.by, items };
   }

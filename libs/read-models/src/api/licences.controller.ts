@@ -22,7 +22,7 @@ export class LicencesController {
     @Query() query: ConsistencyQueryDto,
     @Headers('x-ledger-position') position?: string,
   ) {
-    const schema = await this.reader.schema(LICENCE_BALANCES, positionOf(query.after, position));
+    const schema = await this.reader.schema(LICENCE_BALANCES, positionOf(query.after, position), actor);
     const balance = await licenceBalance(this.reader.db, schema, licenceId, this.reader.now());
     const scope = this.reader.scopeOf(actor);
     if (balance === null || (scope !== undefined && balance.consigneeOrganisationId !== scope)) throw this.reader.notFound('LICENCE', licenceId);

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
-import { HttpPlatformModule } from '@chip-ledger/http';
+import { DEVELOPMENT_JWT_SECRET, HttpPlatformModule, PositionSigner } from '@chip-ledger/http';
 import type { ProjectionChange } from '@chip-ledger/projection';
 import { bearer, startTestApp } from '@chip-ledger/testing';
 import type { INestApplication } from '@nestjs/common';
@@ -19,9 +19,14 @@ describe('query API', () => {
   let h: ProjectionHarness;
   let app: INestApplication;
   const schemas: Record<string, string> = { 'chip-mix': 'q_chip_mix', findings: 'q_findings', 'licence-balances': 'q_licences', rentals: 'q_rentals' };
-  const reached = new Set<string>(['data-center-gansu@1']);
-  /** The projections each read-your-writes wait was for, in order. */
+  const signer = new PositionSigner(DEVELOPMENT_JWT_SECRET);
+  /** A position as the command side answers it to a writer of `organisation`. */
+  const signed = (organisation: string, streamId: string, version: number) => `${streamId}@${version}~${signer.sign(organisation, streamId, version)}`;
+  const tampered = (token: string) => `${token.slice(0, -1)}${token.endsWith('A') ? 'B' : 'A'}`;
+  const reached = new Set<string>(['data-center-gansu@1', signed('gansu-compute', 'data-center-gansu', 1)]);
+  /** The projections each read-your-writes wait was for, and the tokens waited on, in order. */
   const waitedFor: (string | undefined)[] = [];
+  const waitedOn: string[] = [];
   const clock = () => new Date('2026-03-01T00:00:00.000Z');
 
   beforeAll(async () => {
@@ -58,7 +63,7 @@ describe('query API', () => {
           providers: [
             { provide: READ_MODELS_DB, useValue: h.pool },
             { provide: ACTIVE_SCHEMAS, useValue: { schemaOf: async (name: string) => schemas[name] } },
-            { provide: READ_YOUR_WRITES, useValue: { waitFor: async (token: string, _timeoutMs: number, projection?: string) => (waitedFor.push(projection), reached.has(token)) } },
+            { provide: READ_YOUR_WRITES, useValue: { waitFor: async (token: string, _timeoutMs: number, projection?: string) => (waitedFor.push(projection), waitedOn.push(token), reached.has(token)) } },
             { provide: PROJECTION_CHANGES, useValue: new Subject<ProjectionChange>() },
           ],
         }),
@@ -188,6 +193,26 @@ describe('query API', () => {
         expect((await get(`/findings?after=${encodeURIComponent(bad)}`).expect(400)).body).toMatchObject({ code: 'REQUEST.INVALID', field: 'after' });
       }
       expect((await get('/findings').set('X-Ledger-Position', 'garbage').expect(400)).body.field).toBe('after');
+    });
+
+    it("waits for viewers and operators only on positions issued to their organisation: no probing another's streams", async () => {
+      const viewer = bearer('viewer', 'gansu-compute');
+      const own = signed('gansu-compute', 'data-center-gansu', 1);
+      waitedOn.length = 0;
+      await get(`/data-centers?after=${encodeURIComponent(own)}`, viewer).expect(200);
+      expect(waitedOn).toEqual([own]);
+      // Another organisation's stream, plain or signed for them, or a forged signature: not waited on (an answer
+      // at once, whatever that stream holds), and only the caller's own part of a mixed token is.
+      for (const foreign of ['data-center-oregon@99', signed('other-org', 'data-center-oregon', 99), tampered(signed('gansu-compute', 'data-center-gansu', 99))]) {
+        waitedOn.length = 0;
+        await get(`/data-centers?after=${encodeURIComponent(foreign)}`, viewer).expect(200);
+        await get(`/data-centers?after=${encodeURIComponent(`${foreign},${own}`)}`, viewer).expect(200);
+        expect(waitedOn).toEqual([own]);
+      }
+      // An auditor may wait on anything, and does.
+      waitedOn.length = 0;
+      await get(`/data-centers?after=${encodeURIComponent('data-center-oregon@99')}`).expect(503);
+      expect(waitedOn).toEqual(['data-center-oregon@99']);
     });
 
     it('makes the data center detail wait for its findings as well as its chip mix', async () => {

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canAccessOrganisation, isStorableText, parsePositionToken, problem, ProblemException, ValidationProblem } from '@chip-ledger/http';
+import { canAccessOrganisation, isStorableText, parsePositionToken, POSITION_SIGNER, problem, ProblemException, ValidationProblem, type PositionSigner } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { Queryable } from '../shared/sql';
 import { ACTIVE_SCHEMAS, READ_MODELS_DB, READ_YOUR_WRITES, QUERY_API_OPTIONS, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from './tokens';
@@ -15,6 +15,7 @@ export class ReadModelReader {
     @Inject(ACTIVE_SCHEMAS) private readonly schemas: ActiveSchemas,
     @Inject(READ_YOUR_WRITES) private readonly consistency: ReadYourWrites,
     @Inject(QUERY_API_OPTIONS) options: QueryApiOptions,
+    @Inject(POSITION_SIGNER) private readonly signer: PositionSigner,
   ) {
     this.timeoutMs = options.readYourWritesTimeoutMs ?? 5_000;
     this.clock = options.clock ?? (() => new Date());
@@ -24,9 +25,11 @@ export class ReadModelReader {
    * The active schema of `projection`, once the read models include `position` (when the client sent one).
    * A position not reached in time is a 503 problem (READ_MODEL.NOT_CAUGHT_UP), never stale data passed off as fresh.
    */
-  async schema(projection: string, position: string | undefined): Promise<string> {
+  async schema(projection: string, position: string | undefined, actor: Actor): Promise<string> {
     if (position === undefined || position === '') return this.schemas.schemaOf(projection);
-    assertPositionToken(position);
+    const awaited = this.awaitable(position, actor);
+    if (awaited === null) return this.schemas.schemaOf(projection);
+    position = awaited;
     // The wait checks the generation active while it runs; if a rebuild switched generations meanwhile, the one
     // to read from may not have the write yet: wait again, on it, within the same time limit.
     const deadline = Date.now() + this.timeoutMs;
@@ -44,6 +47,27 @@ export class ReadModelReader {
       if (after === before) return after;
       before = after;
     }
+  }
+
+  /**
+   * The part of a position the caller may wait on, or null for none. A malformed position is a 400: waiting 5 s
+   * and answering "not caught up, retry" would have the client retry for ever. Waiting is itself an answer (at once
+   * if a stream has that many events, after the timeout if not), so viewers and operators wait only on parts signed
+   * for their organisation (`<streamId>@<version>~<signature>`: their organisation's own writes); other parts (an
+   * admin's write, another organisation's stream) are not waited on, which tells nothing. Auditors and admins, who
+   * may read everything, wait on every part, signed or plain. The header never passes the validation pipe, so length
+   * and storable text are checked here too.
+   */
+  private awaitable(position: string, actor: Actor): string | null {
+    const parts = position.length <= MAX_POSITION_LENGTH && isStorableText(position) ? parsePositionToken(position) : null;
+    if (!parts) {
+      throw new ValidationProblem([
+        { field: 'after', reason: 'after (or X-Ledger-Position) must be a position a write answered: <streamId>@<version>~<signature>, comma-separated' },
+      ]);
+    }
+    if (actor.role === 'auditor' || actor.role === 'admin') return position;
+    const own = position.split(',').filter((_, i) => this.signer.verify(actor.organisation, parts[i]));
+    return own.length > 0 ? own.join(',') : null;
   }
 
   now(): Date {
@@ -71,15 +95,3 @@ export const positionOf = (after: string | undefined, header: string | undefined
 
 /** Position tokens are short: a write's streams, a few per token, a few tokens per read. */
 const MAX_POSITION_LENGTH = 4_000;
-
-/**
- * A position the command side could have issued (`<streamId>@<version>[,…]`), else a 400: waiting 5 s and
- * answering "not caught up, retry" would have the client retry for ever. The header never passes the
- * validation pipe, so length and storable text are checked here too.
- */
-function assertPositionToken(position: string): void {
-  if (position.length <= MAX_POSITION_LENGTH && isStorableText(position) && parsePositionToken(position) !== null) return;
-  throw new ValidationProblem([
-    { field: 'after', reason: 'after (or X-Ledger-Position) must be a position a write answered: <streamId>@<version>, comma-separated' },
-  ]);
-}

@@ -18,7 +18,7 @@ export class RentalsController {
   /** Viewers and operators see rentals where their organisation is the tenant or owns the provider data center. */
   @Get()
   async list(@CurrentActor() actor: Actor, @Query() query: RentalsQueryDto, @Headers('x-ledger-position') position?: string) {
-    const schema = await this.reader.schema(RENTALS, positionOf(query.after, position));
+    const schema = await this.reader.schema(RENTALS, positionOf(query.after, position), actor);
     const limit = query.limit ?? 50;
     const [afterId] = decodeCursor<[string]>(query.cursor, ['string']) ?? [];
     const rows = await listRentals(

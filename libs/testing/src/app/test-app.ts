@@ -30,19 +30,20 @@ export function bearer(role: Role, org: string, sub = `${role}@${org}`): string 
  * rental on the tenant's organisation and the provider's chips), so a reader passes all it wrote.
  */
 export class WrittenPositions {
-  private readonly versions = new Map<string, number>();
+  /** Per stream: the highest version written, and its part as the command side answered it (signed). */
+  private readonly latest = new Map<string, { version: number; part: string }>();
 
   record(position: string | null | undefined): string {
     for (const part of (position ?? '').split(',').filter(Boolean)) {
-      const at = part.lastIndexOf('@');
-      const streamId = part.slice(0, at);
-      const version = Number(part.slice(at + 1));
-      this.versions.set(streamId, Math.max(version, this.versions.get(streamId) ?? 0));
+      const match = /^(.+)@(\d+)(~.*)?$/.exec(part);
+      if (!match) throw new Error(`not a position token part: ${part}`);
+      const [streamId, version] = [match[1], Number(match[2])];
+      if (version >= (this.latest.get(streamId)?.version ?? 0)) this.latest.set(streamId, { version, part });
     }
     return position ?? '';
   }
 
   token(): string {
-    return [...this.versions].map(([streamId, version]) => `${streamId}@${version}`).join(',');
+    return [...this.latest.values()].map(({ part }) => part).join(',');
   }
 }
