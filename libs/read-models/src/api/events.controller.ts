@@ -1,11 +1,21 @@
-import { Controller, Inject, type MessageEvent, Sse } from '@nestjs/common';
+import { Controller, Inject, type MessageEvent, Req, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { ProjectionChange } from '@chip-ledger/projection';
-import { filter, map, type Observable } from 'rxjs';
+import { filter, interval, map, merge, Observable } from 'rxjs';
 import { changeVisibleTo } from './change-visibility';
 import { PROJECTION_CHANGES } from './tokens';
+
+/** A comment-like event now and then, so proxies keep the connection open and a dead client shows. */
+const HEARTBEAT_MS = 15_000;
+/**
+ * Changes a client may fall behind by while its connection does not drain. Nest's SSE writer waits for the
+ * socket to drain and queues what comes meanwhile without limit: a client that stops reading without closing
+ * would hold every later change in memory. Past this many, it gets a `resync` event and the stream ends; an
+ * `EventSource` reconnects, and the client reloads what it shows.
+ */
+export const MAX_UNDRAINED_CHANGES = 1_000;
 
 @ApiTags('read models')
 @ApiBearerAuth()
@@ -14,12 +24,35 @@ import { PROJECTION_CHANGES } from './tokens';
 export class EventsController {
   constructor(@Inject(PROJECTION_CHANGES) private readonly changes: Observable<ProjectionChange>) {}
 
-  /** Server-sent events: each ProjectionChange the caller may see, `event:` = its kind, `data:` = the change as JSON. */
+  /**
+   * Server-sent events: each ProjectionChange the caller may see, `event:` = its kind, `data:` = the change as JSON;
+   * `heartbeat` every 15 s; `resync` (then the end of the stream) for a client too far behind.
+   */
   @Sse('stream')
-  stream(@CurrentActor() actor: Actor): Observable<MessageEvent> {
-    return this.changes.pipe(
+  stream(@CurrentActor() actor: Actor, @Req() request: { socket: { writableNeedDrain?: boolean } }): Observable<MessageEvent> {
+    const changes = this.changes.pipe(
       filter((change) => changeVisibleTo(actor, change)),
-      map((change) => ({ type: change.kind, data: change })),
+      map((change): MessageEvent => ({ type: change.kind, data: change })),
     );
+    const heartbeats = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: {} })));
+    return new Observable<MessageEvent>((subscriber) => {
+      let undrained = 0;
+      const subscription = merge(changes, heartbeats).subscribe({
+        next: (event) => {
+          // Counted while the socket waits for a drain: roughly what the writer has queued behind it.
+          undrained = request.socket.writableNeedDrain ? undrained + 1 : 0;
+          if (undrained > MAX_UNDRAINED_CHANGES) {
+            subscriber.next({ type: 'resync', data: { reason: `more than ${MAX_UNDRAINED_CHANGES} changes behind: reload and reconnect` } });
+            subscriber.complete();
+            subscription.unsubscribe();
+            return;
+          }
+          subscriber.next(event);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+      return () => subscription.unsubscribe();
+    });
   }
 }

@@ -5,6 +5,8 @@ import type { ProjectionChange } from '@chip-ledger/projection';
 import { bearer, startTestApp } from '@chip-ledger/testing';
 import type { INestApplication } from '@nestjs/common';
 import { Subject } from 'rxjs';
+import http, { type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { ChipMixProjection } from '../chip-mix/chip-mix.projection';
 import { FindingsProjection } from '../findings/findings.projection';
@@ -12,6 +14,7 @@ import { LicenceBalancesProjection } from '../licence-balances/licence-balances.
 import { RentalsProjection } from '../rentals/rentals.projection';
 import { ledger, ProjectionHarness } from '../testing-support/ledger';
 import { changeVisibleTo } from './change-visibility';
+import { MAX_UNDRAINED_CHANGES } from './events.controller';
 import { QueryApiModule } from './query-api.module';
 import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES } from './tokens';
 
@@ -28,6 +31,7 @@ describe('query API', () => {
   const waitedFor: (string | undefined)[] = [];
   const waitedOn: string[] = [];
   const clock = () => new Date('2026-03-01T00:00:00.000Z');
+  const changes = new Subject<ProjectionChange>();
 
   beforeAll(async () => {
     h = await ProjectionHarness.start('query_api');
@@ -64,7 +68,7 @@ describe('query API', () => {
             { provide: READ_MODELS_DB, useValue: h.pool },
             { provide: ACTIVE_SCHEMAS, useValue: { schemaOf: async (name: string) => schemas[name] } },
             { provide: READ_YOUR_WRITES, useValue: { waitFor: async (token: string, _timeoutMs: number, projection?: string) => (waitedFor.push(projection), waitedOn.push(token), reached.has(token)) } },
-            { provide: PROJECTION_CHANGES, useValue: new Subject<ProjectionChange>() },
+            { provide: PROJECTION_CHANGES, useValue: changes },
           ],
         }),
       ],
@@ -233,6 +237,28 @@ describe('query API', () => {
     });
   });
 
+  describe('the change stream (SSE)', () => {
+    it('ends the stream of a client that stopped reading, instead of queueing changes for it for ever', async () => {
+      const { port } = app.getHttpServer().listen(0).address() as AddressInfo;
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        http.get({ port, path: '/events/stream', headers: { authorization: bearer('auditor', 'audit') } }, resolve).on('error', reject);
+      });
+      response.pause(); // a client that stops reading and keeps the connection open
+      try {
+        await until(() => changes.observed);
+        const big = 'x'.repeat(20_000);
+        // Enough to fill the socket's buffers on both sides, then MAX_UNDRAINED_CHANGES more.
+        for (let i = 0; i < 3_000 + MAX_UNDRAINED_CHANGES && changes.observed; i++) {
+          changes.next({ projection: 'chip-mix', kind: 'chip-mix.changed', dataCenterId: 'dc', organisationId: 'org', payload: { i, big } });
+          if (i % 100 === 0) await new Promise((resolve) => setImmediate(resolve));
+        }
+        await until(() => !changes.observed);
+      } finally {
+        response.destroy();
+      }
+    });
+  });
+
   describe('the change stream filter', () => {
     const change = (organisationId: string | null, payload: Record<string, unknown> = {}): ProjectionChange => ({ projection: 'findings', kind: 'finding.opened', dataCenterId: 'dc', organisationId, payload });
     it('shows viewers their organisation only, auditors everything', () => {
@@ -245,3 +271,11 @@ describe('query API', () => {
     });
   });
 });
+
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
