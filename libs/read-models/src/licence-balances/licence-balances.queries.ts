@@ -39,11 +39,16 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
 /** The balance of one licence as of `now`; null when neither the licence nor any usage of it is known. */
 export const licenceBalance = async (db: Queryable, schema: string, licenceId: string, now: Date): Promise<LicenceBalance | null> => {
   const t = licenceTables(schema);
-  const [licence, usages, remittances] = await Promise.all([
-    db.query(`SELECT * FROM ${t.licences} WHERE licence_id = $1`, [licenceId]),
-    db.query(`SELECT * FROM ${t.usages} WHERE licence_id = $1 ORDER BY occurred_at, event_id`, [licenceId]),
-    db.query(`SELECT * FROM ${t.remittances} WHERE licence_id = $1 ORDER BY occurred_at, event_id`, [licenceId]),
-  ]);
+  // One statement, so one snapshot: three queries could see a usage without the commit's remittance, or a
+  // licence amended between them.
+  const { rows } = await db.query(
+    `SELECT (SELECT to_jsonb(l) FROM ${t.licences} l WHERE l.licence_id = $1) AS licence,
+            (SELECT coalesce(jsonb_agg(to_jsonb(u) ORDER BY u.occurred_at, u.event_id), '[]') FROM ${t.usages} u WHERE u.licence_id = $1) AS usages,
+            (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.occurred_at, r.event_id), '[]') FROM ${t.remittances} r WHERE r.licence_id = $1) AS remittances`,
+    [licenceId],
+  );
+  const row = rows[0] as { licence: Record<string, unknown> | null; usages: Record<string, unknown>[]; remittances: Record<string, unknown>[] };
+  const [licence, usages, remittances] = [{ rows: row.licence ? [row.licence] : [] }, { rows: row.usages }, { rows: row.remittances }];
   const l = licence.rows[0] as Record<string, unknown> | undefined;
   if (!l && usages.rows.length === 0) return null;
   const authorised = Number(l?.['authorised'] ?? 0);
