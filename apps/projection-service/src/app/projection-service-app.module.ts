@@ -6,9 +6,12 @@ import { ProjectionServiceModule } from '@chip-ledger/read-models';
 /**
  * `PROJECTIONS` (comma-separated read model names, default all): the read models this instance consumes, e.g.
  * `findings` in one process and `chip-mix,licence-balances,rentals` in another (each on a core of its own).
- * Every instance serves every query; an unknown name stops the start.
+ * Every instance serves every query; `none` makes a query instance that consumes nothing; an unknown name stops
+ * the start.
  */
 const projectionsToRun = (value: string | undefined): string[] | undefined => {
+  // A query instance: serves the API, consumes nothing (read load scales apart from the projectors).
+  if (value?.trim() === 'none') return [];
   const names = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name.length > 0);
   return names.length > 0 ? names : undefined;
 };

@@ -186,6 +186,12 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       expect(await cheap.waitFor({ streamId: 'dc-2', version: 10 }, { projection: 'costly' })).toBe(true);
       expect(await costly.waitFor({ streamId: 'rental-1', version: 10 })).toBe(true);
       expect(() => bed.engine(both, { run: ['unknown'] })).toThrow(/unknown projection unknown/);
+      // A query instance consumes nothing and still answers for both.
+      const query = bed.engine(both, { run: [] });
+      await query.start();
+      expect(query.status()).toEqual([]);
+      expect(await query.activeSchema('cheap')).toBe('proj_cheap_g1');
+      expect(await query.waitFor({ streamId: 'dc-2', version: 10 })).toBe(true);
     });
   });
 });

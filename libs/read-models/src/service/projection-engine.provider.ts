@@ -74,7 +74,7 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
     if (this.topics) await ensureTopics(this.topics.kafka, this.topics.names.map((topic) => ({ topic, partitions: LEDGER_TOPIC_PARTITIONS })));
     await this.deadLetters?.start();
     await this.engine.start();
-    this.logger.log(`Projections running: ${this.running.join(', ')}`);
+    this.logger.log(this.running.length > 0 ? `Projections running: ${this.running.join(', ')}` : 'No projections running here (PROJECTIONS=none): serving queries only');
   }
 
   async onApplicationShutdown(): Promise<void> {
