@@ -57,7 +57,13 @@ interface StoredAppendResult {
 type AppendOutcome =
   | { readonly failed?: undefined; readonly replayed: false; readonly recordedAt: string; readonly positions: Record<string, number> }
   | { readonly failed?: undefined; readonly replayed: true; readonly requestHash: string; readonly result: StoredAppendResult }
-  | { readonly failed: 'CL409' | '23505' | '55P03'; readonly detail: string | null; readonly constraint?: string | null };
+  | {
+      readonly failed: 'CL409' | '23505' | '55P03';
+      readonly detail: string | null;
+      readonly constraint?: string | null;
+      /** Set when this try followed a lost answer: the command's first try may have committed. */
+      readonly afterLostAnswer?: boolean;
+    };
 
 /** One command's append, ready for the batch function. */
 interface PreparedAppend {
@@ -147,7 +153,7 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     if (outcome.failed !== undefined) {
       // After a lost answer the command was tried again (see appendBatch): its first try may have committed.
       // Its own events, then, are what the stream moved on to, and they are the answer.
-      const own = await this.ownCommittedEvents(normalised, streams);
+      const own = outcome.afterLostAnswer ? await this.ownCommittedEvents(normalised, streams) : null;
       if (own) return own;
       // A lock wait past the batch's lock_timeout (migration 0004).
       if (outcome.failed === '55P03') {
@@ -176,20 +182,20 @@ export class PostgresEventStore implements EventStore, EventLogReader {
    * commit, the retry is refused (its stream moved, or its event ids are taken) and `append` then finds the
    * command's own events stored and answers with them.
    */
-  private async appendBatch(batch: readonly PreparedAppend[], retriesLeft = 1): Promise<Settled<AppendOutcome>[]> {
+  private async appendBatch(batch: readonly PreparedAppend[], retriesLeft = 1, afterLostAnswer = false): Promise<Settled<AppendOutcome>[]> {
     try {
       const { rows } = await this.pool.query<{ outcomes: AppendOutcome[] }>({
         name: `es_append_batch_${this.schema}`,
         text: this.sql.appendBatch,
         values: batchColumns(batch),
       });
-      return rows[0].outcomes.map((value) => ({ ok: true, value }));
+      return rows[0].outcomes.map((value) => ({ ok: true, value: afterLostAnswer && value.failed !== undefined ? { ...value, afterLostAnswer } : value }));
     } catch (error) {
-      if (batch.length > 1) return Promise.all(batch.map(async (one) => (await this.appendBatch([one]))[0]));
       const code = (error as DatabaseError).code;
       // No SQLSTATE: the server's answer never arrived, so whether the transaction committed is unknown.
-      const answerLost = typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
-      if (retriesLeft > 0 && (answerLost || RETRYABLE.has(code))) return this.appendBatch(batch, retriesLeft - 1);
+      const answerLost = afterLostAnswer || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
+      if (batch.length > 1) return Promise.all(batch.map(async (one) => (await this.appendBatch([one], 1, answerLost))[0]));
+      if (retriesLeft > 0 && (answerLost || RETRYABLE.has(code))) return this.appendBatch(batch, retriesLeft - 1, answerLost);
       return [{ ok: false, error }];
     }
   }

@@ -14,7 +14,6 @@ export interface AppliedCheck<T> {
 interface Waiter<T> {
   /** What is still not applied. */
   left: { readonly projection: string; readonly token: T }[];
-  readonly deadline: number;
   readonly settle: (applied: boolean) => void;
   /** Settles false at the deadline whatever the checks are doing (one may hang on a dead connection). */
   timer: NodeJS.Timeout | null;
@@ -32,7 +31,6 @@ export class AppliedWaiters<T> {
   constructor(
     private readonly check: AppliedCheck<T>,
     private readonly pollMs = 50,
-    private readonly now: () => number = Date.now,
     /** A check taking longer counts as failed (the next poll tries again). */
     private readonly checkTimeoutMs = 5_000,
   ) {}
@@ -45,7 +43,7 @@ export class AppliedWaiters<T> {
     const left = projections.flatMap((projection) => tokens.map((token) => ({ projection, token })));
     if (left.length === 0) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
-      const waiter: Waiter<T> = { left, deadline: this.now() + timeoutMs, settle: resolve, timer: null };
+      const waiter: Waiter<T> = { left, settle: resolve, timer: null };
       waiter.timer = setTimeout(() => this.settleAll(new Map([[waiter, false]])), Math.max(0, timeoutMs));
       this.waiters.push(waiter);
       this.kick();
@@ -104,12 +102,11 @@ export class AppliedWaiters<T> {
         this.lastError = error as Error;
       }
     }
-    const now = this.now();
+    // Deadlines are the waiters' own timers: a check only ever settles what it found applied.
     const settled = new Map<Waiter<T>, boolean>();
     for (const waiter of waiting) {
       waiter.left = waiter.left.filter((pair) => !applied.has(pair));
       if (waiter.left.length === 0) settled.set(waiter, true);
-      else if (now >= waiter.deadline) settled.set(waiter, false);
     }
     this.settleAll(settled);
   }
@@ -126,15 +123,12 @@ export class AppliedWaiters<T> {
 
   private schedulePoll(): void {
     if (this.timer || this.waiters.length === 0) return;
-    const soonest = Math.min(...this.waiters.map((waiter) => waiter.deadline));
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.kick();
-      },
-      Math.max(0, Math.min(this.pollMs, soonest - this.now())),
-    );
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.kick();
+    }, this.pollMs);
   }
+
 }
 
 function withTimeout<R>(work: Promise<R>, ms: number): Promise<R> {

@@ -84,7 +84,7 @@ describe('AppliedWaiters', () => {
   });
 
   it('answers false at the deadline even while a check hangs, and cancels the rest on stop', async () => {
-    const hanging = new AppliedWaiters<string>(() => new Promise<readonly boolean[]>(() => undefined), 5, Date.now, 100);
+    const hanging = new AppliedWaiters<string>(() => new Promise<readonly boolean[]>(() => undefined), 5, 100);
     await expect(hanging.wait(['chip-mix'], ['a@1'], 30)).resolves.toBe(false);
     const waiters = new AppliedWaiters<string>(async () => [false], 10_000);
     const pending = waiters.wait(['chip-mix'], ['a@1'], 60_000);
