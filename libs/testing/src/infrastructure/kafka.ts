@@ -96,9 +96,21 @@ export async function createTestTopics(topics: string[], numPartitions = 3, brok
   await admin.connect();
   try {
     await admin.createTopics({
-      waitForLeaders: true,
+      // kafkajs' own wait gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker may answer for a moment
+      // after creating the topic (a CI run failed on it): wait here, retrying, as messaging's ensureTopics does.
+      waitForLeaders: false,
       topics: topics.map((topic) => ({ topic, numPartitions, replicationFactor: 1, configEntries: [{ name: 'retention.ms', value: '-1' }] })),
     });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const metadata = await admin.fetchTopicMetadata({ topics }).catch((error: unknown) => {
+        if (Date.now() > deadline) throw error;
+        return null;
+      });
+      if (metadata?.topics.every((topic) => topic.partitions.length === numPartitions && topic.partitions.every((p) => p.leader >= 0))) break;
+      if (Date.now() > deadline) throw new Error(`Kafka topics ${topics.join(', ')} have no leaders after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     await admin.disconnect();
   }
