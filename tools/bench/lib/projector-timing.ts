@@ -30,7 +30,7 @@ const TX = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i;
 
 /**
  * Times every statement on the pool's clients and files it by the generation schema it names: the engine's own
- * statements (dedupe into applied_events, consumer_offsets, BEGIN/COMMIT/SAVEPOINT) vs the read model's.
+ * statements (dedupe: stream_heads; consumer_offsets, BEGIN/COMMIT/SAVEPOINT) vs the read model's.
  */
 export function instrumentPool(pool: Pool): PoolTiming {
   const schemas = new Map<string, SchemaSql>();
@@ -60,7 +60,7 @@ export function instrumentPool(pool: Pool): PoolTiming {
         if (TX.test(text)) {
           s.txMs += ms;
           s.engineMs += ms;
-        } else if (text.includes('.applied_events')) {
+        } else if (text.includes('.stream_heads')) {
           s.dedupeMs += ms;
           s.engineMs += ms;
         } else if (text.includes('.consumer_offsets')) {

@@ -44,20 +44,29 @@ export async function migrateRegistry(client: PoolClient): Promise<void> {
 }
 
 /**
- * The engine's tables inside a generation's schema, next to the read model's own: the dedupe set, the
- * Kafka offsets and the PostgreSQL-log checkpoints, all written in the read model's transactions.
+ * The engine's tables inside a generation's schema, next to the read model's own: the stream heads (dedupe),
+ * the Kafka offsets and the PostgreSQL-log checkpoints, all written in the read model's transactions.
+ * Idempotent: run when a generation is created and, for the live ones, at every engine start.
  */
 export async function migrateGenerationTables(client: PoolClient, schema: string): Promise<void> {
   const s = assertSchemaName(schema);
   await client.query(`
     CREATE SCHEMA IF NOT EXISTS ${s};
-    CREATE TABLE IF NOT EXISTS ${s}.applied_events (
-      event_id  uuid    PRIMARY KEY,
-      stream_id text    NOT NULL,
+    -- Dedupe by stream position: the highest version applied of each stream (see GenerationWriter.claimNewEvents).
+    -- Read-your-writes ("is version v of stream s applied yet?") is a primary-key probe.
+    CREATE TABLE IF NOT EXISTS ${s}.stream_heads (
+      stream_id text    PRIMARY KEY,
       version   integer NOT NULL
     );
-    -- Read-your-writes: "is version v of stream s applied yet?" is an index probe.
-    CREATE INDEX IF NOT EXISTS applied_events_stream_idx ON ${s}.applied_events (stream_id, version);
+    -- Generations created before stream heads kept one row per event id: their heads are those rows' maxima.
+    DO $migrate$ BEGIN
+      IF to_regclass('${s}.applied_events') IS NOT NULL THEN
+        INSERT INTO ${s}.stream_heads AS h (stream_id, version)
+        SELECT stream_id, max(version) FROM ${s}.applied_events GROUP BY stream_id
+        ON CONFLICT (stream_id) DO UPDATE SET version = GREATEST(h.version, excluded.version);
+        DROP TABLE ${s}.applied_events;
+      END IF;
+    END $migrate$;
     CREATE TABLE IF NOT EXISTS ${s}.consumer_offsets (
       topic       text    NOT NULL,
       partition   integer NOT NULL,

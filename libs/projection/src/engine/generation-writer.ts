@@ -13,7 +13,7 @@ export interface GenerationRef {
 export interface ApplyOutcome {
   /** Events applied for the first time. */
   readonly applied: number;
-  /** Events skipped because their id was applied before (redelivery) or appeared twice in the batch. */
+  /** Events skipped because their stream had reached their version before (a copy of a published event). */
   readonly duplicates: number;
   /** Messages before the stored offset: a batch fetched before a seek took effect. */
   readonly alreadyPast: number;
@@ -58,7 +58,7 @@ export interface GenerationWriterOptions {
 const EMPTY_STREAMS: ReadonlyMap<string, number> = new Map();
 
 /**
- * Everything a batch does to PostgreSQL, in one transaction: dedupe by event id, apply the new events,
+ * Everything a batch does to PostgreSQL, in one transaction: dedupe by stream position, apply the new events,
  * record dead letters, move the checkpoint. Drivers (Kafka, PostgreSQL log) only fetch and acknowledge.
  * Not re-entrant: a projection may keep in-memory state, so batches of one writer run one at a time.
  */
@@ -333,19 +333,41 @@ export class GenerationWriter {
   }
 
   /**
-   * Inserts the batch's event ids into the dedupe table; RETURNING names the ones never seen. A
-   * dead-lettered event keeps its row too, so a redelivered copy is not dead-lettered again.
+   * Dedupe by stream position. Every stream lives on one partition (its context's topic, keyed by stream id)
+   * and the relay publishes it in version order, so the only way a stream goes back is a copy of what was
+   * already published (a relay that sent, then crashed before marking the rows sent): an event is new exactly
+   * when its version is above the stream's head. One statement reads the heads of the batch's streams and moves
+   * them (a row per stream, not per event). Dead-lettered events move the head too, so a redelivered copy is not
+   * dead-lettered again. A jump forward (a version missing before it) is applied: blocking the stream would stop
+   * the read model for good on one lost message, and the hash chain, not the projection, is what proves a log whole.
    */
   private async claimNewEvents<T extends { event: ProjectedEvent }>(client: PoolClient, events: readonly T[]): Promise<{ fresh: T[]; duplicates: number }> {
     if (events.length === 0) return { fresh: [], duplicates: 0 };
-    const { rows } = await client.query<{ event_id: string }>(
-      `INSERT INTO ${this.ref.schema}.applied_events (event_id, stream_id, version)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::int[])
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      [events.map((e) => e.event.eventId), events.map((e) => e.event.streamId), events.map((e) => e.event.version)],
+    const batchHeads = new Map<string, number>();
+    for (const { event } of events) {
+      const seen = batchHeads.get(event.streamId);
+      if (seen === undefined || event.version > seen) batchHeads.set(event.streamId, event.version);
+    }
+    // All sub-statements see one snapshot: `previous` is the heads before this batch. The partitions' offset rows,
+    // locked at the start of the transaction, keep any other transaction off these streams until COMMIT.
+    const { rows } = await client.query<{ stream_id: string; version: number }>(
+      `WITH batch AS (SELECT * FROM unnest($1::text[], $2::int[]) AS b(stream_id, version)),
+            previous AS (SELECT h.stream_id, h.version FROM ${this.ref.schema}.stream_heads AS h JOIN batch USING (stream_id)),
+            moved AS (
+              INSERT INTO ${this.ref.schema}.stream_heads AS h (stream_id, version) SELECT stream_id, version FROM batch
+              ON CONFLICT (stream_id) DO UPDATE SET version = excluded.version WHERE h.version < excluded.version
+            )
+       SELECT stream_id, version FROM previous`,
+      [[...batchHeads.keys()], [...batchHeads.values()]],
     );
-    const claimed = new Set(rows.map((row) => row.event_id));
-    const fresh = events.filter((e) => claimed.delete(e.event.eventId.toLowerCase()));
+    const heads = new Map<string, number>();
+    for (const row of rows) heads.set(row.stream_id, row.version);
+    const fresh: T[] = [];
+    for (const e of events) {
+      if (e.event.version <= (heads.get(e.event.streamId) ?? 0)) continue;
+      heads.set(e.event.streamId, e.event.version);
+      fresh.push(e);
+    }
     return { fresh, duplicates: events.length - fresh.length };
   }
 

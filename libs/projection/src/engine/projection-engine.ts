@@ -26,8 +26,8 @@ export interface RebuildProgress {
   readonly activatedAt: string | null;
 }
 
-/** What a command returned, to wait for before reading: a stream version, or one event id. */
-export type ReadYourWritesToken = { readonly streamId: string; readonly version: number } | { readonly eventId: string };
+/** What a command returned, to wait for before reading: the version its stream reached. */
+export type ReadYourWritesToken = { readonly streamId: string; readonly version: number };
 
 export interface ProjectionEngineOptions {
   readonly pool: Pool;
@@ -277,22 +277,10 @@ export class ProjectionEngine {
   /** Which tokens the active generation of `projection` has applied (or dead-lettered): one query for all of them. */
   private async appliedOf(projection: string, tokens: readonly ReadYourWritesToken[]): Promise<boolean[]> {
     const schema = await this.activeSchema(projection);
-    const streams: { i: number; streamId: string; version: number }[] = [];
-    const events: { i: number; eventId: string }[] = [];
-    tokens.forEach((token, i) => ('eventId' in token ? events.push({ i, eventId: token.eventId }) : streams.push({ i, ...token })));
     const { rows } = await this.options.pool.query<{ i: number }>(
-      `SELECT t.i::int - 1 AS i FROM unnest($1::text[], $2::int[], $3::int[]) AS t(stream_id, version, i)
-        WHERE EXISTS (SELECT 1 FROM ${schema}.applied_events a WHERE a.stream_id = t.stream_id AND a.version >= t.version)
-       UNION ALL
-       SELECT e.i::int - 1 FROM unnest($4::uuid[], $5::int[]) AS e(event_id, i)
-        WHERE EXISTS (SELECT 1 FROM ${schema}.applied_events a WHERE a.event_id = e.event_id)`,
-      [
-        streams.map((t) => t.streamId),
-        streams.map((t) => t.version),
-        streams.map((t) => t.i + 1),
-        events.map((t) => t.eventId),
-        events.map((t) => t.i + 1),
-      ],
+      `SELECT t.i::int - 1 AS i FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS t(stream_id, version, i)
+        WHERE EXISTS (SELECT 1 FROM ${schema}.stream_heads h WHERE h.stream_id = t.stream_id AND h.version >= t.version)`,
+      [tokens.map((t) => t.streamId), tokens.map((t) => t.version)],
     );
     const applied = tokens.map(() => false);
     for (const row of rows) applied[row.i] = true;

@@ -64,13 +64,21 @@ export class GenerationRegistry {
 
   /**
    * The first start of a projection: generation 1 is active at once (it fills as it consumes; there is
-   * nothing older to serve reads meanwhile). Safe when instances start together (primary key).
+   * nothing older to serve reads meanwhile). Safe when instances start together (primary key, and the
+   * projection's lock around the engine tables' migration).
    */
   async ensureActive(projection: Projection): Promise<GenerationRecord> {
     return this.transaction(async (client) => {
       await lockProjection(client, projection.name);
-      const { rows } = await client.query<GenerationRow>(`SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 AND state = 'active'`, [projection.name]);
-      if (rows[0]) return toRecord(rows[0]);
+      const { rows } = await client.query<GenerationRow>(
+        `SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 AND state IN ('active', 'building') ORDER BY generation`,
+        [projection.name],
+      );
+      // The engine's own tables of live generations follow the engine's version (e.g. stream heads replacing
+      // a row per event id); the read model's tables are the read model's business (a rebuild, if they change).
+      for (const row of rows) await migrateGenerationTables(client, row.schema_name);
+      const active = rows.find((row) => row.state === 'active');
+      if (active) return toRecord(active);
       return this.insertGeneration(client, projection, 'active', null);
     });
   }

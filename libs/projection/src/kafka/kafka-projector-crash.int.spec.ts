@@ -24,7 +24,7 @@ describe('Kafka projector killed with SIGKILL in the middle of a batch (real Kaf
     // given a projector whose apply sleeps, so most of its time is spent inside open transactions
     const first = spawnProjector({ ...env, SLEEP_MS: '40' });
     await first.ready;
-    const atKill = await until(() => countRows(bed.pool, 'proj_counting_g1.applied_events'), (n) => n >= 60, 30_000, 'a first part applied');
+    const atKill = await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= 60, 30_000, 'a first part applied');
     // when it is killed mid-batch
     first.kill();
     await first.exited;

@@ -35,7 +35,7 @@ const VOLATILE: Record<string, readonly string[]> = {
   findings_journal: ['seq'],
   findings_meta: ['value'],
 };
-const ENGINE_TABLES = new Set(['applied_events', 'consumer_offsets', 'log_checkpoints', 'generation_owner']);
+const ENGINE_TABLES = new Set(['stream_heads', 'consumer_offsets', 'log_checkpoints', 'generation_owner']);
 
 const contextOf = (type: string): 'procurement' | 'rental' | 'audit' =>
   type.startsWith('Rental') ? 'rental' : ['CaseReviewDecided', 'FindingAcknowledged', 'AuditOpened', 'AuditClosed', 'AuditNoteRecorded'].includes(type) ? 'audit' : 'procurement';
@@ -213,7 +213,7 @@ describe('read models with two projector instances in one group (real Kafka and 
       counts = [];
       for (const d of deployments) {
         for (const projection of PROJECTIONS) {
-          const { rows } = await d.pool.query<{ n: string }>(`SELECT count(*)::text AS n FROM ${schemaOf(projection)}.applied_events`).catch(() => ({ rows: [{ n: '-1' }] }));
+          const { rows } = await d.pool.query<{ n: string }>(`SELECT COALESCE(sum(version), 0)::text AS n FROM ${schemaOf(projection)}.stream_heads`).catch(() => ({ rows: [{ n: '-1' }] }));
           counts.push(Number(rows[0].n));
         }
       }
