@@ -11,5 +11,6 @@ export * from './engine/projection-engine';
 export * from './generations/generation-registry';
 export * from './kafka/kafka-projection-runner';
 export * from './kafka/kafka-projection-source';
+export * from './kafka/kafka-shared-feed';
 export * from './log/log-projection-runner';
 export * from './log/log-projection-source';

@@ -34,7 +34,8 @@ export function toIncomingMessage(envelope: () => EventEnvelope, source: Message
 
 export function fromKafkaMessage(topic: string, partition: number, message: KafkaMessage, upcast?: Upcast): IncomingMessage {
   const payload = message.value === null ? null : message.value.toString('utf8');
-  return toIncomingMessage(() => decodeEventMessage(message), { topic, partition, offset: message.offset }, payload, upcast);
+  // The value is turned into text once: kept for a dead letter, and parsed.
+  return toIncomingMessage(() => decodeEventMessage({ value: payload }), { topic, partition, offset: message.offset }, payload, upcast);
 }
 
 export function describeError(error: unknown): string {

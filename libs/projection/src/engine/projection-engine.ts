@@ -162,6 +162,9 @@ export class ProjectionEngine {
   }
 
   private async reconcile(): Promise<void> {
+    // Runners start together at the end of the pass: a source sharing one consumer between generations
+    // (KafkaSharedFeed) then joins its group once for all of them.
+    const toStart: GenerationRecord[] = [];
     for (const name of this.factories.keys()) {
       if (!this.runs(name)) continue;
       let generations = await this.registry.list(name);
@@ -173,7 +176,7 @@ export class ProjectionEngine {
         const key = keyOf(record);
         const running = this.runners.get(key);
         const wanted = record.state === 'building' || record.state === 'active';
-        if (wanted && !running) await this.startRunner(record);
+        if (wanted && !running) toStart.push(record);
         if (!wanted && running) {
           this.runners.delete(key);
           await running.runner.stop();
@@ -182,6 +185,7 @@ export class ProjectionEngine {
       }
       await this.registry.dropRetired(name, this.options.retiredGraceMs ?? 60_000);
     }
+    await Promise.all(toStart.map((record) => this.startRunner(record)));
     await this.tickDueProjections(new Date());
   }
 
@@ -244,7 +248,9 @@ export class ProjectionEngine {
           heartbeatMs: this.options.exclusive?.heartbeatMs,
           onError: this.options.onError,
         })
-      : source.createRunner(writer);
+      : // Active generations share the source's consumption (one fetch and decode for all). A building one reads
+        // from 0 on its own, and keeps its own runner after it switches, until the next start.
+        source.createRunner(writer, { shared: record.state === 'active' });
     runner.onCommitted((outcome) => this.committed(keyOf(record), outcome));
     this.runners.set(keyOf(record), { runner, record });
     await runner.start();

@@ -11,7 +11,11 @@ export interface SourceProgress {
 /** Kafka or the PostgreSQL log: what the engine needs from a log to run, rebuild and measure generations. */
 export interface ProjectionSource {
   readonly driver: 'kafka' | 'postgres-log';
-  createRunner(writer: GenerationWriter): ProjectionRunner;
+  /**
+   * `shared`: the generation may share the source's consumption with other shared generations of this instance
+   * (one fetch and decode for all; Kafka's `KafkaSharedFeed`). A source may ignore it.
+   */
+  createRunner(writer: GenerationWriter, options?: { readonly shared?: boolean }): ProjectionRunner;
   /** The log's end now: what a rebuild must reach before it may serve reads. */
   captureEnd(): Promise<LogEnd>;
   measure(writer: GenerationWriter, end: LogEnd): Promise<SourceProgress>;

@@ -21,6 +21,16 @@ export function generationGroupId(projection: string, generation: number, prefix
   return `${prefix}.${projection}.g${generation}`;
 }
 
+/**
+ * The consumer group of a shared feed (`KafkaSharedFeed`): `<prefix>.feed.<projection>.g<n>+…` in name order, so
+ * instances running the same read models meet in one group; a feed of one generation keeps that generation's id.
+ */
+export function sharedFeedGroupId(generations: readonly { projection: string; generation: number }[], prefix = 'chipledger.projection'): string {
+  if (generations.length === 1) return generationGroupId(generations[0].projection, generations[0].generation, prefix);
+  const keys = generations.map((g) => `${g.projection}.g${g.generation}`).sort();
+  return `${prefix}.feed.${keys.join('+')}`;
+}
+
 export function assertSchemaName(schema: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) throw new Error(`Not a safe schema name: ${JSON.stringify(schema)}`);
   return schema;

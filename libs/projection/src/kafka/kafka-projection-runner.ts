@@ -8,8 +8,13 @@ import type { IncomingMessage } from '../engine/incoming-message';
 export interface KafkaProjectionRunnerOptions {
   readonly kafka: Kafka;
   readonly topics: readonly string[];
-  readonly writer: GenerationWriter;
-  /** One group per generation (see `generationGroupId`). */
+  /**
+   * The generations this consumer feeds, each in its own transaction over the same fetched and decoded
+   * messages: usually one; several for a shared feed (`KafkaSharedFeed`), so co-located read models fetch and
+   * decode every message once instead of once each.
+   */
+  readonly writers: readonly GenerationWriter[];
+  /** One group per generation (see `generationGroupId`), or per shared feed. */
   readonly groupId: string;
   /**
    * Most messages per PostgreSQL transaction; default 5,000. A transaction gathers the fetched batches of
@@ -43,7 +48,9 @@ export interface KafkaProjectionRunnerOptions {
  */
 export class KafkaProjectionRunner implements ProjectionRunner {
   private consumer: Consumer | null = null;
-  private readonly counters = new RunnerCounters();
+  /** Per writer (generation): what it committed, for its status and its listeners. */
+  private readonly counters = new Map<GenerationWriter, RunnerCounters>();
+  private readonly writers: readonly GenerationWriter[];
   private readonly subBatchSize: number;
   /** Join counter: only the latest assignment's seek may resume partitions. */
   private joins = 0;
@@ -59,12 +66,17 @@ export class KafkaProjectionRunner implements ProjectionRunner {
   private readonly lingerMs: number;
 
   constructor(private readonly options: KafkaProjectionRunnerOptions) {
-    this.subBatchSize = options.writer.exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 50_000) : (options.subBatchSize ?? 5_000);
+    if (options.writers.length === 0) throw new Error('KafkaProjectionRunner: no writer to feed');
+    this.writers = options.writers;
+    for (const writer of this.writers) this.counters.set(writer, new RunnerCounters());
+    const exclusive = this.writers.some((w) => w.exclusive);
+    this.subBatchSize = exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 50_000) : (options.subBatchSize ?? 5_000);
     this.lingerMs = options.lingerMs ?? 250;
   }
 
+  /** The first writer's generation (the only one, except in a shared feed). */
   get ref() {
-    return this.options.writer.ref;
+    return this.writers[0].ref;
   }
 
   async start(): Promise<void> {
@@ -80,8 +92,8 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     this.consumer = consumer;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.onAssigned(consumer, event.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (event) => {
-      this.counters.lastError = describeError(event.payload.error);
-      if (!event.payload.restart) this.counters.state = 'failed';
+      this.setLastError(describeError(event.payload.error));
+      if (!event.payload.restart) this.setState('failed');
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
@@ -92,35 +104,58 @@ export class KafkaProjectionRunner implements ProjectionRunner {
       partitionsConsumedConcurrently: 1,
       eachBatch: (payload) => this.eachBatch(consumer, payload),
     });
-    this.counters.state = 'running';
+    this.setState('running');
   }
 
   async stop(): Promise<void> {
     const consumer = this.consumer;
     if (!consumer) return;
-    this.counters.state = 'stopping';
+    this.setState('stopping');
     await consumer.stop();
     // Gathered but not applied: nothing of it is in PostgreSQL, so the next owner reads it again.
     this.dropPending();
     await this.flushing;
     await consumer.disconnect();
     this.consumer = null;
-    this.counters.state = 'stopped';
+    this.setState('stopped');
   }
 
   status(): RunnerStatus {
-    return this.counters.snapshot(this.ref, 'kafka');
+    return this.statusOf(this.writers[0]);
   }
 
   onCommitted(listener: (outcome: ApplyOutcome) => void): () => void {
-    return this.counters.listen(listener);
+    return this.onCommittedOf(this.writers[0], listener);
+  }
+
+  /** One fed generation's status (a shared feed answers for each of its writers). */
+  statusOf(writer: GenerationWriter): RunnerStatus {
+    return this.countersOf(writer).snapshot(writer.ref, 'kafka');
+  }
+
+  onCommittedOf(writer: GenerationWriter, listener: (outcome: ApplyOutcome) => void): () => void {
+    return this.countersOf(writer).listen(listener);
+  }
+
+  private countersOf(writer: GenerationWriter): RunnerCounters {
+    const counters = this.counters.get(writer);
+    if (!counters) throw new Error(`KafkaProjectionRunner does not feed ${writer.ref.schema}`);
+    return counters;
+  }
+
+  private setState(state: RunnerStatus['state']): void {
+    for (const counters of this.counters.values()) counters.state = state;
+  }
+
+  private setLastError(error: string): void {
+    for (const counters of this.counters.values()) counters.lastError = error;
   }
 
   private onAssigned(consumer: Consumer, assignment: IMemberAssignment): void {
     const join = ++this.joins;
     const assigned = Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions }));
     // Another member may have applied events to the shared tables while this one did not own them.
-    this.options.writer.invalidateState();
+    for (const writer of this.writers) writer.invalidateState();
     // Gathered messages belong to the previous assignment; the seek below reads them again where PostgreSQL says.
     this.dropPending();
     // GROUP_JOIN is emitted before the fetch loop starts: pausing here means nothing is fetched from
@@ -129,21 +164,30 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     this.seekToStored(consumer, assigned)
       .catch((error: unknown) => {
         // The per-transaction check still seeks lazily; resuming keeps the consumer alive.
-        this.counters.lastError = `seek on assignment failed: ${describeError(error)}`;
+        this.setLastError(`seek on assignment failed: ${describeError(error)}`);
       })
       .finally(() => {
         if (join === this.joins && this.consumer === consumer) consumer.resume(assigned);
       });
   }
 
+  /**
+   * Seeks each assigned partition to the earliest stored offset of the writers fed (a writer further on skips
+   * what it already has: `alreadyPast`). A writer without a row counts as 0; when none has one, no seek: a new
+   * generation reads from the beginning (`fromBeginning` with no group offsets).
+   */
   private async seekToStored(consumer: Consumer, assigned: readonly { topic: string; partitions: number[] }[]): Promise<void> {
-    const stored = await this.options.writer.storedOffsets(assigned.map((a) => a.topic));
+    const topics = assigned.map((a) => a.topic);
+    const stored = await Promise.all(this.writers.map((writer) => writer.storedOffsets(topics)));
     for (const { topic, partitions } of assigned) {
       for (const partition of partitions) {
-        const offset = stored.get(`${topic}/${partition}`);
-        // No row yet: a new generation reads from the beginning (`fromBeginning` with no group offsets).
-        if (offset === undefined) continue;
-        this.lastSeek.set(`${topic}/${partition}`, offset.toString());
+        const key = `${topic}/${partition}`;
+        if (stored.every((offsets) => !offsets.has(key))) continue;
+        const offset = stored.reduce((min, offsets) => {
+          const at = offsets.get(key) ?? 0n;
+          return at < min ? at : min;
+        }, BigInt(Number.MAX_SAFE_INTEGER));
+        this.lastSeek.set(key, offset.toString());
         consumer.seek({ topic, partition, offset: offset.toString() });
       }
     }
@@ -224,7 +268,7 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     this.pendingCount = 0;
   }
 
-  /** Applies everything gathered, in one transaction (queued behind a flush in flight). */
+  /** Applies everything gathered, in one transaction per writer (queued behind a flush in flight). */
   private flush(consumer: Consumer): Promise<void> {
     const run = this.flushing.then(() => this.flushNow(consumer));
     this.flushing = run.catch(() => undefined);
@@ -237,17 +281,31 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     if (parts.length === 0) return;
     this.pending = new Map();
     this.pendingCount = 0;
-    let result;
-    try {
-      result = await this.options.writer.applyPartitionBatches(parts);
-    } catch (error) {
-      // Nothing was committed: read the gathered messages again, and whatever was gathered after them.
-      this.counters.lastError = describeError(error);
+    // The writers' transactions run side by side (each on its own connection and schema).
+    const results = await Promise.allSettled(this.writers.map((writer) => writer.applyPartitionBatches(parts)));
+    const reseek = new Map<string, { topic: string; partition: number; offset: string }>();
+    const failures: unknown[] = [];
+    results.forEach((result, i) => {
+      const counters = this.countersOf(this.writers[i]);
+      if (result.status === 'rejected') {
+        failures.push(result.reason);
+        counters.lastError = describeError(result.reason);
+        return;
+      }
+      counters.record(result.value.outcome);
+      for (const at of result.value.reseek) {
+        const key = `${at.topic}/${at.partition}`;
+        const earlier = reseek.get(key);
+        if (earlier === undefined || BigInt(at.offset) < BigInt(earlier.offset)) reseek.set(key, at);
+      }
+    });
+    if (failures.length > 0) {
+      // That writer committed nothing: read the gathered messages again, and whatever was gathered after them
+      // (writers that committed skip them as already past).
       this.rewind(consumer, parts.map((p) => ({ topic: p.topic, partition: p.partition, offset: p.firstOffset })), false);
-      throw error;
+      throw failures[0];
     }
-    this.rewind(consumer, result.reseek, true);
-    this.counters.record(result.outcome);
+    this.rewind(consumer, [...reseek.values()], true);
   }
 
   /**

@@ -5,6 +5,7 @@ import { generationGroupId } from '../engine/sql-names';
 import type { LogEnd } from '../generations/generation-registry';
 import type { ProjectionRunner } from '../runner/projection-runner.port';
 import { KafkaProjectionRunner, type KafkaProjectionRunnerOptions } from './kafka-projection-runner';
+import { KafkaSharedFeed } from './kafka-shared-feed';
 
 export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunnerOptions, 'subBatchSize' | 'exclusiveSubBatchSize' | 'lingerMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'upcast'> {
   readonly kafka: Kafka;
@@ -12,16 +13,30 @@ export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunner
   readonly topics: readonly string[];
   /** Consumer group ids are `<prefix>.<projection>.g<generation>`; default 'chipledger.projection'. */
   readonly groupPrefix?: string;
+  /**
+   * Shared generations (the engine's active, non-exclusive ones) ride on one consumer (`KafkaSharedFeed`): each
+   * message fetched and decoded once for all of them. Default true; false gives every generation its own group.
+   */
+  readonly shareConsumer?: boolean;
 }
 
 /** The distributed form: generations as consumer groups over the context topics. */
 export class KafkaProjectionSource implements ProjectionSource {
   readonly driver = 'kafka' as const;
 
-  constructor(private readonly options: KafkaProjectionSourceOptions) {}
+  private readonly feed: KafkaSharedFeed;
 
-  createRunner(writer: GenerationWriter): ProjectionRunner {
-    return new KafkaProjectionRunner({ ...this.options, writer, groupId: generationGroupId(writer.ref.projection, writer.ref.generation, this.options.groupPrefix) });
+  constructor(private readonly options: KafkaProjectionSourceOptions) {
+    this.feed = new KafkaSharedFeed(options);
+  }
+
+  createRunner(writer: GenerationWriter, options: { readonly shared?: boolean } = {}): ProjectionRunner {
+    if (options.shared && !writer.exclusive && this.options.shareConsumer !== false) return this.feed.member(writer);
+    return new KafkaProjectionRunner({ ...this.options, writers: [writer], groupId: generationGroupId(writer.ref.projection, writer.ref.generation, this.options.groupPrefix) });
+  }
+
+  async stop(): Promise<void> {
+    await this.feed.stop();
   }
 
   /** High-water marks of every partition (retention is forever, so offsets count messages from 0). */

@@ -41,6 +41,34 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
     });
   });
 
+  describe('when an instance runs several read models', () => {
+    it('feeds them from one consumer (one group, each message fetched once), each to the same tables as alone', async () => {
+      const events = [...ledgerEvents(6, 10, 'dc'), ...ledgerEvents(3, 10, 'rental')];
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 60));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(60));
+      const groupPrefix = `shared-${Date.now()}`;
+      const engine = bed.engine([() => countingProjection({ name: 'alpha' }), () => countingProjection({ name: 'beta' })], { groupPrefix, subBatchSize: 20 });
+      await engine.start();
+      await until(() => countRows(bed.pool, 'proj_alpha_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in alpha');
+      await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in beta');
+      expect(await countingTables(bed.pool, 'proj_alpha_g1')).toEqual(await countingTables(bed.pool, 'proj_beta_g1'));
+      expect(engine.status().map((s) => [s.projection, s.applied])).toEqual([
+        ['alpha', events.length],
+        ['beta', events.length],
+      ]);
+      const admin = bed.kafka.admin();
+      await admin.connect();
+      try {
+        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix));
+        expect(groups).toEqual([`${groupPrefix}.feed.alpha.g1+beta.g1`]);
+      } finally {
+        await admin.disconnect();
+      }
+      // Read-your-writes answers per read model, from its own stream heads.
+      expect(await engine.waitFor({ streamId: 'rental-2', version: 10 }, { projection: 'beta' })).toBe(true);
+    });
+  });
+
   describe('when a partition holds a poison message and an event whose apply always fails', () => {
     it('dead-letters both to the topic and the table, and applies the events after them', async () => {
       const deadLetterTopic = uniqueTopicName('dead-letter');

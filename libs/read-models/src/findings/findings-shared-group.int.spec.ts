@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
 import type { ChainedEvent } from '@chip-ledger/event-store';
 import { createKafkaClient, encodeEventMessage } from '@chip-ledger/messaging';
-import { generationGroupId, KafkaProjectionSource, ProjectionEngine, type ProjectedEvent, type RunnerStatus } from '@chip-ledger/projection';
+import { generationGroupId, KafkaProjectionSource, sharedFeedGroupId, ProjectionEngine, type ProjectedEvent, type RunnerStatus } from '@chip-ledger/projection';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
 import { AssignerProtocol, logLevel, Partitioners, type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -223,9 +223,8 @@ describe('read models with two projector instances in one group (real Kafka and 
     }
   }
 
-  /** Members of a projection's consumer group and the partitions each holds, once the group is stable. */
-  async function stableGroup(d: Deployment, projection: string, members: number, timeoutMs = 20_000): Promise<number[]> {
-    const groupId = generationGroupId(projection, 1, d.groupPrefix);
+  /** Members of a consumer group and the partitions each holds, once the group is stable. */
+  async function stableGroup(groupId: string, members: number, timeoutMs = 20_000): Promise<number[]> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const { groups } = await admin.describeGroups([groupId]);
@@ -282,9 +281,14 @@ describe('read models with two projector instances in one group (real Kafka and 
 
     // given a second instance joining mid-stream
     const second = await startInstance(pair);
-    for (const projection of SHARED) expect((await stableGroup(pair, projection, 2)).every((partitions) => partitions > 0)).toBe(true);
+    // the shared read models ride on one consumer per instance: one group, whose partitions the two split
+    const feed = sharedFeedGroupId(
+      SHARED.map((projection) => ({ projection, generation: 1 })),
+      pair.groupPrefix,
+    );
+    expect((await stableGroup(feed, 2)).every((partitions) => partitions > 0)).toBe(true);
     // the findings group keeps one member, holding every partition of every context topic; the second stands by
-    expect(await stableGroup(pair, READ_MODEL_NAMES.findings, 1)).toEqual([3 * PARTITIONS]);
+    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, pair.groupPrefix), 1)).toEqual([3 * PARTITIONS]);
     expect(statusOf(second, READ_MODEL_NAMES.findings).state).toBe('standby');
     // events whose findings depend on other partitions' events (licence remittances, a rental to a CN tenant, a
     // catalog correction, an entity listing) while the two instances share the other projections' partitions
@@ -299,7 +303,7 @@ describe('read models with two projector instances in one group (real Kafka and 
     await first.stop();
     await publish(p5);
     expect(statusOf(second, READ_MODEL_NAMES.findings)).toMatchObject({ state: 'running', applied: p5.length });
-    expect(await stableGroup(pair, READ_MODEL_NAMES.findings, 1)).toEqual([3 * PARTITIONS]);
+    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, pair.groupPrefix), 1)).toEqual([3 * PARTITIONS]);
 
     // then every read model equals the single instance's, row for row
     const expected = await dump(single);
