@@ -190,6 +190,38 @@ describe('findings projection', () => {
       expect(second.nextWakeUp(new Date('2026-03-01'))?.toISOString()).toBe(single.nextWakeUp(new Date('2026-03-01'))?.toISOString());
     });
 
+    it('load() folds a generation journalled a row per event (before batches) first, then its batches', async () => {
+      const clock = fixedClock('2026-03-01T00:00:00.000Z');
+      const events = history().events;
+      const half = Math.floor(events.length / 2);
+      const schema = nextSchema();
+      const first = new FindingsProjection({ clock });
+      await h.start(first, schema);
+      await h.apply(first, schema, events.slice(0, half));
+      // given the first half as an older version journalled it: a row per event, no batch rows
+      await h.rows(`CREATE TABLE "${schema}".findings_journal (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, event_id text NOT NULL UNIQUE, occurred_at timestamptz NOT NULL, envelope jsonb NOT NULL)`);
+      await h.rows(
+        `INSERT INTO "${schema}".findings_journal (event_id, occurred_at, envelope)
+         SELECT e->>'eventId', (e->>'occurredAt')::timestamptz, e FROM jsonb_array_elements($1::jsonb) AS e`,
+        [JSON.stringify(events.slice(0, half).map(({ source: _source, ...stored }) => stored))],
+      );
+      await h.rows(`DELETE FROM "${schema}".findings_journal_batches`);
+      // when an instance of this version loads it and applies the rest, then another loads everything
+      const second = new FindingsProjection({ clock });
+      await h.start(second, schema);
+      expect(second.complianceState().seq).toBe(half);
+      await h.apply(second, schema, events.slice(half));
+      const third = new FindingsProjection({ clock });
+      await h.start(third, schema);
+      // then the state holds every event once, in order: the state of one instance that applied them all
+      const single = new FindingsProjection({ clock });
+      const one = nextSchema();
+      await h.start(single, one);
+      await h.apply(single, one, events);
+      expect(third.complianceState().seq).toBe(events.length);
+      expect(third.complianceState()).toEqual(single.complianceState());
+    });
+
     it('ignores an event id it has already applied', async () => {
       const schema = nextSchema();
       const p = new FindingsProjection({ clock: fixedClock('2026-03-01T00:00:00.000Z') });

@@ -73,20 +73,40 @@ export class FindingsProjection implements Projection {
     const t = findingsTables(schema);
     this.reset();
     const now = this.clock().getTime();
+    const fold = (envelope: LedgerEnvelope): void => {
+      this.state = evolveComplianceState(this.state, envelope);
+      const at = Date.parse(envelope.occurredAt);
+      this.eventAt.set(envelope.eventId, at);
+      if (at > now) this.futureFacts.add(at);
+    };
+    // A generation written before the journal had a row per batch: its row-per-event journal comes first.
+    const legacy = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [t.journal]);
+    if (legacy.rows[0]?.present) {
+      let after = 0;
+      for (;;) {
+        const page = await client.query<{ seq: string; envelope: LedgerEnvelope }>(
+          `SELECT seq, envelope FROM ${t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+          [after, this.pageSize],
+        );
+        for (const row of page.rows) {
+          fold(row.envelope);
+          after = Number(row.seq);
+        }
+        if (page.rows.length < this.pageSize) break;
+      }
+    }
+    // Batches are read a few at a time: each holds up to a catch-up transaction's worth of envelopes.
     let after = 0;
     for (;;) {
-      const page = await client.query<{ seq: string; envelope: LedgerEnvelope }>(
-        `SELECT seq, envelope FROM ${t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [after, this.pageSize],
+      const page = await client.query<{ seq: string; envelopes: string }>(
+        `SELECT seq, envelopes FROM ${t.journalBatches} WHERE seq > $1 ORDER BY seq LIMIT 4`,
+        [after],
       );
       for (const row of page.rows) {
-        this.state = evolveComplianceState(this.state, row.envelope);
-        const at = Date.parse(row.envelope.occurredAt);
-        this.eventAt.set(row.envelope.eventId, at);
-        if (at > now) this.futureFacts.add(at);
+        for (const envelope of JSON.parse(row.envelopes) as LedgerEnvelope[]) fold(envelope);
         after = Number(row.seq);
       }
-      if (page.rows.length < this.pageSize) break;
+      if (page.rows.length < 4) break;
     }
     const open = await client.query<FindingRow & { count: string; opened_at: Date; updated_at: Date; occurred_at: Date | null }>(
       `SELECT * FROM ${t.findings} WHERE closed_at IS NULL`,
@@ -110,7 +130,7 @@ export class FindingsProjection implements Projection {
 
   async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
     const asOf = this.clock().getTime();
-    const journal: { event_id: string; occurred_at: string; envelope: unknown }[] = [];
+    const journal: object[] = [];
     /** Per touched data center, the latest occurredAt among this batch's events about it (when findings close). */
     const touched = new Map<string, number>();
     const touch = (dataCenterId: string, at: number): void => {
@@ -125,21 +145,15 @@ export class FindingsProjection implements Projection {
       this.eventAt.set(e.eventId, at);
       if (at > asOf) this.futureFacts.add(at);
       if (TIME_SENSITIVE.has(e.type)) this.instants = null;
-      journal.push({ event_id: e.eventId, occurred_at: e.occurredAt, envelope: stored });
+      journal.push(stored);
       for (const dc of this.touchedBy(e)) touch(dc, at);
     }
     if (journal.length === 0) return [];
     const t = findingsTables(schema);
-    // seq comes from the identity column, in the batch's fold order: load() folds by it. PostgreSQL inserts the
-    // journal while the data centers are evaluated below (same client, so in order and in this transaction);
+    // One row for the batch, its envelopes in fold order; seq (identity) orders the batches for load(). PostgreSQL
+    // stores it while the data centers are evaluated below (same client, so in order and in this transaction);
     // awaited before the findings are written, so a failure still fails the batch before anything else.
-    const journalWritten = client.query(
-      `INSERT INTO ${t.journal} (event_id, occurred_at, envelope)
-       SELECT x.event_id, x.occurred_at, x.envelope
-         FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (event_id text, occurred_at timestamptz, envelope jsonb)) WITH ORDINALITY AS x(event_id, occurred_at, envelope, n)
-        ORDER BY x.n`,
-      [asJsonRows(journal)],
-    );
+    const journalWritten = client.query(`INSERT INTO ${t.journalBatches} (events, envelopes) VALUES ($1, $2)`, [journal.length, JSON.stringify(journal)]);
     journalWritten.catch(() => undefined);
 
     const transitions: Transitions[] = [];
