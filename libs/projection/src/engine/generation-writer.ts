@@ -1,7 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 import type { Projection, ProjectedEvent, ProjectionChange } from '../projection.port';
 import { recordDeadLetters, type DeadLetter, type DeadLetterPublisher } from './dead-letters';
-import { describeError, sourceOf, type IncomingMessage, type MessageSource } from './incoming-message';
+import { describeError, payloadText, sourceOf, type IncomingMessage, type MessageSource } from './incoming-message';
 
 /** Which generation of which projection a writer writes. */
 export interface GenerationRef {
@@ -312,7 +312,7 @@ export class GenerationWriter {
       this.needsLoad = false;
     }
     const deadLetters: DeadLetter[] = [];
-    const events: { event: ProjectedEvent; payload: string | null }[] = [];
+    const events: { event: ProjectedEvent; raw: Buffer | string | null }[] = [];
     for (const message of messages) {
       if (message.kind === 'invalid') deadLetters.push(this.deadLetter(message.source, message.eventId, message.error, message.payload));
       else events.push(message);
@@ -320,7 +320,7 @@ export class GenerationWriter {
     const { fresh, duplicates } = await this.claimNewEvents(client, events);
     const { changes, failed } = await this.applyIsolatingFailures(client, fresh.map((e) => e.event));
     for (const { event, error } of failed) {
-      const payload = fresh.find((e) => e.event === event)?.payload ?? JSON.stringify(event);
+      const payload = payloadText(fresh.find((e) => e.event === event)?.raw ?? null) ?? JSON.stringify(event);
       deadLetters.push(this.deadLetter(event.source, event.eventId, error, payload));
     }
     if (deadLetters.length > 0) {

@@ -5,9 +5,14 @@ import type { ProjectedEvent } from '../projection.port';
 
 export type MessageSource = ProjectedEvent['source'];
 
-/** A message as a driver hands it to the engine: an event ready to apply, or why it cannot be one. */
+/**
+ * A message as a driver hands it to the engine: an event ready to apply, or why it cannot be one. `raw` is the
+ * message's bytes (or text) as received, kept for a dead letter should the event's apply fail: as bytes, a view
+ * into the fetched response, so a catch-up batch of 50,000 events does not hold (and the garbage collector copy)
+ * 50,000 strings that are almost never read. `payloadText` turns it into the dead letter's text.
+ */
 export type IncomingMessage =
-  | { readonly kind: 'event'; readonly event: ProjectedEvent; readonly payload: string | null }
+  | { readonly kind: 'event'; readonly event: ProjectedEvent; readonly raw: Buffer | string | null }
   | { readonly kind: 'invalid'; readonly source: MessageSource; readonly error: string; readonly payload: string | null; readonly eventId: string | null };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,8 +21,19 @@ export type Upcast = (envelope: EventEnvelope) => EventEnvelope;
 
 export const sourceOf = (message: IncomingMessage): MessageSource => (message.kind === 'event' ? message.event.source : message.source);
 
-/** Decodes and upcasts; a payload that fails either is turned into an `invalid` message, never thrown. */
-export function toIncomingMessage(envelope: () => EventEnvelope, source: MessageSource, payload: string | null, upcast: Upcast = upcastEvent): IncomingMessage {
+export const payloadText = (raw: Buffer | string | null): string | null => (raw === null ? null : typeof raw === 'string' ? raw : raw.toString('utf8'));
+
+/**
+ * Decodes and upcasts; a payload that fails either is turned into an `invalid` message, never thrown.
+ * `owned`: the envelope is this message's own (freshly parsed), so its position is set on it instead of on a copy.
+ */
+export function toIncomingMessage(
+  envelope: () => EventEnvelope,
+  source: MessageSource,
+  raw: Buffer | string | null,
+  upcast: Upcast = upcastEvent,
+  owned = false,
+): IncomingMessage {
   let decoded: EventEnvelope | null = null;
   try {
     decoded = envelope();
@@ -26,16 +42,20 @@ export function toIncomingMessage(envelope: () => EventEnvelope, source: Message
     if (decoded.version < 1 || decoded.version > 2_147_483_647) throw new Error(`version ${decoded.version} is out of range`);
     // So is a stream id PostgreSQL's text cannot hold (U+0000): the dedupe insert would fail the batch for ever.
     if (decoded.streamId.includes('\u0000')) throw new Error(`streamId ${JSON.stringify(decoded.streamId)} contains U+0000`);
-    return { kind: 'event', event: { ...upcast(decoded), source }, payload };
+    const current = upcast(decoded);
+    if (owned || current !== decoded) {
+      // Ours (parsed for this message, or built by the upcast): no copy of every envelope of a batch.
+      (current as { source?: MessageSource }).source = source;
+      return { kind: 'event', event: current as ProjectedEvent, raw };
+    }
+    return { kind: 'event', event: { ...current, source }, raw };
   } catch (error) {
-    return { kind: 'invalid', source, error: describeError(error), payload, eventId: decoded?.eventId ?? null };
+    return { kind: 'invalid', source, error: describeError(error), payload: payloadText(raw), eventId: decoded?.eventId ?? null };
   }
 }
 
 export function fromKafkaMessage(topic: string, partition: number, message: KafkaMessage, upcast?: Upcast): IncomingMessage {
-  const payload = message.value === null ? null : message.value.toString('utf8');
-  // The value is turned into text once: kept for a dead letter, and parsed.
-  return toIncomingMessage(() => decodeEventMessage({ value: payload }), { topic, partition, offset: message.offset }, payload, upcast);
+  return toIncomingMessage(() => decodeEventMessage(message), { topic, partition, offset: message.offset }, message.value, upcast, true);
 }
 
 export function describeError(error: unknown): string {
