@@ -167,7 +167,7 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
 
   log(
     `projector: ${fmtRate(projectorEventsPerSec)} events/s  vs ceiling ${fmtRate(kafkaConsumeMsgsPerSec)} msgs/s (${((100 * projectorEventsPerSec) / kafkaConsumeMsgsPerSec).toFixed(1)}%); ` +
-      `${names.length} read models (${names.join(', ')}); an event loop's non-exclusive read models share one consumer (fetch and decode once); transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 50,000); ` +
+      `${names.length} read models (${names.join(', ')}); an event loop's non-exclusive read models share one consumer (fetch and decode once); transactions gather fetches of several partitions (≤ 5,000 events; findings, exclusive, ≤ 100,000); ` +
       (isolated.length > 0 ? `${isolated.join(', ')} on a worker thread (own event loop), the others on the bench's` : 'all on one event loop'),
   );
   log(

@@ -8,8 +8,8 @@ export type MessageSource = ProjectedEvent['source'];
 /**
  * A message as a driver hands it to the engine: an event ready to apply, or why it cannot be one. `raw` is the
  * message's bytes (or text) as received, kept for a dead letter should the event's apply fail: as bytes, a view
- * into the fetched response, so a catch-up batch of 50,000 events does not hold (and the garbage collector copy)
- * 50,000 strings that are almost never read. `payloadText` turns it into the dead letter's text.
+ * into the fetched response, so a catch-up batch of 100,000 events does not hold (and the garbage collector copy)
+ * 100,000 strings that are almost never read. `payloadText` turns it into the dead letter's text.
  */
 export type IncomingMessage =
   | { readonly kind: 'event'; readonly event: ProjectedEvent; readonly raw: Buffer | string | null }

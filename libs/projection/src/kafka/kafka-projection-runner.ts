@@ -24,7 +24,7 @@ export interface KafkaProjectionRunnerOptions {
   /**
    * The same for an exclusive projection (`writer.exclusive`, e.g. findings, whose cost per transaction is
    * mostly per data center touched, so bigger transactions cost less per event); default `subBatchSize`
-   * when that is given, else 50,000.
+   * when that is given, else 100,000.
    */
   readonly exclusiveSubBatchSize?: number;
   /**
@@ -70,7 +70,7 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     this.writers = options.writers;
     for (const writer of this.writers) this.counters.set(writer, new RunnerCounters());
     const exclusive = this.writers.some((w) => w.exclusive);
-    this.subBatchSize = exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 50_000) : (options.subBatchSize ?? 5_000);
+    this.subBatchSize = exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 100_000) : (options.subBatchSize ?? 5_000);
     this.lingerMs = options.lingerMs ?? 250;
   }
 
