@@ -176,6 +176,14 @@ export class ProjectionEngine {
         const key = keyOf(record);
         const running = this.runners.get(key);
         const wanted = record.state === 'building' || record.state === 'active';
+        if (running && record.state === 'active' && running.record.state === 'building' && this.sharesConsumption(record)) {
+          // A rebuilt generation that took over: it read from 0 on its own consumer; from now on it rides with
+          // this instance's other active read models (offsets are in PostgreSQL, so the restart loses nothing).
+          this.runners.delete(key);
+          await running.runner.stop();
+          toStart.push(record);
+          continue;
+        }
         if (wanted && !running) toStart.push(record);
         if (!wanted && running) {
           this.runners.delete(key);
@@ -249,7 +257,7 @@ export class ProjectionEngine {
           onError: this.options.onError,
         })
       : // Active generations share the source's consumption (one fetch and decode for all). A building one reads
-        // from 0 on its own, and keeps its own runner after it switches, until the next start.
+        // from 0 on its own, and joins the others once it switches (reconcile).
         source.createRunner(writer, { shared: record.state === 'active' });
     runner.onCommitted((outcome) => this.committed(keyOf(record), outcome));
     this.runners.set(keyOf(record), { runner, record });
@@ -291,6 +299,11 @@ export class ProjectionEngine {
     const applied = tokens.map(() => false);
     for (const row of rows) applied[row.i] = true;
     return applied;
+  }
+
+  /** Whether the generation's runner is one the source shares between active generations (Kafka, not exclusive). */
+  private sharesConsumption(record: GenerationRecord): boolean {
+    return this.options.source.driver === 'kafka' && !this.writerOf(record).exclusive;
   }
 
   /** Whether this instance consumes `projection` (`run`). */

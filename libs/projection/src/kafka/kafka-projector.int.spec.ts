@@ -66,6 +66,22 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       }
       // Read-your-writes answers per read model, from its own stream heads.
       expect(await engine.waitFor({ streamId: 'rental-2', version: 10 }, { projection: 'beta' })).toBe(true);
+
+      // A rebuilt generation reads from 0 on its own, then joins the feed when it takes over.
+      await engine.rebuild('alpha');
+      await until(async () => (await engine.progress('alpha'))?.state, (state) => state === 'active', 30_000, 'the rebuild of alpha to switch');
+      const more = ledgerEvents(2, 5, 'late-dc');
+      await produceEvents(bed.kafka, bed.topics[0], more);
+      await until(() => countRows(bed.pool, 'proj_alpha_g2.event_log'), (n) => n >= events.length + more.length, 20_000, 'every event in alpha g2');
+      await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'every event in beta');
+      expect(await countingTables(bed.pool, 'proj_alpha_g2')).toEqual(await countingTables(bed.pool, 'proj_beta_g1'));
+      await admin.connect();
+      try {
+        const feed = `${groupPrefix}.feed.alpha.g2+beta.g1`;
+        await until(async () => (await admin.describeGroups([feed])).groups[0].state, (state) => state === 'Stable', 20_000, 'the feed with alpha g2');
+      } finally {
+        await admin.disconnect();
+      }
     });
   });
 
