@@ -44,4 +44,21 @@ describe('Engine tables of a generation (real PostgreSQL)', () => {
     const old = await pool.query(`SELECT to_regclass($1) AS t`, [`${schema}.applied_events`]);
     expect(old.rows[0].t).toBeNull();
   });
+
+  it("upgrades a live generation's read-model tables when the engine starts (migrate is create-or-upgrade)", async () => {
+    // given a live generation whose read model has since gained a table (dropped here: an older version's schema)
+    const registry = new GenerationRegistry(pool);
+    await registry.migrate();
+    const projection = countingProjection({ name: 'upgraded' });
+    const { schema } = await registry.ensureActive(projection);
+    await pool.query(`DROP TABLE ${schema}.event_log`);
+
+    // when an engine starts on it
+    await registry.ensureActive(projection);
+
+    // then the table is there again, in the same generation
+    const table = await pool.query(`SELECT to_regclass($1) AS t`, [`${schema}.event_log`]);
+    expect(table.rows[0].t).not.toBeNull();
+    expect((await registry.active('upgraded'))?.schema).toBe(schema);
+  });
 });

@@ -61,6 +61,8 @@ export async function migrateGenerationTables(client: PoolClient, schema: string
     -- Generations created before stream heads kept one row per event id: their heads are those rows' maxima.
     DO $migrate$ BEGIN
       IF to_regclass('${s}.applied_events') IS NOT NULL THEN
+        -- Nothing may commit rows between the fold and the drop (an older instance still running).
+        LOCK TABLE ${s}.applied_events IN EXCLUSIVE MODE;
         INSERT INTO ${s}.stream_heads AS h (stream_id, version)
         SELECT stream_id, max(version) FROM ${s}.applied_events GROUP BY stream_id
         ON CONFLICT (stream_id) DO UPDATE SET version = GREATEST(h.version, excluded.version);

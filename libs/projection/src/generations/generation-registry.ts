@@ -74,9 +74,13 @@ export class GenerationRegistry {
         `SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 AND state IN ('active', 'building') ORDER BY generation`,
         [projection.name],
       );
-      // The engine's own tables of live generations follow the engine's version (e.g. stream heads replacing
-      // a row per event id); the read model's tables are the read model's business (a rebuild, if they change).
-      for (const row of rows) await migrateGenerationTables(client, row.schema_name);
+      // Live generations' tables follow the code that runs them: the engine's own (e.g. stream heads replacing a
+      // row per event id) and the read model's (`migrate` is "create or upgrade", idempotent: e.g. the findings
+      // journal's batch table). Without this, a generation created by an older version fails its first batch.
+      for (const row of rows) {
+        await migrateGenerationTables(client, row.schema_name);
+        await projection.migrate(client, row.schema_name);
+      }
       const active = rows.find((row) => row.state === 'active');
       if (active) return toRecord(active);
       return this.insertGeneration(client, projection, 'active', null);

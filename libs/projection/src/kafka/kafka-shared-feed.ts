@@ -79,7 +79,10 @@ export class KafkaSharedFeed {
   private async replaceConsumer(): Promise<void> {
     const previous = this.runner;
     this.runner = null;
-    if (previous) await previous.stop();
+    // A consumer that fails to leave (its disconnect) must not keep the members without one: start the next anyway.
+    if (previous) await previous.stop().catch(() => undefined);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     const members = [...this.members].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (members.length === 0 || this.stopped) return;
     const runner = new KafkaProjectionRunner({ ...this.options, writers: members.map((m) => m.writer), groupId: this.groupIdOf(members) });
@@ -91,9 +94,9 @@ export class KafkaSharedFeed {
       for (const member of members) member.failed(describeError(error));
       this.runner = null;
       await runner.stop().catch(() => undefined);
-      // Kafka unreachable at start: try again with whoever the members are then.
+      // Kafka unreachable at start: try again with whoever the members are then (unless the feed stopped meanwhile).
       if (this.retryTimer) clearTimeout(this.retryTimer);
-      this.retryTimer = setTimeout(() => void this.restart().catch(() => undefined), this.options.retryMs ?? 5_000);
+      if (!this.stopped) this.retryTimer = setTimeout(() => void this.restart().catch(() => undefined), this.options.retryMs ?? 5_000);
     }
   }
 

@@ -61,7 +61,10 @@ CREATE TABLE IF NOT EXISTS ${t.journalBatches} (
 );
 DO $$ BEGIN
   -- lz4 compresses a batch of JSON envelopes ~4x at a fraction of pglz's cost; a server built without it keeps pglz.
-  ALTER TABLE ${t.journalBatches} ALTER COLUMN envelopes SET COMPRESSION lz4;
+  -- Only once: migrate also runs at every start, and the ALTER would lock a table another instance writes.
+  IF (SELECT attcompression FROM pg_attribute WHERE attrelid = '${t.journalBatches}'::regclass AND attname = 'envelopes') IS DISTINCT FROM 'l' THEN
+    ALTER TABLE ${t.journalBatches} ALTER COLUMN envelopes SET COMPRESSION lz4;
+  END IF;
 EXCEPTION WHEN OTHERS THEN NULL;
 END $$;
 DO $$ BEGIN
