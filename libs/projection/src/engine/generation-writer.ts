@@ -203,6 +203,12 @@ export class GenerationWriter {
     return new Map(rows.map((row) => [`${row.topic}/${row.partition}`, BigInt(row.next_offset)]));
   }
 
+  /** Messages read so far over every partition (the sum of stored Kafka offsets): how far this generation is. */
+  async storedTotal(): Promise<number> {
+    const { rows } = await this.pool.query<{ total: string }>(`SELECT COALESCE(sum(next_offset), 0)::text AS total FROM ${this.ref.schema}.consumer_offsets`);
+    return Number(rows[0].total);
+  }
+
   async logCheckpoint(source: string): Promise<string | null> {
     const { rows } = await this.pool.query<{ position: string }>(`SELECT position FROM ${this.ref.schema}.log_checkpoints WHERE source = $1`, [source]);
     return rows[0]?.position ?? null;

@@ -48,6 +48,14 @@ export interface ProjectionEngineOptions {
   readonly maxApplyAttempts?: number;
   readonly onChanges?: (changes: readonly ProjectionChange[]) => void;
   readonly onError?: (error: unknown) => void;
+  /**
+   * How far (in messages, summed over partitions) an active generation may be behind the furthest of this
+   * instance's active shared generations and still join their shared consumer (default 20,000). One further
+   * behind (a read model deployed next to running ones, starting from 0) reads on its own consumer until it is
+   * within this distance: joining at once would seek the shared consumer back to its position, and the others
+   * would see nothing new until it had caught up.
+   */
+  readonly sharedLagLimit?: number;
   /** Longest time between two ticks of a projection that has `tick` (default 60 s). */
   readonly maxTickIntervalMs?: number;
   /**
@@ -65,7 +73,7 @@ export interface ProjectionEngineOptions {
 export class ProjectionEngine {
   readonly registry: GenerationRegistry;
   private readonly factories = new Map<string, ProjectionFactory>();
-  private readonly runners = new Map<string, { runner: ProjectionRunner; record: GenerationRecord }>();
+  private readonly runners = new Map<string, { runner: ProjectionRunner; record: GenerationRecord; shared: boolean }>();
   private readonly appliedWaiters = new AppliedWaiters<ReadYourWritesToken>((projection, tokens) => this.appliedOf(projection, tokens));
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> = Promise.resolve();
@@ -165,6 +173,7 @@ export class ProjectionEngine {
     // Runners start together at the end of the pass: a source sharing one consumer between generations
     // (KafkaSharedFeed) then joins its group once for all of them.
     const toStart: GenerationRecord[] = [];
+    const live: GenerationRecord[] = [];
     for (const name of this.factories.keys()) {
       if (!this.runs(name)) continue;
       let generations = await this.registry.list(name);
@@ -176,14 +185,7 @@ export class ProjectionEngine {
         const key = keyOf(record);
         const running = this.runners.get(key);
         const wanted = record.state === 'building' || record.state === 'active';
-        if (running && record.state === 'active' && running.record.state === 'building' && this.sharesConsumption(record)) {
-          // A rebuilt generation that took over: it read from 0 on its own consumer; from now on it rides with
-          // this instance's other active read models (offsets are in PostgreSQL, so the restart loses nothing).
-          this.runners.delete(key);
-          await running.runner.stop();
-          toStart.push(record);
-          continue;
-        }
+        if (wanted) live.push(record);
         if (wanted && !running) toStart.push(record);
         if (!wanted && running) {
           this.runners.delete(key);
@@ -193,8 +195,33 @@ export class ProjectionEngine {
       }
       await this.registry.dropRetired(name, this.options.retiredGraceMs ?? 60_000);
     }
-    await Promise.all(toStart.map((record) => this.startRunner(record)));
+    const sharing = await this.sharingOf(live);
+    // A generation reading on its own that may now share (a rebuilt one that took over, or one that was far behind
+    // and has caught up) joins the others; offsets are in PostgreSQL, so the restart loses nothing. A shared one is
+    // never sent away again (it would flap around the limit).
+    for (const [key, entry] of this.runners) {
+      if (entry.shared || !sharing.get(key)) continue;
+      this.runners.delete(key);
+      await entry.runner.stop();
+      toStart.push(entry.record);
+    }
+    await Promise.all(toStart.map((record) => this.startRunner(record, sharing.get(keyOf(record)) === true)));
     await this.tickDueProjections(new Date());
+  }
+
+  /**
+   * Which live generations ride on the source's shared consumer: the active, non-exclusive ones (Kafka) that are
+   * within `sharedLagLimit` messages of the furthest of them. A building one reads from 0 on its own.
+   */
+  private async sharingOf(live: readonly GenerationRecord[]): Promise<Map<string, boolean>> {
+    const sharing = new Map<string, boolean>();
+    const candidates = live.filter((record) => record.state === 'active' && this.sharesConsumption(record));
+    if (candidates.length === 0) return sharing;
+    const read = await Promise.all(candidates.map((record) => this.writerOf(record).storedTotal()));
+    const furthest = Math.max(...read);
+    const limit = this.options.sharedLagLimit ?? 20_000;
+    candidates.forEach((record, i) => sharing.set(keyOf(record), furthest - read[i] <= limit));
+    return sharing;
   }
 
   /**
@@ -242,7 +269,7 @@ export class ProjectionEngine {
     }
   }
 
-  private async startRunner(record: GenerationRecord): Promise<void> {
+  private async startRunner(record: GenerationRecord, shared: boolean): Promise<void> {
     const writer = this.writerOf(record);
     const source = this.options.source;
     // An exclusive projection's generation runs on the instance holding its lease; the others stand by.
@@ -256,11 +283,10 @@ export class ProjectionEngine {
           heartbeatMs: this.options.exclusive?.heartbeatMs,
           onError: this.options.onError,
         })
-      : // Active generations share the source's consumption (one fetch and decode for all). A building one reads
-        // from 0 on its own, and joins the others once it switches (reconcile).
-        source.createRunner(writer, { shared: record.state === 'active' });
+      : // Active generations share the source's consumption (one fetch and decode for all; see sharingOf).
+        source.createRunner(writer, { shared });
     runner.onCommitted((outcome) => this.committed(keyOf(record), outcome));
-    this.runners.set(keyOf(record), { runner, record });
+    this.runners.set(keyOf(record), { runner, record, shared: shared && !writer.exclusive });
     await runner.start();
   }
 
@@ -303,7 +329,7 @@ export class ProjectionEngine {
 
   /** Whether the generation's runner is one the source shares between active generations (Kafka, not exclusive). */
   private sharesConsumption(record: GenerationRecord): boolean {
-    return this.options.source.driver === 'kafka' && !this.writerOf(record).exclusive;
+    return this.options.source.driver === 'kafka' && this.options.source.sharesConsumption !== false && !this.writerOf(record).exclusive;
   }
 
   /** Whether this instance consumes `projection` (`run`). */

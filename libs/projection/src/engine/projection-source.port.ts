@@ -16,6 +16,8 @@ export interface ProjectionSource {
    * (one fetch and decode for all; Kafka's `KafkaSharedFeed`). A source may ignore it.
    */
   createRunner(writer: GenerationWriter, options?: { readonly shared?: boolean }): ProjectionRunner;
+  /** False when the source gives every generation its own consumption whatever `shared` says. */
+  readonly sharesConsumption?: boolean;
   /** The log's end now: what a rebuild must reach before it may serve reads. */
   captureEnd(): Promise<LogEnd>;
   measure(writer: GenerationWriter, end: LogEnd): Promise<SourceProgress>;

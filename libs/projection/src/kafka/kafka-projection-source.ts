@@ -25,13 +25,15 @@ export class KafkaProjectionSource implements ProjectionSource {
   readonly driver = 'kafka' as const;
 
   private readonly feed: KafkaSharedFeed;
+  readonly sharesConsumption: boolean;
 
   constructor(private readonly options: KafkaProjectionSourceOptions) {
     this.feed = new KafkaSharedFeed(options);
+    this.sharesConsumption = options.shareConsumer !== false;
   }
 
   createRunner(writer: GenerationWriter, options: { readonly shared?: boolean } = {}): ProjectionRunner {
-    if (options.shared && !writer.exclusive && this.options.shareConsumer !== false) return this.feed.member(writer);
+    if (options.shared && !writer.exclusive && this.sharesConsumption) return this.feed.member(writer);
     return new KafkaProjectionRunner({ ...this.options, writers: [writer], groupId: generationGroupId(writer.ref.projection, writer.ref.generation, this.options.groupPrefix) });
   }
 

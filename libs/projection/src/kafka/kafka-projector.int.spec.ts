@@ -85,6 +85,42 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
     });
   });
 
+  describe('when a read model is deployed next to one that has read the whole log', () => {
+    it('reads on its own consumer until it is close, then joins the shared one (the other is never sent back to 0)', async () => {
+      const events = [...ledgerEvents(10, 10, 'dc'), ...ledgerEvents(5, 10, 'rental')];
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 100));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(100));
+      const groupPrefix = `late-${Date.now()}`;
+      const alpha = () => countingProjection({ name: 'alpha' });
+      const first = bed.engine([alpha], { groupPrefix });
+      await first.start();
+      await until(() => countRows(bed.pool, 'proj_alpha_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in alpha');
+      await first.stop();
+
+      // beta starts from 0 next to alpha, which is 150 messages further than the limit allows
+      const second = bed.engine([alpha, () => countingProjection({ name: 'beta', sleepMs: 20 })], { groupPrefix, subBatchSize: 10, sharedLagLimit: 40 });
+      await second.start();
+      const admin = bed.kafka.admin();
+      await admin.connect();
+      try {
+        const groups = async () => (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix)).sort();
+        // alpha alone on its feed (a feed of one keeps the generation's group), beta on its own group
+        await until(groups, (ids) => ids.includes(`${groupPrefix}.beta.g1`), 20_000, "beta's own group");
+        expect((await admin.describeGroups([`${groupPrefix}.feed.alpha.g1+beta.g1`])).groups[0].state).toBe('Dead');
+        await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in beta');
+        await until(async () => (await admin.describeGroups([`${groupPrefix}.feed.alpha.g1+beta.g1`])).groups[0].state, (state) => state === 'Stable', 20_000, 'beta to join the feed');
+        // and both read models end with the same tables, and both go on together
+        expect(await countingTables(bed.pool, 'proj_beta_g1')).toEqual(await countingTables(bed.pool, 'proj_alpha_g1'));
+        const more = ledgerEvents(2, 5, 'late-dc');
+        await produceEvents(bed.kafka, bed.topics[0], more);
+        await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'the later events in beta');
+        await until(() => countRows(bed.pool, 'proj_alpha_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'the later events in alpha');
+      } finally {
+        await admin.disconnect();
+      }
+    });
+  });
+
   describe('when a partition holds a poison message and an event whose apply always fails', () => {
     it('dead-letters both to the topic and the table, and applies the events after them', async () => {
       const deadLetterTopic = uniqueTopicName('dead-letter');

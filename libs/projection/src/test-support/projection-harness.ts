@@ -18,7 +18,10 @@ export interface ProjectionTestBed {
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly topics: string[];
-  engine(projections: ProjectionFactory[], options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool; run?: readonly string[]; onChanges?: (changes: readonly ProjectionChange[]) => void }): ProjectionEngine;
+  engine(
+    projections: ProjectionFactory[],
+    options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool; run?: readonly string[]; onChanges?: (changes: readonly ProjectionChange[]) => void; sharedLagLimit?: number },
+  ): ProjectionEngine;
   close(): Promise<void>;
 }
 
@@ -46,6 +49,7 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
         run: options.run,
         deadLetterPublisher: options.deadLetters,
         onChanges: options.onChanges,
+        sharedLagLimit: options.sharedLagLimit,
         reconcileIntervalMs: 200,
         retiredGraceMs: 3_600_000,
         exclusive: { pollMs: 200, heartbeatMs: 500 },
