@@ -128,7 +128,6 @@ export class AppliedWaiters<T> {
       this.kick();
     }, this.pollMs);
   }
-
 }
 
 function withTimeout<R>(work: Promise<R>, ms: number): Promise<R> {

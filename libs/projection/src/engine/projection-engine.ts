@@ -216,7 +216,11 @@ export class ProjectionEngine {
   private async sharingOf(live: readonly GenerationRecord[]): Promise<Map<string, boolean>> {
     const sharing = new Map<string, boolean>();
     const candidates = live.filter((record) => record.state === 'active' && this.sharesConsumption(record));
-    if (candidates.length === 0) return sharing;
+    // Nothing to decide (every candidate already rides on the shared consumer): no queries on this 1 s loop.
+    if (candidates.every((record) => this.runners.get(keyOf(record))?.shared)) {
+      for (const record of candidates) sharing.set(keyOf(record), true);
+      return sharing;
+    }
     const read = await Promise.all(candidates.map((record) => this.writerOf(record).storedTotal()));
     const furthest = Math.max(...read);
     const limit = this.options.sharedLagLimit ?? 20_000;
@@ -286,7 +290,7 @@ export class ProjectionEngine {
       : // Active generations share the source's consumption (one fetch and decode for all; see sharingOf).
         source.createRunner(writer, { shared });
     runner.onCommitted((outcome) => this.committed(keyOf(record), outcome));
-    this.runners.set(keyOf(record), { runner, record, shared: shared && !writer.exclusive });
+    this.runners.set(keyOf(record), { runner, record, shared });
     await runner.start();
   }
 
@@ -327,9 +331,9 @@ export class ProjectionEngine {
     return applied;
   }
 
-  /** Whether the generation's runner is one the source shares between active generations (Kafka, not exclusive). */
+  /** Whether the generation may ride on the source's shared consumption (a source that has one; not exclusive). */
   private sharesConsumption(record: GenerationRecord): boolean {
-    return this.options.source.driver === 'kafka' && this.options.source.sharesConsumption !== false && !this.writerOf(record).exclusive;
+    return this.options.source.sharesConsumption === true && !this.writerOf(record).exclusive;
   }
 
   /** Whether this instance consumes `projection` (`run`). */

@@ -16,7 +16,7 @@ export interface ProjectionSource {
    * (one fetch and decode for all; Kafka's `KafkaSharedFeed`). A source may ignore it.
    */
   createRunner(writer: GenerationWriter, options?: { readonly shared?: boolean }): ProjectionRunner;
-  /** False when the source gives every generation its own consumption whatever `shared` says. */
+  /** True when `shared` generations really share one consumption (Kafka's feed); else each reads on its own. */
   readonly sharesConsumption?: boolean;
   /** The log's end now: what a rebuild must reach before it may serve reads. */
   captureEnd(): Promise<LogEnd>;

@@ -14,6 +14,8 @@ export interface KafkaProjectionRunnerOptions {
    * decode every message once instead of once each.
    */
   readonly writers: readonly GenerationWriter[];
+  /** Where each writer's commits are counted (a shared feed's members keep theirs across restarts); default fresh. */
+  readonly counters?: ReadonlyMap<GenerationWriter, RunnerCounters>;
   /** One group per generation (see `generationGroupId`), or per shared feed. */
   readonly groupId: string;
   /**
@@ -68,7 +70,7 @@ export class KafkaProjectionRunner implements ProjectionRunner {
   constructor(private readonly options: KafkaProjectionRunnerOptions) {
     if (options.writers.length === 0) throw new Error('KafkaProjectionRunner: no writer to feed');
     this.writers = options.writers;
-    for (const writer of this.writers) this.counters.set(writer, new RunnerCounters());
+    for (const writer of this.writers) this.counters.set(writer, options.counters?.get(writer) ?? new RunnerCounters());
     const exclusive = this.writers.some((w) => w.exclusive);
     this.subBatchSize = exclusive ? (options.exclusiveSubBatchSize ?? options.subBatchSize ?? 100_000) : (options.subBatchSize ?? 5_000);
     this.lingerMs = options.lingerMs ?? 250;
@@ -120,21 +122,13 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     this.setState('stopped');
   }
 
+  /** The first writer's (the only one, except in a shared feed, whose members answer for themselves). */
   status(): RunnerStatus {
-    return this.statusOf(this.writers[0]);
+    return this.countersOf(this.writers[0]).snapshot(this.ref, 'kafka');
   }
 
   onCommitted(listener: (outcome: ApplyOutcome) => void): () => void {
-    return this.onCommittedOf(this.writers[0], listener);
-  }
-
-  /** One fed generation's status (a shared feed answers for each of its writers). */
-  statusOf(writer: GenerationWriter): RunnerStatus {
-    return this.countersOf(writer).snapshot(writer.ref, 'kafka');
-  }
-
-  onCommittedOf(writer: GenerationWriter, listener: (outcome: ApplyOutcome) => void): () => void {
-    return this.countersOf(writer).listen(listener);
+    return this.countersOf(this.writers[0]).listen(listener);
   }
 
   private countersOf(writer: GenerationWriter): RunnerCounters {

@@ -5,6 +5,7 @@ import { KafkaDeadLetterPublisher } from '../engine/dead-letters';
 import { countingProjection } from '../test-support/counting-projection';
 import { countingTables, countRows, ledgerEvents, produceEvents, produceMessages, until } from '../test-support/ledger-fixtures';
 import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
+import { groupIds, groupState } from '../test-support/consumer-groups';
 import { topicMessages } from '../test-support/topic-messages';
 import type { Projection } from '../projection.port';
 
@@ -56,14 +57,7 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
         ['alpha', events.length],
         ['beta', events.length],
       ]);
-      const admin = bed.kafka.admin();
-      await admin.connect();
-      try {
-        const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix));
-        expect(groups).toEqual([`${groupPrefix}.feed.alpha.g1+beta.g1`]);
-      } finally {
-        await admin.disconnect();
-      }
+      expect(await groupIds(bed.kafka, groupPrefix)).toEqual([`${groupPrefix}.feed.alpha.g1+beta.g1`]);
       // Read-your-writes answers per read model, from its own stream heads.
       expect(await engine.waitFor({ streamId: 'rental-2', version: 10 }, { projection: 'beta' })).toBe(true);
 
@@ -75,18 +69,12 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       await until(() => countRows(bed.pool, 'proj_alpha_g2.event_log'), (n) => n >= events.length + more.length, 20_000, 'every event in alpha g2');
       await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'every event in beta');
       expect(await countingTables(bed.pool, 'proj_alpha_g2')).toEqual(await countingTables(bed.pool, 'proj_beta_g1'));
-      await admin.connect();
-      try {
-        const feed = `${groupPrefix}.feed.alpha.g2+beta.g1`;
-        await until(async () => (await admin.describeGroups([feed])).groups[0].state, (state) => state === 'Stable', 20_000, 'the feed with alpha g2');
-      } finally {
-        await admin.disconnect();
-      }
+      await until(() => groupState(bed.kafka, `${groupPrefix}.feed.alpha.g2+beta.g1`), (state) => state === 'Stable', 20_000, 'the feed with alpha g2');
     });
   });
 
   describe('when a read model is deployed next to one that has read the whole log', () => {
-    it('reads on its own consumer until it is close, then joins the shared one (the other is never sent back to 0)', async () => {
+    it('reads on its own consumer until it is close, then joins the shared one', async () => {
       const events = [...ledgerEvents(10, 10, 'dc'), ...ledgerEvents(5, 10, 'rental')];
       await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 100));
       await produceEvents(bed.kafka, bed.topics[1], events.slice(100));
@@ -100,24 +88,19 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       // beta starts from 0 next to alpha, which is 150 messages further than the limit allows
       const second = bed.engine([alpha, () => countingProjection({ name: 'beta', sleepMs: 20 })], { groupPrefix, subBatchSize: 10, sharedLagLimit: 40 });
       await second.start();
-      const admin = bed.kafka.admin();
-      await admin.connect();
-      try {
-        const groups = async () => (await admin.listGroups()).groups.map((g) => g.groupId).filter((id) => id.startsWith(groupPrefix)).sort();
-        // alpha alone on its feed (a feed of one keeps the generation's group), beta on its own group
-        await until(groups, (ids) => ids.includes(`${groupPrefix}.beta.g1`), 20_000, "beta's own group");
-        expect((await admin.describeGroups([`${groupPrefix}.feed.alpha.g1+beta.g1`])).groups[0].state).toBe('Dead');
-        await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in beta');
-        await until(async () => (await admin.describeGroups([`${groupPrefix}.feed.alpha.g1+beta.g1`])).groups[0].state, (state) => state === 'Stable', 20_000, 'beta to join the feed');
-        // and both read models end with the same tables, and both go on together
-        expect(await countingTables(bed.pool, 'proj_beta_g1')).toEqual(await countingTables(bed.pool, 'proj_alpha_g1'));
-        const more = ledgerEvents(2, 5, 'late-dc');
-        await produceEvents(bed.kafka, bed.topics[0], more);
-        await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'the later events in beta');
-        await until(() => countRows(bed.pool, 'proj_alpha_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'the later events in alpha');
-      } finally {
-        await admin.disconnect();
-      }
+      const feed = `${groupPrefix}.feed.alpha.g1+beta.g1`;
+      // alpha alone on its feed (a feed of one keeps the generation's group, so it is never sought back for beta),
+      // beta on its own group
+      await until(() => groupIds(bed.kafka, groupPrefix), (ids) => ids.includes(`${groupPrefix}.beta.g1`), 20_000, "beta's own group");
+      expect(await groupState(bed.kafka, feed)).toBe('Dead');
+      await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in beta');
+      await until(() => groupState(bed.kafka, feed), (state) => state === 'Stable', 20_000, 'beta to join the feed');
+      // and both read models end with the same tables, and both go on together
+      expect(await countingTables(bed.pool, 'proj_beta_g1')).toEqual(await countingTables(bed.pool, 'proj_alpha_g1'));
+      const more = ledgerEvents(2, 5, 'late-dc');
+      await produceEvents(bed.kafka, bed.topics[0], more);
+      await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'the later events in beta');
+      await until(() => countRows(bed.pool, 'proj_alpha_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'the later events in alpha');
     });
   });
 

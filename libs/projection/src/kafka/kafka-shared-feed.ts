@@ -1,11 +1,10 @@
-import type { GenerationWriter } from '../engine/generation-writer';
-import type { ApplyOutcome } from '../engine/generation-writer';
+import type { ApplyOutcome, GenerationWriter } from '../engine/generation-writer';
 import { describeError } from '../engine/incoming-message';
 import { sharedFeedGroupId } from '../engine/sql-names';
 import { RunnerCounters, type ProjectionRunner, type RunnerStatus } from '../runner/projection-runner.port';
 import { KafkaProjectionRunner, type KafkaProjectionRunnerOptions } from './kafka-projection-runner';
 
-export type SharedFeedOptions = Omit<KafkaProjectionRunnerOptions, 'writers' | 'groupId'> & {
+export type SharedFeedOptions = Omit<KafkaProjectionRunnerOptions, 'writers' | 'counters' | 'groupId'> & {
   /** Prefix of consumer group ids (as `generationGroupId`'s). */
   readonly groupPrefix?: string;
   /** Wait before retrying a consumer that failed to start (Kafka unreachable); default 5 s. */
@@ -85,13 +84,20 @@ export class KafkaSharedFeed {
     this.retryTimer = null;
     const members = [...this.members].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     if (members.length === 0 || this.stopped) return;
-    const runner = new KafkaProjectionRunner({ ...this.options, writers: members.map((m) => m.writer), groupId: this.groupIdOf(members) });
-    for (const member of members) member.bind(runner);
+    const runner = new KafkaProjectionRunner({
+      ...this.options,
+      writers: members.map((m) => m.writer),
+      counters: new Map(members.map((m) => [m.writer, m.counters])),
+      groupId: this.groupIdOf(members),
+    });
     this.runner = runner;
     try {
       await runner.start();
     } catch (error) {
-      for (const member of members) member.failed(describeError(error));
+      for (const { counters } of members) {
+        counters.lastError = describeError(error);
+        counters.state = 'failed';
+      }
       this.runner = null;
       await runner.stop().catch(() => undefined);
       // Kafka unreachable at start: try again with whoever the members are then (unless the feed stopped meanwhile).
@@ -108,13 +114,12 @@ export class KafkaSharedFeed {
   }
 }
 
-/** One generation fed by a `KafkaSharedFeed`: what the engine sees as its runner. */
+/**
+ * One generation fed by a `KafkaSharedFeed`: what the engine sees as its runner. It owns its counters, and each
+ * consumer the feed starts records into them, so its status and listeners outlive the feed's restarts.
+ */
 class SharedFeedMember implements ProjectionRunner {
-  /** Counts carried across the feed's consumer restarts (each restart starts a consumer with fresh counters). */
-  private readonly carried = new RunnerCounters();
-  private readonly listeners = new Set<(outcome: ApplyOutcome) => void>();
-  private unbind: (() => void) | null = null;
-  private bound: KafkaProjectionRunner | null = null;
+  readonly counters = new RunnerCounters();
   readonly key: string;
 
   constructor(
@@ -134,66 +139,20 @@ class SharedFeedMember implements ProjectionRunner {
    * share one restart.
    */
   async start(): Promise<void> {
-    this.carried.state = 'idle';
+    this.counters.state = 'idle';
     await this.feed.attach(this);
   }
 
   async stop(): Promise<void> {
     await this.feed.detach(this);
-    this.release();
-    this.carried.state = 'stopped';
+    this.counters.state = 'stopped';
   }
 
   status(): RunnerStatus {
-    const live = this.bound?.statusOf(this.writer);
-    const carried = this.carried.snapshot(this.writer.ref, 'kafka');
-    if (!live) return carried;
-    return {
-      ...live,
-      batches: carried.batches + live.batches,
-      applied: carried.applied + live.applied,
-      duplicates: carried.duplicates + live.duplicates,
-      deadLettered: carried.deadLettered + live.deadLettered,
-      lastError: live.lastError ?? carried.lastError,
-      lastCommitAt: live.lastCommitAt ?? carried.lastCommitAt,
-    };
+    return this.counters.snapshot(this.writer.ref, 'kafka');
   }
 
   onCommitted(listener: (outcome: ApplyOutcome) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  /** @internal The feed's new consumer feeds this member from now on. */
-  bind(runner: KafkaProjectionRunner): void {
-    this.release();
-    this.bound = runner;
-    this.unbind = runner.onCommittedOf(this.writer, (outcome) => {
-      for (const listener of this.listeners) listener(outcome);
-    });
-  }
-
-  /** @internal */
-  failed(error: string): void {
-    this.release();
-    this.carried.lastError = error;
-    this.carried.state = 'failed';
-  }
-
-  /** Folds the bound consumer's counts into the carried ones and lets go of it. */
-  private release(): void {
-    const live = this.bound?.statusOf(this.writer);
-    if (live) {
-      this.carried.batches += live.batches;
-      this.carried.applied += live.applied;
-      this.carried.duplicates += live.duplicates;
-      this.carried.deadLettered += live.deadLettered;
-      this.carried.lastError = live.lastError ?? this.carried.lastError;
-      this.carried.lastCommitAt = live.lastCommitAt ?? this.carried.lastCommitAt;
-      this.carried.state = live.state;
-    }
-    this.unbind?.();
-    this.unbind = null;
-    this.bound = null;
+    return this.counters.listen(listener);
   }
 }

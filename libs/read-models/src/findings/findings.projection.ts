@@ -25,7 +25,7 @@ export interface FindingsOptions {
   readonly rulebook?: Rulebook;
   /** "Now" for `apply` (the engine's clock; tests pin it). `tick` gets its instant from the engine. */
   readonly clock?: () => Date;
-  /** Journal rows read per round trip by `load`. */
+  /** Rows of the row-per-event journal (generations written before journal batches) read per round trip by `load`. */
   readonly loadPageSize?: number;
 }
 
@@ -96,18 +96,17 @@ export class FindingsProjection implements Projection {
         if (page.rows.length < this.pageSize) break;
       }
     }
-    // Batches are read a few at a time: each holds up to a catch-up transaction's worth of envelopes.
     let after = 0;
     for (;;) {
       const page = await client.query<{ seq: string; envelopes: string }>(
-        `SELECT seq, envelopes FROM ${t.journalBatches} WHERE seq > $1 ORDER BY seq LIMIT 4`,
-        [after],
+        `SELECT seq, envelopes FROM ${t.journalBatches} WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, BATCHES_PER_PAGE],
       );
       for (const row of page.rows) {
         for (const envelope of JSON.parse(row.envelopes) as LedgerEnvelope[]) fold(envelope);
         after = Number(row.seq);
       }
-      if (page.rows.length < 4) break;
+      if (page.rows.length < BATCHES_PER_PAGE) break;
     }
     const open = await client.query<FindingRow & { count: string; opened_at: Date; updated_at: Date; occurred_at: Date | null }>(
       `SELECT * FROM ${t.findings} WHERE closed_at IS NULL`,
@@ -151,10 +150,8 @@ export class FindingsProjection implements Projection {
     }
     if (journal.length === 0) return [];
     const t = findingsTables(schema);
-    // Statements go out on this transaction's client as soon as they are known and PostgreSQL runs them (in
-    // order) while JS evaluates the next data centers: the journal first, then the findings in chunks. Before,
-    // the findings were written after the last evaluation, and on a replay PostgreSQL's half of each batch
-    // (~5 s of 100,000 events) came on top of JS's.
+    // Statements go out on this transaction's client as soon as they are known, and PostgreSQL runs them (in
+    // order) while JS evaluates the next data centers: the journal first, then the findings in chunks.
     const pipeline = new Pipeline();
     // One row for the batch, its envelopes in fold order; seq (identity) orders the batches for load().
     pipeline.send(client.query(`INSERT INTO ${t.journalBatches} (events, envelopes) VALUES ($1, $2)`, [journal.length, JSON.stringify(journal)]));
@@ -317,11 +314,7 @@ export class FindingsProjection implements Projection {
   }
 
   private async write(client: PoolClient, schema: string, transitions: readonly Transitions[], evaluations: readonly object[]): Promise<void> {
-    await this.upsertFindings(
-      client,
-      schema,
-      transitions.flatMap((x) => [...x.opened, ...x.updated, ...x.closed]),
-    );
+    await this.upsertFindings(client, schema, transitions.flatMap((x) => [...x.opened, ...x.updated, ...x.closed]));
     await this.upsertEvaluations(client, schema, evaluations);
   }
 
@@ -352,6 +345,8 @@ export class FindingsProjection implements Projection {
 /** Finding rows per upsert statement while a batch is evaluated (each carries its evidence list). */
 const FINDINGS_PER_STATEMENT = 1_000;
 
+/** Journal batch rows read per round trip by `load` (each up to a catch-up transaction's envelopes). */
+const BATCHES_PER_PAGE = 4;
 
 /** Longest stretch of evaluations without giving the event loop a turn. */
 const SLICE_MS = 50;
