@@ -184,6 +184,9 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
     const perThousand = (percent: number): string => `${((percent / 100) * seconds * 1000 * (1000 / Math.max(applied, 1))).toFixed(0)} ms`;
     log(`  cpu per 1,000 events: projector process ${perThousand(cpu['projector'])}, postgres ${perThousand(cpu['postgres'])}`);
   }
+  // Linux reports maxRSS in kB: the process's peak, which the catch-up batches of findings (on the worker) set.
+  const projectorMaxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  log(`  peak resident memory of the projector process: ${projectorMaxRssMb} MB (findings holds up to 100,000 decoded events per catch-up transaction, and its compliance state)`);
   log(`  where the projector's time went (per runner; runners on one event loop overlap, waits include the loop's other work):`);
   for (const name of names) {
     const a = applyStats.get(name);
@@ -203,6 +206,7 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
     replayEvents: options.events,
     replayComplete: !timedOut,
     projectorDeadLetters: deadLetters,
+    projectorMaxRssMb,
     ...(cpu ? { projectorCpuPercent: { projector: cpu['projector'], postgres: cpu['postgres'], kafka: cpu['kafka'], otherProcesses: cpu['otherProcesses'] } } : {}),
   };
 }

@@ -26,7 +26,7 @@ export interface KafkaProjectionRunnerOptions {
   /**
    * The same for an exclusive projection (`writer.exclusive`, e.g. findings, whose cost per transaction is
    * mostly per data center touched, so bigger transactions cost less per event); default `subBatchSize`
-   * when that is given, else 100,000.
+   * when that is given, else 100,000 (~200 MB of decoded events held while catching up).
    */
   readonly exclusiveSubBatchSize?: number;
   /**

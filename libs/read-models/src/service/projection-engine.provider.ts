@@ -26,6 +26,8 @@ export type ProjectionFeed =
        * projection-service process and the others in another, so each has an event loop (a core) of its own.
        */
       readonly run?: readonly string[];
+      /** Most events per transaction of an exclusive read model while catching up (the runner's default when absent). */
+      readonly exclusiveBatch?: number;
     }
   | { readonly kind: 'postgres-log' };
 
@@ -51,7 +53,7 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
     if (feed.kind === 'kafka') {
       const kafka = createKafkaClient({ brokers: feed.brokers, clientId: 'chip-ledger-projector' });
       this.topics = { kafka, names: ledgerTopics(feed.topicPrefix) };
-      source = new KafkaProjectionSource({ kafka, topics: this.topics.names, groupPrefix: `${feed.topicPrefix}.projection` });
+      source = new KafkaProjectionSource({ kafka, topics: this.topics.names, groupPrefix: `${feed.topicPrefix}.projection`, exclusiveSubBatchSize: feed.exclusiveBatch });
       this.deadLetters = new KafkaDeadLetterPublisher(kafka, `${feed.topicPrefix}.dead-letter.v1`);
     } else {
       source = new LogProjectionSource({ pool, stores: LEDGER_CONTEXTS.map((context) => new PostgresEventStore(pool, context)) });
