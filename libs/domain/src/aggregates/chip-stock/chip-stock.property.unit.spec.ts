@@ -9,6 +9,7 @@ import type { ChipStockCommand, TransferChips } from './chip-stock.commands';
 import { chipStockDecider } from './chip-stock.decider';
 import { stockArithmeticHolds, stockAt } from './chip-stock.state';
 import type { ChipStockState } from './chip-stock.state';
+import { withdrawableAt } from './stock-availability';
 import { decideTransfer } from './transfer';
 
 /*
@@ -181,6 +182,29 @@ describe('chip stock properties', () => {
         expect(b.transferredOut).toBe(a.transferredIn);
         const onSite = (state: ChipStockState) => state.installed + state.inStock;
         expect(onSite(a) + onSite(b)).toBe(a.delivered + b.delivered - a.removed - b.removed);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('what can be withdrawn at an instant is the lowest count from then on, read from the whole history', () => {
+    // The reference: the count at every movement from scratch (withdrawableAt reads only the later-dated ones).
+    const reference = (state: ChipStockState, at: string, pool: 'installed' | 'inStock'): number => {
+      const delta = (m: ChipStockState['movements'][number]) => (pool === 'installed' ? m.installedDelta : m.inStockDelta);
+      const before = state.movements.filter((m) => m.occurredAt <= at);
+      let running = before.reduce((sum, m) => sum + delta(m), 0);
+      let lowest = running;
+      for (const m of state.movements.filter((x) => x.occurredAt > at)) lowest = Math.min(lowest, (running += delta(m)));
+      return Math.max(lowest, 0);
+    };
+    fc.assert(
+      fc.property(sessions, (steps) => {
+        for (const state of play(steps).states) {
+          const instants = [...state.movements.map((m) => m.occurredAt), '2020-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'];
+          for (const at of instants) {
+            for (const pool of ['installed', 'inStock'] as const) expect(withdrawableAt(state, at, pool).available).toBe(reference(state, at, pool));
+          }
+        }
       }),
       { numRuns: 200 },
     );

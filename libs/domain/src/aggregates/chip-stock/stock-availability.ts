@@ -18,11 +18,17 @@ export const withdrawableAt = (
   occurredAt: Instant,
   pool: Pool,
 ): { readonly available: number; readonly limitedBy: StockMovement | null } => {
-  const at = insertionIndex(state.movements, occurredAt);
-  let running = state.movements.slice(0, at).reduce((sum, movement) => sum + deltaOf(movement, pool), 0);
+  const { movements } = state;
+  const at = insertionIndex(movements, occurredAt);
+  // The count just before `at` is today's count less what the later-dated movements changed: only those are read
+  // (usually none: facts mostly arrive in time order), not the whole history.
+  let later = 0;
+  for (let i = at; i < movements.length; i++) later += deltaOf(movements[i], pool);
+  let running = (pool === 'installed' ? state.installed : state.inStock) - later;
   let available = running;
   let limitedBy: StockMovement | null = null;
-  for (const movement of state.movements.slice(at)) {
+  for (let i = at; i < movements.length; i++) {
+    const movement = movements[i];
     running += deltaOf(movement, pool);
     if (running < available) {
       available = running;
