@@ -44,7 +44,7 @@ export interface BenchFigures {
   replayEvents?: number;
   replayComplete?: boolean;
   projectorDeadLetters?: number;
-  /** Peak resident memory of the bench process (both projector event loops, the producer before them), MB. */
+  /** Peak resident memory of the bench process since it started (both projector event loops, the producer before them), MB. */
   projectorMaxRssMb?: number;
   /** Ceiling: a raw kafkajs consumer (no-op eachBatch) reading the same replayEvents messages from offset 0. */
   kafkaConsumeMsgsPerSec?: number;

@@ -184,9 +184,10 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
     const perThousand = (percent: number): string => `${((percent / 100) * seconds * 1000 * (1000 / Math.max(applied, 1))).toFixed(0)} ms`;
     log(`  cpu per 1,000 events: projector process ${perThousand(cpu['projector'])}, postgres ${perThousand(cpu['postgres'])}`);
   }
-  // Linux reports maxRSS in kB: the process's peak, which the catch-up batches of findings (on the worker) set.
+  // Linux reports maxRSS in kB: the whole process's peak since it started (the producer and earlier phases too),
+  // which the findings worker's catch-up transactions and compliance state set in practice.
   const projectorMaxRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-  log(`  peak resident memory of the projector process: ${projectorMaxRssMb} MB (findings holds up to 100,000 decoded events per catch-up transaction, and its compliance state)`);
+  log(`  peak resident memory of the bench process (both projector event loops; findings holds a catch-up transaction's decoded events and its compliance state): ${projectorMaxRssMb} MB`);
   log(`  where the projector's time went (per runner; runners on one event loop overlap, waits include the loop's other work):`);
   for (const name of names) {
     const a = applyStats.get(name);

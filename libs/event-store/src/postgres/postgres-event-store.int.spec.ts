@@ -79,7 +79,8 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
           [2, 'plan-2', 50],
         ]);
       } finally {
-        await client.query('DEALLOCATE ALL; RESET plan_cache_mode');
+        // Only this test's statement: pg remembers which of its named statements each connection has prepared.
+        await client.query('DEALLOCATE batched_reads; RESET plan_cache_mode');
         client.release();
       }
     });
