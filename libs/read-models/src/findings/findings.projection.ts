@@ -138,14 +138,14 @@ export class FindingsProjection implements Projection {
     };
     for (const event of events) {
       if (this.eventAt.has(event.eventId)) continue; // the engine dedupes; this keeps the state honest if it did not
-      const { source: _source, ...stored } = event;
-      const e = asLedger(stored as ProjectedEvent);
+      const e = asLedger(event);
       this.state = evolveComplianceState(this.state, e);
       const at = Date.parse(e.occurredAt);
       this.eventAt.set(e.eventId, at);
       if (at > asOf) this.futureFacts.add(at);
       if (TIME_SENSITIVE.has(e.type)) this.instants = null;
-      journal.push(stored);
+      // As it came, with where it was read (`source`): no copy of each envelope; `load` folds it like any other.
+      journal.push(event);
       for (const dc of this.touchedBy(e)) touch(dc, at);
     }
     if (journal.length === 0) return [];
