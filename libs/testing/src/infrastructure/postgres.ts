@@ -40,8 +40,30 @@ export async function createTestDatabase(label = 'test', adminUrl = requireDatab
   return {
     name,
     url,
-    drop: () => withClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => withClient(adminUrl, (client) => dropDatabase(client, name)),
   };
+}
+
+/** How long a drop lets the database's connections close on their own before it ends them. */
+const DROP_GRACE_MS = 2_000;
+
+/**
+ * `pool.end()` resolves before its connections' sockets have closed. Dropping the database WITH (FORCE) at once
+ * has the server end those with 57P01, which their pool re-emits as an 'error' event: unhandled, it fails
+ * whichever test is running (a flaky teardown). So the drop waits, briefly, for the database to have no other
+ * session, and forces only what is still connected after that (a pool a test never ended).
+ */
+async function dropDatabase(client: Client, name: string): Promise<void> {
+  const deadline = Date.now() + DROP_GRACE_MS;
+  for (;;) {
+    const { rows } = await client.query<{ sessions: number }>(
+      'SELECT count(*)::int AS sessions FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()',
+      [name],
+    );
+    if ((rows[0]?.sessions ?? 0) === 0 || Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
 }
 
 export function requireDatabaseUrl(): string {
