@@ -80,8 +80,8 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
   const database = await createTestDatabase('bench_projector', context.adminDatabaseUrl);
   context.onCleanup(() => database.drop());
   const pool = new Pool({ connectionString: database.url, max: 12 });
-  // pool.end() resolves before its idle connections have closed, and the database is dropped WITH (FORCE) right
-  // after: the server ends them with 57P01, which the pool re-emits as 'error' (unhandled, it kills the bench).
+  // The database's drop lets closing connections go for up to 2 s, then forces: one still open after that is ended
+  // with 57P01, which the pool re-emits as 'error' (unhandled, it would kill the bench).
   pool.on('error', () => undefined);
   context.onCleanup(() => pool.end());
   const sql = instrumentPool(pool);

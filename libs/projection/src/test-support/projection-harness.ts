@@ -28,8 +28,8 @@ export interface ProjectionTestBed {
 export async function projectionTestBed(label: string, topicCount = 2, partitions = 3): Promise<ProjectionTestBed> {
   const database = await createTestDatabase(label);
   const pool = new Pool({ connectionString: database.url, max: 10 });
-  // pool.end() resolves before its idle connections have closed; dropping the database (FORCE) right after makes
-  // the server end them with 57P01, which the pool re-emits as 'error': without a listener that fails the test.
+  // A test database's drop lets closing connections go for up to 2 s, then forces: one still open after that is
+  // ended with 57P01, which the pool re-emits as 'error', and without a listener that fails the test.
   pool.on('error', () => undefined);
   const kafka = createKafkaClient({ brokers: requireKafkaBrokers(), clientId: `test-${label}`, logLevel: logLevel.NOTHING });
   const topics = Array.from({ length: topicCount }, (_, i) => uniqueTopicName(`projection.${label}.${i}`));
