@@ -3,6 +3,9 @@
 const path = require('node:path');
 const { compilerOptions } = require('./tsconfig.base.json');
 
+/** Packages published only as ES modules that the tests load (directly or through NestJS). */
+const ESM_ONLY_PACKAGES = ['@nestjs', 'file-type', 'strtok3', 'token-types', '@tokenizer', '@borewit', 'uint8array-extras', '@standard-schema'];
+
 const moduleNameMapper = {};
 for (const [alias, [target]] of Object.entries(compilerOptions.paths)) {
   moduleNameMapper[`^${alias.replace('/', '\\/')}$`] = path.join(__dirname, target);
@@ -29,7 +32,11 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // NestJS 12 (and a few packages it loads) ship only ES modules, which Jest's CommonJS module system cannot
+    // load (Node itself can: `require(esm)` from 20.19). Jest compiles those packages to CommonJS with SWC too.
+    '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'ecmascript' } }, module: { type: 'commonjs' } }],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY_PACKAGES.join('|')})/)`],
   moduleNameMapper,
   testMatch: ['**/?(*.)+(spec).ts'],
 };
