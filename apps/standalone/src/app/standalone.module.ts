@@ -12,6 +12,11 @@ const clock = { provide: CLOCK, useValue: systemClock };
 /** Rentals and audits read procurement's streams (data centers, stock, catalog) for their invariants. */
 const procurementStore = eventStoreProvider(PROCUREMENT_EVENT_STORE, 'procurement');
 
+export interface StandaloneOptions {
+  /** Runs after everything else has shut down (the embedded PostgreSQL stops last, once the pool is closed). */
+  readonly onShutdown?: () => Promise<void>;
+}
+
 /**
  * Every context in one process: the embedded default behind `npm start`. Each context keeps its own
  * schema, exactly as in the distributed form; only the adapters around them differ (with KAFKA_BROKERS
@@ -19,7 +24,8 @@ const procurementStore = eventStoreProvider(PROCUREMENT_EVENT_STORE, 'procuremen
  */
 @Module({})
 export class StandaloneModule {
-  static forRoot(config: AppConfig & { databaseUrl: string }): DynamicModule {
+  static forRoot(config: AppConfig & { databaseUrl: string }, options: StandaloneOptions = {}): DynamicModule {
+    const { onShutdown } = options;
     return {
       module: StandaloneModule,
       imports: [
@@ -30,6 +36,8 @@ export class StandaloneModule {
         // Embedded: projections read the PostgreSQL event log; with KAFKA_BROKERS they read the topics.
         ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }),
       ],
+      // The root module's hooks run after those of the modules it imports (the pool among them).
+      providers: onShutdown ? [{ provide: 'STANDALONE_SHUTDOWN', useValue: { onApplicationShutdown: onShutdown } }] : [],
     };
   }
 }
