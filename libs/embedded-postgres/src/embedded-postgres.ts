@@ -71,7 +71,12 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     };
   } catch (error) {
     if (!persistent) await rm(dataDir, { recursive: true, force: true }).catch(() => undefined);
-    throw error;
+    if (error instanceof EmbeddedPostgresError) throw error;
+    // The file system said no (a directory that cannot be created or read, a full disk): say so, and what to do.
+    throw new EmbeddedPostgresError(
+      `Embedded PostgreSQL could not start: ${(error as Error).message}.\n` +
+        `Choose a data directory this user can write (CHIPLEDGER_DATA_DIR, now ${path.dirname(dataDir)}), or set DATABASE_URL to a PostgreSQL server of your own.`,
+    );
   }
 }
 
