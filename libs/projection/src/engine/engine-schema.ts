@@ -40,6 +40,14 @@ export async function migrateRegistry(client: PoolClient): Promise<void> {
       -- A redelivered poison message is recorded once per generation.
       UNIQUE (projection, generation, topic, partition, "offset")
     );
+    -- Who this read-model store is (ADR 0006, "A deployment's identity"): drawn once, on the first migration. Consumer
+    -- group ids include it, so two deployments reading the same topics never join each other's groups.
+    CREATE TABLE IF NOT EXISTS ${REGISTRY_SCHEMA}.deployment (
+      singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
+      id         text        NOT NULL CHECK (id ~ '^[a-z0-9]{1,32}$'),
+      created_at timestamptz NOT NULL DEFAULT now()
+    );
+    INSERT INTO ${REGISTRY_SCHEMA}.deployment (id) VALUES (left(replace(gen_random_uuid()::text, '-', ''), 12)) ON CONFLICT DO NOTHING;
   `);
 }
 

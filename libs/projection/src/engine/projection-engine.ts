@@ -78,6 +78,7 @@ export class ProjectionEngine {
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> = Promise.resolve();
   private stopped = false;
+  private deployment: string | null = null;
   /** Per generation: when its projection's next tick is due. */
   private readonly tickDue = new Map<string, number>();
 
@@ -88,8 +89,9 @@ export class ProjectionEngine {
   }
 
   async start(): Promise<void> {
-    await this.options.source.start?.();
     await this.registry.migrate();
+    this.deployment = await this.registry.deploymentId();
+    await this.options.source.start?.({ deploymentId: this.deployment });
     for (const [name, factory] of this.factories) await this.registry.ensureActive(withName(factory(), name));
     await this.reconcile();
     const interval = this.options.reconcileIntervalMs ?? 1_000;
@@ -104,6 +106,11 @@ export class ProjectionEngine {
     await Promise.all([...this.runners.values()].map(({ runner }) => runner.stop()));
     this.runners.clear();
     await this.options.source.stop?.();
+  }
+
+  /** The read-model store's deployment id (ADR 0006), known once started. */
+  get deploymentId(): string | null {
+    return this.deployment;
   }
 
   /** The schema readers must query for `projection` now. */

@@ -16,6 +16,12 @@ export function generationSchema(projection: string, generation: number): string
   return `proj_${assertProjectionName(projection).replace(/-/g, '_')}_g${generation}`;
 }
 
+/** The consumer groups of one deployment (one read-model store): `<prefix>.<deployment id>`. */
+export function deploymentGroupPrefix(deploymentId: string, prefix = 'chipledger.projection'): string {
+  if (!/^[a-z0-9]{1,32}$/.test(deploymentId)) throw new Error(`Not a deployment id: ${JSON.stringify(deploymentId)}`);
+  return `${prefix}.${deploymentId}`;
+}
+
 /** One consumer group per generation: a rebuild starts with no committed position anywhere. */
 export function generationGroupId(projection: string, generation: number, prefix = 'chipledger.projection'): string {
   return `${prefix}.${projection}.g${generation}`;

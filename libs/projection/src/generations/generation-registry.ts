@@ -53,6 +53,13 @@ export class GenerationRegistry {
     await this.transaction((client) => migrateRegistry(client));
   }
 
+  /** This read-model store's deployment id (drawn by the first `migrate`). */
+  async deploymentId(): Promise<string> {
+    const { rows } = await this.pool.query<{ id: string }>(`SELECT id FROM ${REGISTRY_SCHEMA}.deployment`);
+    if (!rows[0]) throw new Error(`${REGISTRY_SCHEMA}.deployment is empty: migrate first`);
+    return rows[0].id;
+  }
+
   async list(projection: string): Promise<GenerationRecord[]> {
     const { rows } = await this.pool.query<GenerationRow>(`SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 ORDER BY generation`, [projection]);
     return rows.map(toRecord);

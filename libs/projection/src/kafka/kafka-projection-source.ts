@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import type { GenerationWriter } from '../engine/generation-writer';
 import type { ProjectionSource, SourceProgress } from '../engine/projection-source.port';
-import { generationGroupId } from '../engine/sql-names';
+import { deploymentGroupPrefix, generationGroupId } from '../engine/sql-names';
 import type { LogEnd } from '../generations/generation-registry';
 import type { ProjectionRunner } from '../runner/projection-runner.port';
 import { KafkaProjectionRunner, type KafkaProjectionRunnerOptions } from './kafka-projection-runner';
@@ -11,7 +11,10 @@ export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunner
   readonly kafka: Kafka;
   /** Usually `Object.values(LEDGER_TOPICS)`. */
   readonly topics: readonly string[];
-  /** Consumer group ids are `<prefix>.<projection>.g<generation>`; default 'chipledger.projection'. */
+  /**
+   * Consumer group ids are `<prefix>.<deployment id>.<projection>.g<generation>` (the deployment id comes from the
+   * read-model store, see `start`); default prefix 'chipledger.projection'.
+   */
   readonly groupPrefix?: string;
   /**
    * Shared generations (the engine's active, non-exclusive ones) ride on one consumer (`KafkaSharedFeed`): each
@@ -24,21 +27,32 @@ export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunner
 export class KafkaProjectionSource implements ProjectionSource {
   readonly driver = 'kafka' as const;
 
-  private readonly feed: KafkaSharedFeed;
+  private feed: KafkaSharedFeed | null = null;
+  private groupPrefix: string | null = null;
   readonly sharesConsumption: boolean;
 
   constructor(private readonly options: KafkaProjectionSourceOptions) {
-    this.feed = new KafkaSharedFeed(options);
     this.sharesConsumption = options.shareConsumer !== false;
   }
 
+  /**
+   * Group ids name the deployment (the read-model store the engine writes): two deployments reading the same
+   * topics, say a staging projection-service next to production's, would otherwise join each other's groups and
+   * each get a share of the partitions, silently. Instances of one deployment still meet in one group.
+   */
+  async start(context: { readonly deploymentId: string }): Promise<void> {
+    this.groupPrefix = deploymentGroupPrefix(context.deploymentId, this.options.groupPrefix);
+    this.feed = new KafkaSharedFeed({ ...this.options, groupPrefix: this.groupPrefix });
+  }
+
   createRunner(writer: GenerationWriter, options: { readonly shared?: boolean } = {}): ProjectionRunner {
+    if (this.groupPrefix === null || this.feed === null) throw new Error('KafkaProjectionSource: start() first (the engine does)');
     if (options.shared && !writer.exclusive && this.sharesConsumption) return this.feed.member(writer);
-    return new KafkaProjectionRunner({ ...this.options, writers: [writer], groupId: generationGroupId(writer.ref.projection, writer.ref.generation, this.options.groupPrefix) });
+    return new KafkaProjectionRunner({ ...this.options, writers: [writer], groupId: generationGroupId(writer.ref.projection, writer.ref.generation, this.groupPrefix) });
   }
 
   async stop(): Promise<void> {
-    await this.feed.stop();
+    await this.feed?.stop();
   }
 
   /** High-water marks of every partition (retention is forever, so offsets count messages from 0). */

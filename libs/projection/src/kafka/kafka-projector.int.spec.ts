@@ -2,6 +2,7 @@ import { encodeEventMessage } from '@chip-ledger/messaging';
 import { createTestDatabase, createTestTopics, uniqueTopicName } from '@chip-ledger/testing';
 import { Pool } from 'pg';
 import { KafkaDeadLetterPublisher } from '../engine/dead-letters';
+import { deploymentGroupPrefix } from '../engine/sql-names';
 import { countingProjection } from '../test-support/counting-projection';
 import { countingTables, countRows, ledgerEvents, produceEvents, produceMessages, until } from '../test-support/ledger-fixtures';
 import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
@@ -50,6 +51,7 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       const groupPrefix = `shared-${Date.now()}`;
       const engine = bed.engine([() => countingProjection({ name: 'alpha' }), () => countingProjection({ name: 'beta' })], { groupPrefix, subBatchSize: 20 });
       await engine.start();
+      const groups = deploymentGroupPrefix(engine.deploymentId as string, groupPrefix);
       await until(() => countRows(bed.pool, 'proj_alpha_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in alpha');
       await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length, 20_000, 'every event in beta');
       expect(await countingTables(bed.pool, 'proj_alpha_g1')).toEqual(await countingTables(bed.pool, 'proj_beta_g1'));
@@ -57,7 +59,7 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
         ['alpha', events.length],
         ['beta', events.length],
       ]);
-      expect(await groupIds(bed.kafka, groupPrefix)).toEqual([`${groupPrefix}.feed.alpha.g1+beta.g1`]);
+      expect(await groupIds(bed.kafka, groupPrefix)).toEqual([`${groups}.feed.alpha.g1+beta.g1`]);
       // Read-your-writes answers per read model, from its own stream heads.
       expect(await engine.waitFor({ streamId: 'rental-2', version: 10 }, { projection: 'beta' })).toBe(true);
 
@@ -69,7 +71,7 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       await until(() => countRows(bed.pool, 'proj_alpha_g2.event_log'), (n) => n >= events.length + more.length, 20_000, 'every event in alpha g2');
       await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length + more.length, 20_000, 'every event in beta');
       expect(await countingTables(bed.pool, 'proj_alpha_g2')).toEqual(await countingTables(bed.pool, 'proj_beta_g1'));
-      await until(() => groupState(bed.kafka, `${groupPrefix}.feed.alpha.g2+beta.g1`), (state) => state === 'Stable', 20_000, 'the feed with alpha g2');
+      await until(() => groupState(bed.kafka, `${groups}.feed.alpha.g2+beta.g1`), (state) => state === 'Stable', 20_000, 'the feed with alpha g2');
     });
   });
 
@@ -88,10 +90,11 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       // beta starts from 0 next to alpha, which is 150 messages further than the limit allows
       const second = bed.engine([alpha, () => countingProjection({ name: 'beta', sleepMs: 20 })], { groupPrefix, subBatchSize: 10, sharedLagLimit: 40 });
       await second.start();
-      const feed = `${groupPrefix}.feed.alpha.g1+beta.g1`;
+      const groups = deploymentGroupPrefix(second.deploymentId as string, groupPrefix);
+      const feed = `${groups}.feed.alpha.g1+beta.g1`;
       // alpha alone on its feed (a feed of one keeps the generation's group, so it is never sought back for beta),
       // beta on its own group
-      await until(() => groupIds(bed.kafka, groupPrefix), (ids) => ids.includes(`${groupPrefix}.beta.g1`), 20_000, "beta's own group");
+      await until(() => groupIds(bed.kafka, groupPrefix), (ids) => ids.includes(`${groups}.beta.g1`), 20_000, "beta's own group");
       expect(await groupState(bed.kafka, feed)).toBe('Dead');
       await until(() => countRows(bed.pool, 'proj_beta_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in beta');
       await until(() => groupState(bed.kafka, feed), (state) => state === 'Stable', 20_000, 'beta to join the feed');
@@ -224,6 +227,43 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       } finally {
         await referencePool.end();
         await reference.drop();
+      }
+    });
+  });
+
+  describe('when two deployments (two read-model stores) read the same topics with the same settings', () => {
+    it('each gets consumer groups of its own and builds the whole read model; neither takes partitions from the other', async () => {
+      const events = [...ledgerEvents(8, 10, 'dc'), ...ledgerEvents(4, 10, 'rental')];
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 80));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(80));
+      const other = await createTestDatabase('other_deployment');
+      const otherPool = new Pool({ connectionString: other.url });
+      otherPool.on('error', () => undefined);
+      try {
+        // The same group prefix (the same KAFKA_TOPIC_PREFIX), as a staging projection-service next to production's.
+        const groupPrefix = uniqueTopicName('same-settings');
+        const production = bed.engine([() => countingProjection({ sleepMs: 5 })], { groupPrefix, subBatchSize: 10 });
+        const staging = bed.engine([() => countingProjection({ sleepMs: 5 })], { groupPrefix, subBatchSize: 10, database: otherPool });
+        await Promise.all([production.start(), staging.start()]);
+        expect(production.deploymentId).toMatch(/^[a-z0-9]{12}$/);
+        expect(staging.deploymentId).not.toBe(production.deploymentId);
+        await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in production');
+        await until(() => countRows(otherPool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in staging');
+        expect(await countingTables(otherPool, 'proj_counting_g1')).toEqual(await countingTables(bed.pool, 'proj_counting_g1'));
+        // one group per deployment, each holding every partition
+        const ids = await groupIds(bed.kafka, groupPrefix);
+        expect(ids).toEqual(
+          [production, staging].map((engine) => `${deploymentGroupPrefix(engine.deploymentId as string, groupPrefix)}.counting.g1`).sort(),
+        );
+        await Promise.all([production.stop(), staging.stop()]);
+        // and a deployment keeps its identity across restarts: a restarted instance rejoins its own group
+        const again = bed.engine([() => countingProjection()], { groupPrefix });
+        await again.start();
+        expect(again.deploymentId).toBe(production.deploymentId);
+        await again.stop();
+      } finally {
+        await otherPool.end();
+        await other.drop();
       }
     });
   });

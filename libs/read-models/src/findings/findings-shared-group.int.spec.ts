@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
 import type { ChainedEvent } from '@chip-ledger/event-store';
 import { createKafkaClient, encodeEventMessage } from '@chip-ledger/messaging';
-import { generationGroupId, KafkaProjectionSource, sharedFeedGroupId, ProjectionEngine, type ProjectedEvent, type RunnerStatus } from '@chip-ledger/projection';
+import { deploymentGroupPrefix, generationGroupId, KafkaProjectionSource, sharedFeedGroupId, ProjectionEngine, type ProjectedEvent, type RunnerStatus } from '@chip-ledger/projection';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
 import { AssignerProtocol, logLevel, Partitioners, type Kafka } from 'kafkajs';
 import { Pool } from 'pg';
@@ -142,6 +142,9 @@ interface Deployment {
   readonly pools: Pool[];
   readonly groupPrefix: string;
 }
+
+/** The consumer groups of a deployment's instances: its prefix and the id its read-model store drew. */
+const groupsOf = (d: Deployment): string => deploymentGroupPrefix(d.engines[0].deploymentId as string, d.groupPrefix);
 
 describe('read models with two projector instances in one group (real Kafka and PostgreSQL)', () => {
   let brokers: string[];
@@ -288,11 +291,11 @@ describe('read models with two projector instances in one group (real Kafka and 
     // the shared read models ride on one consumer per instance: one group, whose partitions the two split
     const feed = sharedFeedGroupId(
       SHARED.map((projection) => ({ projection, generation: 1 })),
-      pair.groupPrefix,
+      groupsOf(pair),
     );
     expect((await stableGroup(feed, 2)).every((partitions) => partitions > 0)).toBe(true);
     // the findings group keeps one member, holding every partition of every context topic; the second stands by
-    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, pair.groupPrefix), 1)).toEqual([3 * PARTITIONS]);
+    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, groupsOf(pair)), 1)).toEqual([3 * PARTITIONS]);
     expect(statusOf(second, READ_MODEL_NAMES.findings).state).toBe('standby');
     // events whose findings depend on other partitions' events (licence remittances, a rental to a CN tenant, a
     // catalog correction, an entity listing) while the two instances share the other projections' partitions
@@ -307,7 +310,7 @@ describe('read models with two projector instances in one group (real Kafka and 
     await first.stop();
     await publish(p5);
     expect(statusOf(second, READ_MODEL_NAMES.findings)).toMatchObject({ state: 'running', applied: p5.length });
-    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, pair.groupPrefix), 1)).toEqual([3 * PARTITIONS]);
+    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, groupsOf(pair)), 1)).toEqual([3 * PARTITIONS]);
 
     // then every read model equals the single instance's, row for row
     const expected = await dump(single);
