@@ -7,6 +7,7 @@ import {
   type Actor,
   type DataCenterFacts,
   type ExistingPurchaseOrder,
+  type PurchaseOrderState,
   type RegisteredDataCenter,
 } from '@chip-ledger/domain';
 import { canAccessOrganisation } from '@chip-ledger/http';
@@ -43,4 +44,18 @@ export async function loadAccessiblePurchaseOrder(uow: UnitOfWork, actor: Actor,
     throw new DomainError('PURCHASE_ORDER.NOT_FOUND', `Purchase order ${purchaseOrderId} does not exist.`, { field: 'purchaseOrderId', details: { purchaseOrderId } });
   }
   return order;
+}
+
+/**
+ * A purchase order a delivery may cite: one its organisation placed, or one placed for a data center it owns (an admin
+ * may have recorded a parent company's order for its subsidiary's site); admins any. Anyone else's order is a use of
+ * their resource, so it is treated as missing (404 `PURCHASE_ORDER.NOT_FOUND`): citing it records nothing, and the
+ * refusal does not tell which data center it was for (ADR 0018).
+ */
+export async function loadUsablePurchaseOrder(uow: UnitOfWork, actor: Actor, purchaseOrderId: string): Promise<PurchaseOrderState> {
+  const order = await uow.load(purchaseOrderDecider, streamIds.purchaseOrder(purchaseOrderId));
+  if (order.status === 'none' || actor.role === 'admin' || actor.organisation === order.buyerOrganisationId) return order;
+  const site = await uow.load(dataCenterDecider, streamIds.dataCenter(order.dataCenterId));
+  if (site.status === 'registered' && site.ownerOrganisationId === actor.organisation) return order;
+  return purchaseOrderDecider.initialState();
 }

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { chipStockDecider, decideTransfer, purchaseOrderDecider, purchaseOrderFacts, streamIds } from '@chip-ledger/domain';
+import { chipStockDecider, decideTransfer, purchaseOrderFacts, streamIds } from '@chip-ledger/domain';
 import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
 import { loadCatalogEntry } from '../chip-models/chip-models.commands';
-import { loadAccessibleDataCenter } from '../shared/access';
+import { loadAccessibleDataCenter, loadUsablePurchaseOrder } from '../shared/access';
 import { PROCUREMENT } from '../shared/service-name';
 import type { RecordDeliveryRequest, RecordInstallationRequest, RecordRemovalRequest, RecordTransferRequest } from './stock.dto';
 
@@ -30,7 +30,7 @@ export class RecordDeliveryHandler implements ICommandHandler<RecordDeliveryComm
       const { facts } = await loadAccessibleDataCenter(uow, meta.actor, dataCenterId);
       const [catalog, order, stock] = await Promise.all([
         loadCatalogEntry(uow, request.modelId),
-        uow.load(purchaseOrderDecider, streamIds.purchaseOrder(request.purchaseOrderId)),
+        loadUsablePurchaseOrder(uow, meta.actor, request.purchaseOrderId),
         uow.load(chipStockDecider, streamId),
       ]);
       const events = chipStockDecider.decide(

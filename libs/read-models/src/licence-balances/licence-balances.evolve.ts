@@ -9,6 +9,7 @@ export const LICENCE_EVENTS = [
   'RevenueShareRemitted',
   'ChipsDelivered',
   'ChipsTransferredIn',
+  'DataCenterRegistered',
 ] as const;
 
 export interface LicencePatch {
@@ -41,6 +42,12 @@ export interface UsageRow {
   occurred_at: string;
 }
 
+/** Who owns a data center: a usage draws on a licence only when its data center's owner is the consignee. */
+export interface DataCenterOwnerRow {
+  data_center_id: string;
+  owner_organisation_id: string;
+}
+
 export interface RemittanceRow {
   event_id: string;
   licence_id: string;
@@ -55,6 +62,7 @@ export class LicenceBatch {
   readonly licences = new Map<string, LicencePatch>();
   readonly usages: UsageRow[] = [];
   readonly remittances: RemittanceRow[] = [];
+  readonly owners: DataCenterOwnerRow[] = [];
   readonly touched = new Set<string>();
 
   private patch(licenceId: string, at: string): LicencePatch {
@@ -152,6 +160,9 @@ export class LicenceBatch {
         });
         return;
       }
+      case 'DataCenterRegistered':
+        this.owners.push({ data_center_id: e.data.dataCenterId, owner_organisation_id: e.data.ownerOrganisationId });
+        return;
       default:
         return;
     }

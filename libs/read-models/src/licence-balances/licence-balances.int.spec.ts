@@ -23,7 +23,12 @@ describe('licence-balances projection', () => {
         .licence('2025-08-20', 'lic-h20', { consigneeOrganisationId: 'cn-cloud', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 2000, revenueSharePercent: 15 })
         .remit('2025-09-15', 'lic-h20', ['d1'])
         .deliver('2025-10-01', 'shanghai', M.h20, 800, { deliveryId: 'd2', licenceId: 'lic-h20' })
-        .deliver('2025-10-02', 'shanghai', M.h20, 5, { deliveryId: 'd3' });
+        .deliver('2025-10-02', 'shanghai', M.h20, 5, { deliveryId: 'd3' })
+        // Another organisation's site citing the licence: a fact compliance flags, not a draw on it (ADR 0018).
+        .deliver('2025-10-03', 'hangzhou', M.h20, 7, { deliveryId: 'elsewhere', licenceId: 'lic-h20' })
+        .dataCenter('2025-10-03', 'hangzhou', 'someone-else', 'CN')
+        // The consignee's site registration arrives after its usages (another partition): they count from then on.
+        .dataCenter('2025-01-01', 'shanghai', 'cn-cloud', 'CN');
       const changes = await h.apply(p, schema, l.events, 2);
       expect(changes.every((c) => c.kind === 'licence.changed')).toBe(true);
       const balance = await licenceBalance(h.pool, schema, 'lic-h20', new Date('2026-01-01'));

@@ -9,7 +9,7 @@ export const LICENCE_BALANCES = 'licence-balances';
 
 /**
  * Export licences as trade-compliance systems show them: authorised, used (deliveries and transfers-in citing
- * the licence draw it down), remaining, status, usage history and remittances.
+ * the licence into a data center of its consignee draw it down), remaining, status, usage history and remittances.
  */
 export class LicenceBalancesProjection implements Projection {
   readonly name = LICENCE_BALANCES;
@@ -21,8 +21,15 @@ export class LicenceBalancesProjection implements Projection {
   async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
     const batch = new LicenceBatch();
     for (const e of events) batch.add(asLedger(e));
-    if (batch.touched.size === 0) return [];
     const t = licenceTables(schema);
+    if (batch.owners.length > 0) {
+      await client.query(
+        `INSERT INTO ${t.dataCenters} SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(data_center_id text, owner_organisation_id text)
+         ON CONFLICT (data_center_id) DO UPDATE SET owner_organisation_id = excluded.owner_organisation_id`,
+        [asJsonRows(batch.owners)],
+      );
+    }
+    if (batch.touched.size === 0) return [];
     if (batch.licences.size > 0) {
       const rows = asJsonRows([...batch.licences.values()]);
       const x = `jsonb_to_recordset($1::jsonb) AS x(licence_id text, licence_number text, exporter text, consignee_organisation_id text,

@@ -43,7 +43,11 @@ export const licenceBalance = async (db: Queryable, schema: string, licenceId: s
   // licence amended between them.
   const { rows } = await db.query(
     `SELECT (SELECT to_jsonb(l) FROM ${t.licences} l WHERE l.licence_id = $1) AS licence,
-            (SELECT coalesce(jsonb_agg(to_jsonb(u) ORDER BY u.occurred_at, u.event_id), '[]') FROM ${t.usages} u WHERE u.licence_id = $1) AS usages,
+            -- Only the consignee's own uses draw on a licence (and show in its history): another organisation citing it
+            -- is a fact compliance flags on that organisation's data center, not a use of this licence (ADR 0018).
+            (SELECT coalesce(jsonb_agg(to_jsonb(u) ORDER BY u.occurred_at, u.event_id), '[]')
+               FROM ${t.usages} u JOIN ${t.dataCenters} d ON d.data_center_id = u.data_center_id
+              WHERE u.licence_id = $1 AND d.owner_organisation_id = (SELECT consignee_organisation_id FROM ${t.licences} WHERE licence_id = $1)) AS usages,
             (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.occurred_at, r.event_id), '[]') FROM ${t.remittances} r WHERE r.licence_id = $1) AS remittances`,
     [licenceId],
   );

@@ -4,11 +4,14 @@ export const licenceTables = (schema: string) => ({
   licences: qualified(schema, 'licence_balances'),
   usages: qualified(schema, 'licence_usages'),
   remittances: qualified(schema, 'licence_remittances'),
+  dataCenters: qualified(schema, 'licence_data_centers'),
 });
 
 /**
- * `used` is never stored: it is the sum of `licence_usages`, so a usage that reaches the projection before
- * its licence (another partition) still counts once the licence arrives.
+ * `used` is never stored: it is the sum of `licence_usages` whose data center belongs to the licence's consignee
+ * (`licence_data_centers`), so a usage that reaches the projection before its licence or its data center's
+ * registration (another partition) counts once both have arrived, whatever the order. A usage by anyone else is a
+ * fact compliance flags (consignee mismatch), not a draw on the licence (ADR 0018).
  */
 export const licenceDdl = (schema: string): string => {
   const t = licenceTables(schema);
@@ -50,5 +53,9 @@ CREATE TABLE IF NOT EXISTS ${t.remittances} (
   occurred_at timestamptz NOT NULL
 );
 CREATE INDEX IF NOT EXISTS licence_remittances_by_licence ON ${t.remittances} (licence_id, occurred_at);
+CREATE TABLE IF NOT EXISTS ${t.dataCenters} (
+  data_center_id text PRIMARY KEY,
+  owner_organisation_id text NOT NULL
+);
 `;
 };
