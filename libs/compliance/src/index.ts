@@ -5,3 +5,5 @@ export * from './state/compliance-view';
 export * from './evaluation/finding';
 export * from './evaluation/evaluate';
 export * from './timeline/finding-timeline';
+export * from './timeline/judgement-plan';
+export * from './timeline/findings-timeline';

@@ -31,9 +31,51 @@ import type { ComplianceState, FactStore, Movement, OrderLineFact } from '../sta
 import { ComplianceView, chronological, type DataCenterInfo } from '../state/compliance-view';
 import { findingIdOf, type Finding } from './finding';
 
+/**
+ * What an evaluation may be restricted to (`EvaluateOptions.parts`): the findings timeline judges a data center at
+ * an instant only where a fact of that instant can change something (a movement of a Huawei model: `prc` for that
+ * model), so it asks for those findings only.
+ * - `acts`: per-movement verdicts (the licence requirements, US-ENTITY-LIST's deliveries and transfers, the Malaysian
+ *   permit), which hold from the act on;
+ * - `remittance`: US-H20-IS-INFORMED's revenue-share condition; `balance`: US-LICENCE-BALANCE;
+ * - `cn`: CN-STATE-FUNDED-DOMESTIC (holdings and orders); `prc`: US-PRC-3A090-USE;
+ * - `rentals`: US-IAAS-TRAINING and US-ENTITY-LIST's rentals.
+ */
+export type EvaluationPart = 'acts' | 'remittance' | 'balance' | 'cn' | 'prc' | 'rentals';
+export const EVALUATION_PARTS: readonly EvaluationPart[] = ['acts', 'remittance', 'balance', 'cn', 'prc', 'rentals'];
+
+/** Which part of an evaluation a finding comes from (see `EvaluationPart`). */
+export const evaluationPartOf = (f: Pick<Finding, 'ruleId' | 'findingId'>): EvaluationPart => {
+  switch (f.ruleId) {
+    case 'CN-STATE-FUNDED-DOMESTIC':
+      return 'cn';
+    case 'US-PRC-3A090-USE':
+      return 'prc';
+    case 'US-IAAS-TRAINING':
+      return 'rentals';
+    case 'US-LICENCE-BALANCE':
+      return 'balance';
+    case 'US-H20-IS-INFORMED':
+      return discriminatorOf(f.findingId).startsWith('remittance:') ? 'remittance' : 'acts';
+    case 'US-ENTITY-LIST':
+      return discriminatorOf(f.findingId).startsWith('rental:') ? 'rentals' : 'acts';
+    default:
+      return 'acts';
+  }
+};
+
+/** The last part of `findingIdOf(rule, dc, model, discriminator)`: rule ids, data center and model ids hold no '/'. */
+const discriminatorOf = (findingId: string): string => findingId.split('/').slice(3).join('/');
+
 export interface EvaluateOptions {
   /** Only findings about this data center (and only its facts are scanned). */
   readonly dataCenterId?: string;
+  /** Only these parts of the rulebook (default: all). */
+  readonly parts?: ReadonlySet<EvaluationPart>;
+  /** Only these chip models, for the parts judged per model (`cn`, `prc`); default: all. */
+  readonly modelIds?: ReadonlySet<string>;
+  /** Only these rentals, for the `rentals` part; default: all. */
+  readonly rentalIds?: ReadonlySet<string>;
   /**
    * Keeps, across evaluations of one data center (`dataCenterId`), what the per-movement rules said of each
    * inbound movement, so that only movements not judged before are judged. Same findings as without it.
@@ -80,6 +122,15 @@ export class EvaluationCache {
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
+
+const wants = (ctx: { readonly parts: ReadonlySet<EvaluationPart> | null }, part: EvaluationPart): boolean => ctx.parts === null || ctx.parts.has(part);
+const wantsModel = (ctx: { readonly modelIds: ReadonlySet<string> | null }, modelId: string): boolean => ctx.modelIds === null || ctx.modelIds.has(modelId);
+/** A data center's rentals the evaluation looks at. */
+const rentalsOf = (ctx: Ctx, dcId: string): readonly { readonly rentalId: string }[] => {
+  if (!wants(ctx, 'rentals')) return [];
+  const all = ctx.view.all(ctx.view.record(dcId)?.rentals ?? []);
+  return ctx.rentalIds === null ? all : all.filter((r) => ctx.rentalIds?.has(r.rentalId));
+};
 
 const inForceKey = (rulebook: Rulebook, asOf: number): string => {
   let key = '';
@@ -144,6 +195,9 @@ interface Ctx {
   readonly rulebook: Rulebook;
   readonly dataCenterIds: readonly string[];
   readonly out: Finding[];
+  readonly parts: ReadonlySet<EvaluationPart> | null;
+  readonly modelIds: ReadonlySet<string> | null;
+  readonly rentalIds: ReadonlySet<string> | null;
   /** The one data center's cached per-movement verdicts (`EvaluateOptions.cache`), or null. */
   readonly verdicts: MovementVerdicts | null;
 }
@@ -270,7 +324,7 @@ const h200Claims = (view: ComplianceView, rule: UsH200CaseByCaseRule | undefined
 const cnStateFundedDomestic = (ctx: Ctx, rule: CnStateFundedDomesticRule): void => {
   const { view } = ctx;
   const p = rule.parameters;
-  if (!inForceAt(rule, view.asOf)) return;
+  if (!wants(ctx, 'cn') || !inForceAt(rule, view.asOf)) return;
   const from = Date.parse(rule.inForce.from ?? p.completionReferenceDate);
   const isForeign = (spec: ChipModelSpec): boolean =>
     !(p.domestic.vendorHeadquartersIn.includes(spec.vendorHeadquarters) && (p.domestic.fabIn === null || (spec.fabCountry !== null && p.domestic.fabIn.includes(spec.fabCountry))));
@@ -298,6 +352,7 @@ const cnStateFundedDomestic = (ctx: Ctx, rule: CnStateFundedDomesticRule): void 
     // Order lines per model, then per purchase order (first appearance first), each in chronological order.
     const linesByModel = new Map<string, Map<string, { placed: OrderLineFact[]; cancelled: OrderLineFact[] }>>();
     for (const l of orderLines) {
+      if (!wantsModel(ctx, l.modelId)) continue;
       let byPo = linesByModel.get(l.modelId);
       if (byPo === undefined) linesByModel.set(l.modelId, (byPo = new Map()));
       let po = byPo.get(l.purchaseOrderId);
@@ -305,6 +360,7 @@ const cnStateFundedDomestic = (ctx: Ctx, rule: CnStateFundedDomesticRule): void 
       (l.kind === 'placed' ? po.placed : po.cancelled).push(l);
     }
     for (const modelId of uniq([...view.modelIds(dcId), ...linesByModel.keys()]).sort()) {
+      if (!wantsModel(ctx, modelId)) continue;
       const spec = view.spec(modelId);
       if (spec === undefined || !isForeign(spec)) continue;
       const stock = view.stock(dcId, modelId);
@@ -380,6 +436,7 @@ const licenceRequirement = (
   judge: (m: Movement, dc: DataCenterInfo) => { severity: Severity; destination: { text: string; evidence: string[] }; why: string } | null,
 ): void => {
   const { view } = ctx;
+  if (!wants(ctx, 'acts')) return;
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc) continue;
@@ -475,6 +532,7 @@ const usH20IsInformed = (ctx: Ctx, rule: UsH20IsInformedRule): void => {
 
   // The revenue-share condition: a finding that opens when time passes (90 days without a remittance).
   const window = p.remittanceWindowDays * DAY_MS;
+  if (!wants(ctx, 'remittance')) return;
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc) continue;
@@ -522,6 +580,7 @@ const usH200CaseByCase = (ctx: Ctx, rule: UsH200CaseByCaseRule): void => {
 
 const usLicenceBalance = (ctx: Ctx, rule: UsLicenceBalanceRule): void => {
   const { view } = ctx;
+  if (!wants(ctx, 'balance')) return;
   const wanted = new Set(ctx.dataCenterIds);
   const licenceIds = uniq(ctx.dataCenterIds.flatMap((dcId) => inbound(view, dcId).flatMap((m) => (m.licenceId === null ? [] : [m.licenceId])))).sort();
   for (const licenceId of licenceIds) {
@@ -596,7 +655,7 @@ const usEntityList = (ctx: Ctx, rule: UsEntityListRule): void => {
     const verdicts = ctx.verdicts;
     const known = verdictsOf(verdicts, rule.id);
     if (verdicts !== null) dataCenterDeps(verdicts, dc);
-    for (const m of inbound(view, dcId)) {
+    for (const m of wants(ctx, 'acts') ? inbound(view, dcId) : []) {
       const cached = known?.get(m);
       if (cached !== undefined) {
         for (const f of cached) ctx.out.push(f);
@@ -614,7 +673,7 @@ const usEntityList = (ctx: Ctx, rule: UsEntityListRule): void => {
         }
       }
     }
-    for (const { rentalId } of view.all(view.record(dcId)?.rentals ?? [])) {
+    for (const { rentalId } of rentalsOf(ctx, dcId)) {
       const r = view.rental(rentalId);
       const start = r && view.latest(r.started);
       if (!r || !start) continue;
@@ -639,11 +698,11 @@ const usEntityList = (ctx: Ctx, rule: UsEntityListRule): void => {
 
 const usPrc3A090Use = (ctx: Ctx, rule: UsPrc3A090UseRule): void => {
   const { view } = ctx;
-  if (!inForceAt(rule, view.asOf)) return;
+  if (!wants(ctx, 'prc') || !inForceAt(rule, view.asOf)) return;
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc) continue;
-    for (const modelId of view.modelIds(dcId).filter((id) => rule.parameters.modelIds.includes(id))) {
+    for (const modelId of view.modelIds(dcId).filter((id) => rule.parameters.modelIds.includes(id) && wantsModel(ctx, id))) {
       const stock = view.stock(dcId, modelId);
       if (stock.installedNow === 0) continue;
       const name = view.spec(modelId)?.name ?? modelId;
@@ -664,11 +723,11 @@ const usPrc3A090Use = (ctx: Ctx, rule: UsPrc3A090UseRule): void => {
 const usIaasTraining = (ctx: Ctx, rule: UsIaasTrainingRule): void => {
   const { view } = ctx;
   const p = rule.parameters;
-  if (!inForceAt(rule, view.asOf)) return;
+  if (!wants(ctx, 'rentals') || !inForceAt(rule, view.asOf)) return;
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc) continue;
-    for (const { rentalId } of view.all(view.record(dcId)?.rentals ?? [])) {
+    for (const { rentalId } of rentalsOf(ctx, dcId)) {
       const r = view.rental(rentalId);
       const start = r && view.latest(r.started);
       if (!r || !start || !p.purposes.includes(start.purpose)) continue;
@@ -701,6 +760,7 @@ const usIaasTraining = (ctx: Ctx, rule: UsIaasTrainingRule): void => {
 const myStrategicTradePermit = (ctx: Ctx, rule: MyStrategicTradePermitRule): void => {
   const { view } = ctx;
   const p = rule.parameters;
+  if (!wants(ctx, 'acts')) return;
   for (const dcId of ctx.dataCenterIds) {
     const dc = view.dataCenter(dcId);
     if (!dc || !p.exportingCountries.includes(dc.country)) continue;
@@ -734,8 +794,22 @@ const myStrategicTradePermit = (ctx: Ctx, rule: MyStrategicTradePermitRule): voi
 export const evaluate = (state: ComplianceState, rulebook: Rulebook, asOf: Instant, options: EvaluateOptions = {}): Finding[] => {
   const view = new ComplianceView(state, Date.parse(asOf));
   const dataCenterIds = options.dataCenterId === undefined ? view.dataCenterIds() : view.dataCenter(options.dataCenterId) ? [options.dataCenterId] : [];
-  const verdicts = options.cache !== undefined && options.dataCenterId !== undefined && dataCenterIds.length === 1 ? verdictsFor(options.cache, state, rulebook, view.asOf, options.dataCenterId) : null;
-  const ctx: Ctx = { view, rulebook, dataCenterIds, out: [], verdicts };
+  // A restricted evaluation neither uses nor feeds the cache: its verdicts would be a partial answer.
+  const restricted = options.parts !== undefined || options.modelIds !== undefined || options.rentalIds !== undefined;
+  const verdicts =
+    options.cache !== undefined && !restricted && options.dataCenterId !== undefined && dataCenterIds.length === 1
+      ? verdictsFor(options.cache, state, rulebook, view.asOf, options.dataCenterId)
+      : null;
+  const ctx: Ctx = {
+    view,
+    rulebook,
+    dataCenterIds,
+    out: [],
+    verdicts,
+    parts: options.parts ?? null,
+    modelIds: options.modelIds ?? null,
+    rentalIds: options.rentalIds ?? null,
+  };
   for (const rule of rulebook) {
     switch (rule.id) {
       case 'CN-STATE-FUNDED-DOMESTIC':

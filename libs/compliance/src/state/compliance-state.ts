@@ -20,11 +20,17 @@ export type LedgerEnvelope = LedgerEvent extends infer E
 
 /**
  * One recorded fact as compliance keeps it: its position in the fold (`seq`), when it occurred (`at`, epoch
- * ms, so comparisons do not depend on how the ISO string was written) and the event that recorded it.
+ * ms, so comparisons do not depend on how the ISO string was written), the order among facts of the same instant
+ * (`tie`) and the event that recorded it.
  */
 export interface Fact {
   readonly seq: number;
   readonly at: number;
+  /**
+   * Orders facts that occurred at the same instant, whatever order they were folded in (the order Kafka delivered
+   * them in): the store's global position where the caller knows it, else the event id. See `evolveComplianceState`.
+   */
+  readonly tie: string;
   readonly eventId: string;
 }
 export type Dated<T> = Fact & T;
@@ -220,6 +226,7 @@ const movement = (
   // One literal of one shape (spreading `extra`, whose shape varies by kind, was ~15% of a replay's fold).
   seq: fact.seq,
   at: fact.at,
+  tie: fact.tie,
   eventId: fact.eventId,
   kind,
   dataCenterId: d.dataCenterId,
@@ -240,11 +247,15 @@ const addMovement = (s: FactStore, m: Movement): void => {
   if (m.licenceId !== null && (m.kind === 'delivered' || m.kind === 'transferred-in')) licence(s, m.licenceId).uses.push(m);
 };
 
-/** Applies one recorded event. Unknown event types (newer than this code) are ignored, but still counted. */
-export const evolveComplianceState = (state: ComplianceState, envelope: LedgerEnvelope): ComplianceState => {
+/**
+ * Applies one recorded event. Unknown event types (newer than this code) are ignored, but still counted.
+ * `tie` orders it among facts of the same occurredAt (`tieOf`): with it, what the state says does not depend on
+ * the order events were folded in, only on the events.
+ */
+export const evolveComplianceState = (state: ComplianceState, envelope: LedgerEnvelope, tie: string = envelope.eventId): ComplianceState => {
   const store = state.store.head === state.seq ? state.store : forkStore(state.store, state.seq);
   const seq = state.seq + 1;
-  const fact: Fact = { seq, at: Date.parse(envelope.occurredAt), eventId: envelope.eventId };
+  const fact: Fact = { seq, at: Date.parse(envelope.occurredAt), tie, eventId: envelope.eventId };
   apply(store, fact, envelope);
   if (fact.at > store.maxAt) store.maxAt = fact.at;
   store.head = seq;
@@ -408,9 +419,21 @@ const apply = (s: FactStore, fact: Fact, e: LedgerEnvelope): void => {
   }
 };
 
-/** Folds envelopes in the order given (the order they were recorded), from `initial`. */
-export const foldComplianceState = (envelopes: Iterable<LedgerEnvelope>, initial: ComplianceState = initialComplianceState()): ComplianceState => {
+/** Folds envelopes in the order given, from `initial`, each ordered among its instant's facts by `tie`. */
+export const foldComplianceState = (
+  envelopes: Iterable<LedgerEnvelope>,
+  initial: ComplianceState = initialComplianceState(),
+  tie: (envelope: LedgerEnvelope) => string = (envelope) => envelope.eventId,
+): ComplianceState => {
   let state = initial;
-  for (const e of envelopes) state = evolveComplianceState(state, e);
+  for (const e of envelopes) state = evolveComplianceState(state, e, tie(e));
   return state;
 };
+
+/**
+ * The order among facts of one instant from where the store put them: `<context>:<global position>` (zero-padded, so
+ * strings compare as numbers), or the event id when the position is not known. Facts of one context keep the store's
+ * order; a tie across contexts is broken by the context's name, which is as good as any fixed rule.
+ */
+export const tieOf = (origin: { readonly context: string; readonly position: number } | null | undefined, eventId: string): string =>
+  origin ? `${origin.context}:${String(origin.position).padStart(16, '0')}` : eventId;

@@ -32,7 +32,7 @@ export interface StockPosition {
   readonly evidence: string[];
 }
 
-const byTime = (a: Fact, b: Fact): number => a.at - b.at || a.seq - b.seq;
+const byTime = (a: Fact, b: Fact): number => a.at - b.at || (a.tie < b.tie ? -1 : a.tie > b.tie ? 1 : a.seq - b.seq);
 
 const isChronological = (xs: readonly Fact[]): boolean => {
   for (let i = 1; i < xs.length; i++) if (byTime(xs[i - 1], xs[i]) > 0) return false;

@@ -1,12 +1,17 @@
 import {
-  evaluate,
+  affectedDataCenters,
   EvaluationCache,
   evolveComplianceState,
   initialComplianceState,
+  judgeDataCenterTimeline,
+  newDataCenterTimeline,
+  nextJudgement,
+  rewindDataCenterTimeline,
   RULEBOOK_V1,
-  timeChangeInstants,
+  tieOf,
   type ComplianceState,
-  type Finding,
+  type DataCenterTimeline,
+  type EvaluationPart,
   type LedgerEnvelope,
   type Rulebook,
 } from '@chip-ledger/compliance';
@@ -16,7 +21,7 @@ import type { PoolClient } from 'pg';
 import { asLedger } from '../shared/events';
 import { Pipeline } from '../shared/pipeline';
 import { asJsonRows, iso } from '../shared/sql';
-import { diffFindings, type FindingRow, type Transitions } from './findings.evolve';
+import { openFindingOf, rowChanged, rowOf, type FindingRow } from './findings.evolve';
 import { findingsDdl, findingsTables } from './findings.table';
 
 export const FINDINGS = 'findings';
@@ -29,13 +34,20 @@ export interface FindingsOptions {
   readonly loadPageSize?: number;
 }
 
-/** Events after which the instants where time alone changes the answer must be recomputed. */
-const TIME_SENSITIVE = new Set(['RentalStarted', 'RentalExtended', 'ChipsDelivered', 'ChipsTransferredIn', 'ExportLicenceIssued', 'ExportLicenceAmended']);
+/** An event as the journal keeps it: where it came from travels with it (the store's position orders ties). */
+type JournalledEvent = LedgerEnvelope & { readonly origin?: { readonly context: string; readonly position: number } | null };
 
 /**
- * Compliance findings as a read model. Holds a `ComplianceState` in memory (rebuilt by `load` from the journal
- * of applied envelopes in this generation's schema), judges only the data centers a batch touched (once per
- * batch, as of the engine's "now") and writes the differences: findings opened, updated, closed.
+ * Compliance findings as a read model: each data center's findings timeline (libs/compliance,
+ * `judgeDataCenterTimeline`), a function of the facts alone. Facts are judged in the order the world had them
+ * (occurredAt, ties by the store's position), with everything the ledger knows now; a fact that arrives after its
+ * data center was judged past its instant (another partition was behind, or it was recorded late) makes the timeline
+ * from that instant be judged again: the rows it changes are rewritten, the rows that no longer hold are deleted
+ * (ADR 0007, "Findings: a function of the facts"). So the table is the same whatever order Kafka delivered the
+ * partitions in, however the batches were cut, and equals a rebuild.
+ *
+ * Holds a `ComplianceState` in memory (rebuilt by `load` from the journal of applied envelopes in this generation's
+ * schema) and, per data center, where its timeline stands (how far it was judged, what is open).
  */
 export class FindingsProjection implements Projection {
   readonly name = FINDINGS;
@@ -47,23 +59,21 @@ export class FindingsProjection implements Projection {
   private readonly rulebook: Rulebook;
   private readonly clock: () => Date;
   private readonly pageSize: number;
-  private readonly ruleFrom: Map<string, number>;
 
   private state: ComplianceState = initialComplianceState();
-  private readonly open = new Map<string, Map<string, FindingRow>>();
-  private readonly eventAt = new Map<string, number>();
-  private readonly evaluatedAt = new Map<string, number>();
-  private readonly futureFacts = new Set<number>();
-  private lastTickAt = 0;
-  private instants: number[] | null = null;
-  /** Per data center, the per-movement rules' verdicts: a batch judges only the movements not judged before. */
+  private readonly folded = new Set<string>();
+  private readonly timelines = new Map<string, DataCenterTimeline>();
+  /** Per data center, the next instant at which time alone (or a fact dated in the future) asks to judge it. */
+  private readonly wakeAt = new Map<string, number | null>();
+  /** Per data center, its open rows as written (what a judgement's rows are compared with). */
+  private readonly openRows = new Map<string, Map<string, FindingRow>>();
+  /** Per-movement verdicts kept across the final judgements at "now" (the only unrestricted, latest ones). */
   private readonly verdicts = new EvaluationCache();
 
   constructor(options: FindingsOptions = {}) {
     this.rulebook = options.rulebook ?? RULEBOOK_V1;
     this.clock = options.clock ?? (() => new Date());
     this.pageSize = options.loadPageSize ?? 10_000;
-    this.ruleFrom = new Map(this.rulebook.filter((r) => r.inForce.from !== null).map((r) => [r.id, Date.parse(r.inForce.from as string)]));
   }
 
   async migrate(client: PoolClient, schema: string): Promise<void> {
@@ -73,24 +83,14 @@ export class FindingsProjection implements Projection {
   async load(client: PoolClient, schema: string): Promise<void> {
     const t = findingsTables(schema);
     this.reset();
-    const now = this.clock().getTime();
-    const fold = (envelope: LedgerEnvelope): void => {
-      this.state = evolveComplianceState(this.state, envelope);
-      const at = Date.parse(envelope.occurredAt);
-      this.eventAt.set(envelope.eventId, at);
-      if (at > now) this.futureFacts.add(at);
-    };
     // A generation written before the journal had a row per batch: its row-per-event journal comes first.
     const legacy = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [t.journal]);
     if (legacy.rows[0]?.present) {
       let after = 0;
       for (;;) {
-        const page = await client.query<{ seq: string; envelope: LedgerEnvelope }>(
-          `SELECT seq, envelope FROM ${t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`,
-          [after, this.pageSize],
-        );
+        const page = await client.query<{ seq: string; envelope: JournalledEvent }>(`SELECT seq, envelope FROM ${t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, this.pageSize]);
         for (const row of page.rows) {
-          fold(row.envelope);
+          this.fold(row.envelope);
           after = Number(row.seq);
         }
         if (page.rows.length < this.pageSize) break;
@@ -98,126 +98,67 @@ export class FindingsProjection implements Projection {
     }
     let after = 0;
     for (;;) {
-      const page = await client.query<{ seq: string; envelopes: string }>(
-        `SELECT seq, envelopes FROM ${t.journalBatches} WHERE seq > $1 ORDER BY seq LIMIT $2`,
-        [after, BATCHES_PER_PAGE],
-      );
+      const page = await client.query<{ seq: string; envelopes: string }>(`SELECT seq, envelopes FROM ${t.journalBatches} WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, BATCHES_PER_PAGE]);
       for (const row of page.rows) {
-        for (const envelope of JSON.parse(row.envelopes) as LedgerEnvelope[]) fold(envelope);
+        for (const envelope of JSON.parse(row.envelopes) as JournalledEvent[]) this.fold(envelope);
         after = Number(row.seq);
       }
       if (page.rows.length < BATCHES_PER_PAGE) break;
     }
-    const open = await client.query<FindingRow & { count: string; opened_at: Date; updated_at: Date; occurred_at: Date | null }>(
-      `SELECT * FROM ${t.findings} WHERE closed_at IS NULL`,
-    );
+    const open = await client.query<FindingRowFromDb>(`SELECT * FROM ${t.findings} WHERE closed_at IS NULL`);
     for (const r of open.rows) {
-      const row: FindingRow = {
-        ...r,
-        count: Number(r.count),
-        opened_at: r.opened_at.toISOString(),
-        updated_at: r.updated_at.toISOString(),
-        occurred_at: r.occurred_at === null ? null : r.occurred_at.toISOString(),
-        closed_at: null,
-      };
-      this.openOf(row.data_center_id).set(`${row.finding_id}#${row.severity}`, row);
+      const row = fromDb(r);
+      this.timelineOf(row.data_center_id).open.set(`${row.finding_id}#${row.severity}`, openFindingOf(row, this.rulebook));
+      this.openRowsOf(row.data_center_id).set(row.id, row);
     }
-    const evaluations = await client.query<{ data_center_id: string; evaluated_at: Date }>(`SELECT * FROM ${t.evaluations}`);
-    for (const r of evaluations.rows) this.evaluatedAt.set(r.data_center_id, r.evaluated_at.getTime());
-    const meta = await client.query<{ value: number }>(`SELECT value FROM ${t.meta} WHERE key = 'last_tick_at'`);
-    this.lastTickAt = meta.rows[0] ? Number(meta.rows[0].value) : 0;
+    const judged = await client.query<{ data_center_id: string; evaluated_at: Date; last_judged: Record<string, number> | null }>(`SELECT * FROM ${t.evaluations}`);
+    for (const r of judged.rows) {
+      const timeline = this.timelineOf(r.data_center_id);
+      timeline.judgedThrough = r.evaluated_at.getTime();
+      // A generation judged before parts were tracked: everything was judged at its last instant.
+      for (const part of PARTS) timeline.lastJudged.set(part, r.last_judged?.[part] ?? timeline.judgedThrough);
+    }
+    for (const dataCenterId of this.state.store.dataCenters.keys()) this.scheduleWake(dataCenterId);
   }
 
   async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
-    const asOf = this.clock().getTime();
+    const now = this.clock().getTime();
     const journal: object[] = [];
-    /** Per touched data center, the latest occurredAt among this batch's events about it (when findings close). */
-    const touched = new Map<string, number>();
-    const touch = (dataCenterId: string, at: number): void => {
-      touched.set(dataCenterId, Math.max(touched.get(dataCenterId) ?? Number.NEGATIVE_INFINITY, at));
-    };
+    /** Per data center the batch can change, the earliest instant it can change it from. */
+    const from = new Map<string, number>();
     for (const event of events) {
-      if (this.eventAt.has(event.eventId)) continue; // the engine dedupes; this keeps the state honest if it did not
-      const e = asLedger(event);
-      this.state = evolveComplianceState(this.state, e);
-      const at = Date.parse(e.occurredAt);
-      this.eventAt.set(e.eventId, at);
-      if (at > asOf) this.futureFacts.add(at);
-      if (TIME_SENSITIVE.has(e.type)) this.instants = null;
+      if (this.folded.has(event.eventId)) continue; // the engine dedupes; this keeps the state honest if it did not
+      const e = event as unknown as JournalledEvent;
+      this.fold(e);
       // As it came, with where it was read (`source`): no copy of each envelope; `load` folds it like any other.
       journal.push(event);
-      for (const dc of this.touchedBy(e)) touch(dc, at);
+      const at = Date.parse(e.occurredAt);
+      for (const dataCenterId of affectedDataCenters(this.state, asLedger(event))) from.set(dataCenterId, Math.min(from.get(dataCenterId) ?? Number.POSITIVE_INFINITY, at));
     }
     if (journal.length === 0) return [];
     const t = findingsTables(schema);
     // Statements go out on this transaction's client as soon as they are known, and PostgreSQL runs them (in
-    // order) while JS evaluates the next data centers: the journal first, then the findings in chunks.
+    // order) while JS judges the next data centers: the journal first, then the findings in chunks.
     const pipeline = new Pipeline();
     // One row for the batch, its envelopes in fold order; seq (identity) orders the batches for load().
     pipeline.send(client.query(`INSERT INTO ${t.journalBatches} (events, envelopes) VALUES ($1, $2)`, [journal.length, JSON.stringify(journal)]));
-
-    const transitions: Transitions[] = [];
-    let rows: FindingRow[] = [];
-    const pause = pauser();
-    for (const [dataCenterId, latestAt] of touched) {
-      await pause();
-      const current = evaluate(this.state, this.rulebook, iso(asOf), { dataCenterId, cache: this.verdicts });
-      const transition = diffFindings(this.openOf(dataCenterId), current, this.ownerOf(dataCenterId), {
-        openedAt: (f) => Math.min(this.ownTime(f, latestAt), asOf),
-        closedAt: Math.min(latestAt, asOf),
-        now: asOf,
-      });
-      transitions.push(transition);
-      rows.push(...transition.opened, ...transition.updated, ...transition.closed);
-      if (rows.length >= FINDINGS_PER_STATEMENT) {
-        pipeline.send(this.upsertFindings(client, schema, rows));
-        rows = [];
-      }
-      this.evaluatedAt.set(dataCenterId, asOf);
-    }
-    pipeline.send(this.upsertFindings(client, schema, rows));
-    pipeline.send(this.upsertEvaluations(client, schema, [...touched.keys()].map((dc) => ({ data_center_id: dc, evaluated_at: iso(asOf) }))));
-    await pipeline.drain();
-    return toChanges(transitions);
+    return this.judge(client, schema, pipeline, [...from].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), now);
   }
 
   async tick(client: PoolClient, schema: string, now: Date): Promise<ProjectionChange[]> {
-    const nowMs = now.getTime();
-    const crossed = [...new Set([...this.timeInstants(), ...this.futureFacts])].filter((x) => x > this.lastTickAt && x <= nowMs).sort((a, b) => a - b);
-    const transitions: Transitions[] = [];
-    const evaluated = new Map<string, number>();
-    const pause = pauser();
-    for (const at of crossed) {
-      for (const dataCenterId of this.state.store.dataCenters.keys()) {
-        await pause();
-        // A data center judged at or after `at` (by a batch) is already past this instant.
-        if ((this.evaluatedAt.get(dataCenterId) ?? Number.NEGATIVE_INFINITY) >= at) continue;
-        const current = evaluate(this.state, this.rulebook, iso(at), { dataCenterId, cache: this.verdicts });
-        transitions.push(diffFindings(this.openOf(dataCenterId), current, this.ownerOf(dataCenterId), { openedAt: () => at, closedAt: at, now: nowMs }));
-        this.evaluatedAt.set(dataCenterId, at);
-        evaluated.set(dataCenterId, at);
-      }
-    }
-    for (const x of this.futureFacts) if (x <= nowMs) this.futureFacts.delete(x);
-    this.lastTickAt = Math.max(this.lastTickAt, nowMs);
-    await this.write(client, schema, transitions, [...evaluated].map(([dc, at]) => ({ data_center_id: dc, evaluated_at: iso(at) })));
-    await client.query(
-      `INSERT INTO ${findingsTables(schema).meta} (key, value) VALUES ('last_tick_at', $1::jsonb)
-       ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [JSON.stringify(this.lastTickAt)],
-    );
-    return toChanges(transitions);
+    const at = now.getTime();
+    const due = [...this.wakeAt].filter(([, wake]) => wake !== null && wake <= at).map(([dataCenterId]) => [dataCenterId, Number.POSITIVE_INFINITY] as const);
+    if (due.length === 0) return [];
+    return this.judge(client, schema, new Pipeline(), due.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), at);
   }
 
   /**
-   * The next instant at which time alone can open or close a finding (compliance's time-change instants, and
-   * facts dated in the future). May be at or before `now` when such an instant has not been ticked yet: tick now.
+   * The next instant at which time alone (or a fact dated in the future) can open or close a finding. May be at or
+   * before `now` when such an instant has not been judged yet: tick now.
    */
-  nextWakeUp(now: Date): Date | null {
-    const from = Math.min(this.lastTickAt, now.getTime());
+  nextWakeUp(_now: Date): Date | null {
     let next = Number.POSITIVE_INFINITY;
-    for (const x of this.timeInstants()) if (x > from && x < next) next = x;
-    for (const x of this.futureFacts) if (x > from && x < next) next = x;
+    for (const wake of this.wakeAt.values()) if (wake !== null && wake < next) next = wake;
     return Number.isFinite(next) ? new Date(next) : null;
   }
 
@@ -226,96 +167,105 @@ export class FindingsProjection implements Projection {
     return this.state;
   }
 
+  /**
+   * Judges each data center through `now`, from the instant given for it when that is at or before what it was judged
+   * through already (the rows from there are read back, and those the judgement does not give again are deleted).
+   */
+  private async judge(client: PoolClient, schema: string, pipeline: Pipeline, dataCenters: readonly (readonly [string, number])[], now: number): Promise<ProjectionChange[]> {
+    const t = findingsTables(schema);
+    const changes: ProjectionChange[] = [];
+    const judged: { data_center_id: string; evaluated_at: string; last_judged: Record<string, number> }[] = [];
+    let rows: FindingRow[] = [];
+    const pause = pauser();
+    for (const [dataCenterId, changedFrom] of dataCenters) {
+      const timeline = this.timelineOf(dataCenterId);
+      const before = this.openRowsOf(dataCenterId);
+      const owner = this.ownerOf(dataCenterId);
+      let retracted: FindingRow[] = [];
+      if (changedFrom <= timeline.judgedThrough) {
+        // Rows written by this batch's earlier statements must be visible to this read: drain first.
+        await pipeline.drain();
+        const stored = await client.query<FindingRowFromDb>(`SELECT * FROM ${t.findings} WHERE data_center_id = $1 AND (closed_at IS NULL OR closed_at >= $2)`, [
+          dataCenterId,
+          iso(changedFrom),
+        ]);
+        const overlapping = stored.rows.map(fromDb);
+        rewindDataCenterTimeline(
+          timeline,
+          changedFrom,
+          overlapping.filter((r) => Date.parse(r.opened_at) < changedFrom).map((r) => openFindingOf(r, this.rulebook)),
+        );
+        retracted = overlapping.filter((r) => Date.parse(r.opened_at) >= changedFrom);
+        before.clear();
+        for (const r of overlapping) before.set(r.id, r);
+      }
+      const { intervals, next } = await judgeDataCenterTimeline(this.state, this.rulebook, timeline, now, { cache: this.verdicts, pause });
+      const after = new Map<string, FindingRow>();
+      for (const interval of intervals) {
+        const row = rowOf(interval, owner, now);
+        const previous = before.get(row.id);
+        if (interval.closedAt === null) after.set(row.id, row);
+        if (!rowChanged(row, previous)) continue;
+        rows.push(row);
+        if (previous === undefined) changes.push(change('finding.opened', row));
+        if (row.closed_at !== null) changes.push(change('finding.closed', row));
+        else if (previous !== undefined) changes.push(change('finding.updated', row));
+      }
+      const kept = new Set(intervals.map((i) => rowOf(i, owner, now).id));
+      const gone = retracted.filter((r) => !kept.has(r.id));
+      if (gone.length > 0) {
+        // Under what the ledger knows now, these never held (a fact from another partition, or recorded late, says so).
+        pipeline.send(client.query(`DELETE FROM ${t.findings} WHERE id = ANY($1::text[])`, [gone.map((r) => r.id)]));
+        for (const r of gone) changes.push(change('finding.retracted', r));
+      }
+      this.openRows.set(dataCenterId, after);
+      judged.push({ data_center_id: dataCenterId, evaluated_at: iso(timeline.judgedThrough), last_judged: Object.fromEntries(timeline.lastJudged) });
+      this.wakeAt.set(dataCenterId, next);
+      if (rows.length >= FINDINGS_PER_STATEMENT) {
+        pipeline.send(this.upsertFindings(client, schema, rows));
+        rows = [];
+      }
+    }
+    pipeline.send(this.upsertFindings(client, schema, rows));
+    pipeline.send(this.upsertJudgements(client, schema, judged));
+    await pipeline.drain();
+    return changes;
+  }
+
+  private fold(e: JournalledEvent): void {
+    if (this.folded.has(e.eventId)) return;
+    this.state = evolveComplianceState(this.state, e, tieOf(e.origin, e.eventId));
+    this.folded.add(e.eventId);
+  }
+
   private reset(): void {
     this.state = initialComplianceState();
-    this.open.clear();
-    this.eventAt.clear();
-    this.evaluatedAt.clear();
-    this.futureFacts.clear();
-    this.lastTickAt = 0;
-    this.instants = null;
+    this.folded.clear();
+    this.timelines.clear();
+    this.wakeAt.clear();
+    this.openRows.clear();
     this.verdicts.clear();
   }
 
-  private timeInstants(): number[] {
-    if (this.instants === null) this.instants = timeChangeInstants(this.state, this.rulebook).map((x) => Date.parse(x));
-    return this.instants;
+  private timelineOf(dataCenterId: string): DataCenterTimeline {
+    let timeline = this.timelines.get(dataCenterId);
+    if (!timeline) this.timelines.set(dataCenterId, (timeline = newDataCenterTimeline(dataCenterId)));
+    return timeline;
   }
 
-  private openOf(dataCenterId: string): Map<string, FindingRow> {
-    let m = this.open.get(dataCenterId);
-    if (!m) this.open.set(dataCenterId, (m = new Map()));
-    return m;
+  private openRowsOf(dataCenterId: string): Map<string, FindingRow> {
+    let rows = this.openRows.get(dataCenterId);
+    if (!rows) this.openRows.set(dataCenterId, (rows = new Map()));
+    return rows;
+  }
+
+  private scheduleWake(dataCenterId: string): void {
+    this.wakeAt.set(dataCenterId, nextJudgement(this.state, this.rulebook, dataCenterId, this.timelineOf(dataCenterId).judgedThrough));
   }
 
   private ownerOf(dataCenterId: string): string | null {
     const regs = this.state.store.dataCenters.get(dataCenterId)?.registrations ?? [];
     return regs.length > 0 ? regs[regs.length - 1].ownerOrganisationId : null;
-  }
-
-  /**
-   * When a finding first seen by a batch opened: its own instant when compliance gives one (the delivery, the
-   * order, the end of a remittance window), else when its evidence was complete (the latest evidence event);
-   * never before its rule came into force.
-   */
-  private ownTime(f: Finding, fallback: number): number {
-    let own = f.occurredAt === null ? Number.NEGATIVE_INFINITY : Date.parse(f.occurredAt);
-    if (f.occurredAt === null) for (const id of f.evidence) own = Math.max(own, this.eventAt.get(id) ?? Number.NEGATIVE_INFINITY);
-    if (!Number.isFinite(own)) own = fallback;
-    return Math.max(own, this.ruleFrom.get(f.ruleId) ?? Number.NEGATIVE_INFINITY);
-  }
-
-  /** Which data centers an event can change findings for. */
-  private touchedBy(e: LedgerEnvelope): string[] {
-    const store = this.state.store;
-    switch (e.type) {
-      case 'OrganisationRegistered':
-      case 'RestrictedPartyListed':
-      case 'RestrictedPartyDelisted': {
-        // Owner headquarters (destination rules) and listings (entity list, rentals to tenants).
-        const org = e.data.organisationId;
-        const out: string[] = [];
-        for (const [id, rec] of store.dataCenters) if (rec.registrations.some((r) => r.ownerOrganisationId === org)) out.push(id);
-        for (const r of store.rentals.values()) for (const s of r.started) if (s.tenantOrganisationId === org) out.push(s.providerDataCenterId);
-        return [...new Set(out)];
-      }
-      case 'ChipModelAdded':
-      case 'ChipModelCorrected': {
-        const modelId = e.type === 'ChipModelAdded' ? e.data.model.modelId : e.data.modelId;
-        const out: string[] = [];
-        for (const [id, rec] of store.dataCenters) if (rec.stock.has(modelId) || rec.orderLines.some((l) => l.modelId === modelId)) out.push(id);
-        return out;
-      }
-      case 'ChipsTransferredOut':
-        return [e.data.dataCenterId, e.data.toDataCenterId];
-      case 'ChipsTransferredIn':
-        return [e.data.dataCenterId, e.data.fromDataCenterId];
-      case 'RentalStarted':
-        return [e.data.providerDataCenterId];
-      case 'RentalExtended':
-      case 'RentalEnded':
-        return (store.rentals.get(e.data.rentalId)?.started ?? []).map((s) => s.providerDataCenterId);
-      case 'ExportLicenceIssued':
-      case 'ExportLicenceAmended':
-      case 'ExportLicenceSuspended':
-      case 'ExportLicenceReinstated':
-      case 'ExportLicenceRevoked':
-      case 'RevenueShareRemitted':
-        return [...new Set((store.licences.get(e.data.licenceId)?.uses ?? []).map((m) => m.dataCenterId))];
-      case 'AuditOpened':
-      case 'AuditClosed':
-      case 'AuditNoteRecorded':
-        return [];
-      default: {
-        const d = e.data as { dataCenterId?: unknown };
-        return typeof d.dataCenterId === 'string' ? [d.dataCenterId] : [];
-      }
-    }
-  }
-
-  private async write(client: PoolClient, schema: string, transitions: readonly Transitions[], evaluations: readonly object[]): Promise<void> {
-    await this.upsertFindings(client, schema, transitions.flatMap((x) => [...x.opened, ...x.updated, ...x.closed]));
-    await this.upsertEvaluations(client, schema, evaluations);
   }
 
   private async upsertFindings(client: PoolClient, schema: string, rows: readonly FindingRow[]): Promise<void> {
@@ -327,36 +277,55 @@ export class FindingsProjection implements Projection {
          acknowledged boolean, opened_at timestamptz, closed_at timestamptz, updated_at timestamptz)
        ON CONFLICT (id) DO UPDATE SET certainty = excluded.certainty, owner_organisation_id = excluded.owner_organisation_id,
          count = excluded.count, evidence = excluded.evidence, message = excluded.message, acknowledged = excluded.acknowledged,
-         closed_at = excluded.closed_at, updated_at = excluded.updated_at`,
+         occurred_at = excluded.occurred_at, closed_at = excluded.closed_at, updated_at = excluded.updated_at`,
       [asJsonRows(rows)],
     );
   }
 
-  private async upsertEvaluations(client: PoolClient, schema: string, evaluations: readonly object[]): Promise<void> {
-    if (evaluations.length === 0) return;
+  private async upsertJudgements(client: PoolClient, schema: string, judged: readonly object[]): Promise<void> {
+    if (judged.length === 0) return;
     await client.query(
-      `INSERT INTO ${findingsTables(schema).evaluations} AS e SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(data_center_id text, evaluated_at timestamptz)
-       ON CONFLICT (data_center_id) DO UPDATE SET evaluated_at = GREATEST(e.evaluated_at, excluded.evaluated_at)`,
-      [asJsonRows(evaluations)],
+      `INSERT INTO ${findingsTables(schema).evaluations} AS e SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(data_center_id text, evaluated_at timestamptz, last_judged jsonb)
+       ON CONFLICT (data_center_id) DO UPDATE SET evaluated_at = excluded.evaluated_at, last_judged = excluded.last_judged`,
+      [asJsonRows(judged)],
     );
   }
 }
 
-/** Finding rows per upsert statement while a batch is evaluated (each carries its evidence list). */
+const PARTS: readonly EvaluationPart[] = ['acts', 'remittance', 'balance', 'cn', 'prc', 'rentals'];
+
+type FindingRowFromDb = Omit<FindingRow, 'count' | 'opened_at' | 'closed_at' | 'updated_at' | 'occurred_at'> & {
+  count: string;
+  opened_at: Date;
+  closed_at: Date | null;
+  updated_at: Date;
+  occurred_at: Date | null;
+};
+
+const fromDb = (r: FindingRowFromDb): FindingRow => ({
+  ...r,
+  count: Number(r.count),
+  opened_at: r.opened_at.toISOString(),
+  closed_at: r.closed_at === null ? null : r.closed_at.toISOString(),
+  updated_at: r.updated_at.toISOString(),
+  occurred_at: r.occurred_at === null ? null : r.occurred_at.toISOString(),
+});
+
+/** Finding rows per upsert statement while a batch is judged (each carries its evidence list). */
 const FINDINGS_PER_STATEMENT = 1_000;
 
 /** Journal batch rows read per round trip by `load` (each up to a catch-up transaction's envelopes). */
 const BATCHES_PER_PAGE = 4;
 
-/** Longest stretch of evaluations without giving the event loop a turn. */
+/** Longest stretch of judging without giving the event loop a turn. */
 const SLICE_MS = 50;
 
 /**
- * Evaluating every data center a big batch touched takes seconds while a replay catches up. Between
- * evaluations, once per SLICE_MS, the returned function yields to the event loop, so the Kafka consumer's
- * heartbeats (timers) and the lease's pings still run: a batch that holds the loop longer than the session
- * timeout gets the consumer thrown out of its group, and the rebalance costs a `load` of the whole journal.
- * Nothing else touches this projection's state meanwhile: the writer runs its batches and ticks one at a time.
+ * Judging every data center a big batch touched takes seconds while a replay catches up. Between judgements, once
+ * per SLICE_MS, the returned function yields to the event loop, so the Kafka consumer's heartbeats (timers) and the
+ * lease's pings still run: a batch that holds the loop longer than the session timeout gets the consumer thrown out
+ * of its group, and the rebalance costs a `load` of the whole journal. Nothing else touches this projection's state
+ * meanwhile: the writer runs its batches and ticks one at a time.
  */
 const pauser = (): (() => Promise<void>) => {
   let since = performance.now();
@@ -384,10 +353,3 @@ const change = (kind: string, row: FindingRow): ProjectionChange => ({
     closedAt: row.closed_at,
   },
 });
-
-const toChanges = (transitions: readonly Transitions[]): ProjectionChange[] =>
-  transitions.flatMap((x) => [
-    ...x.closed.map((r) => change('finding.closed', r)),
-    ...x.opened.map((r) => change('finding.opened', r)),
-    ...x.updated.map((r) => change('finding.updated', r)),
-  ]);

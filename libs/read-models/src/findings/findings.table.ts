@@ -24,7 +24,8 @@ export const findingsTables = (schema: string) => ({
  * jsonb rows with a unique index cost PostgreSQL ~5 s per 100,000 events to write, one lz4-compressed text per
  * batch ~0.8 s, and a sixth of the disk (ADR 0007). `findings_journal`: the row-per-event journal of generations
  * written before that, still folded first by `load()` (never created for new generations).
- * `findings_evaluations`: the instant each data center was last judged at (ticks never judge it in the past).
+ * `findings_evaluations`: how far each data center's timeline has been judged (`evaluated_at`), and when each part
+ * of the rulebook was last judged for it (`last_judged`).
  */
 export const findingsDdl = (schema: string): string => {
   const t = findingsTables(schema);
@@ -80,6 +81,9 @@ CREATE TABLE IF NOT EXISTS ${t.evaluations} (
   data_center_id text PRIMARY KEY,
   evaluated_at timestamptz NOT NULL
 );
+-- How far each data center's timeline was judged (evaluated_at), and when each part of the rulebook was last judged
+-- for all its models and rentals (how findings of acts are dated: libs/compliance, judgeDataCenterTimeline).
+ALTER TABLE ${t.evaluations} ADD COLUMN IF NOT EXISTS last_judged jsonb;
 CREATE TABLE IF NOT EXISTS ${t.meta} (
   key text PRIMARY KEY,
   value jsonb NOT NULL
