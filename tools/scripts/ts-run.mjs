@@ -25,3 +25,14 @@ const child = spawn(process.execPath, [...NODE_FLAGS, '-r', '@swc-node/register'
 });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+// A service a test started must not outlive the test run: with CHIPLEDGER_EXIT_WITH_PARENT, when whoever started
+// this process is gone (a Jest worker torn down before its afterAll could stop us), the service is stopped too.
+if (process.env.CHIPLEDGER_EXIT_WITH_PARENT) {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid === parent) return;
+    child.kill('SIGTERM');
+    setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+  }, 1_000).unref();
+}

@@ -49,8 +49,8 @@ describe('projection-service over Kafka', () => {
   });
 
   afterAll(async () => {
-    await projections?.close();
-    await commands?.stop();
+    // Both, whatever either does: a service process left running outlives the test run (and holds its database).
+    await Promise.allSettled([projections?.close(), commands?.stop()]);
     await database?.drop();
   });
 

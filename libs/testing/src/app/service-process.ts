@@ -21,7 +21,7 @@ export async function startServiceProcess(entry: string, env: Record<string, str
   const port = await freePort();
   const child = spawn(process.execPath, [path.join(workspaceRoot, 'tools/scripts/ts-run.mjs'), entry], {
     cwd: workspaceRoot,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', CHIPLEDGER_EXIT_WITH_PARENT: '1' },
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
