@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { exitOnStartupFailure, loadConfig, startHttpApp, useAppLogger } from '@chip-ledger/http';
 import { startEmbeddedPostgres } from '@chip-ledger/embedded-postgres';
 import { StandaloneModule } from './app/standalone.module';
 
@@ -10,7 +10,8 @@ import { StandaloneModule } from './app/standalone.module';
  * `embedded-postgres` package, keeping its data under ./data/postgres between runs.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { service: 'standalone' });
+  useAppLogger(config);
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
     const started = Date.now();
@@ -25,7 +26,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);
