@@ -55,7 +55,14 @@ export function loggerParams(config: AppConfig): Params {
       base: { service: config.service, pid: process.pid, hostname: hostname() },
       timestamp: stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
-      ...(config.log.format === 'pretty' ? { transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' } } } : {}),
+      ...(config.log.format === 'pretty'
+        ? {
+            transport: {
+              target: 'pino-pretty',
+              options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service,context', messageFormat: '{if context}[{context}] {end}{msg}', singleLine: true },
+            },
+          }
+        : {}),
       genReqId: assignRequestId,
       customAttributeKeys: { reqId: 'requestId' },
       // Lines logged while handling a request carry its id only, not the whole request (headers hold tokens).
