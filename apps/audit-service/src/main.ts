@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { exitOnStartupFailure, loadConfig, startHttpApp } from '@chip-ledger/http';
 import { AuditServiceModule } from './app/audit-service.module';
 
 /** The audit context alone (distributed form): DATABASE_URL and KAFKA_BROKERS are required. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { port: 3003 });
+  const config = loadConfig(process.env, { service: 'audit-service', port: 3003 });
   await startHttpApp(AuditServiceModule.forRoot(config), config, {
     name: 'audit-service',
     title: 'Chip Ledger: audit',
@@ -12,7 +12,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { exitOnStartupFailure, loadConfig, startHttpApp } from '@chip-ledger/http';
 import { ProcurementServiceModule } from './app/procurement-service.module';
 
 /** The procurement context alone (distributed form): DATABASE_URL and KAFKA_BROKERS are required. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { port: 3001 });
+  const config = loadConfig(process.env, { service: 'procurement-service', port: 3001 });
   await startHttpApp(ProcurementServiceModule.forRoot(config), config, {
     name: 'procurement-service',
     title: 'Chip Ledger: procurement',
@@ -12,7 +12,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

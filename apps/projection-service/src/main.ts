@@ -1,10 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { exitOnStartupFailure, startHttpApp } from '@chip-ledger/http';
 import { ProjectionServiceAppModule } from './app/projection-service-app.module';
+import { loadProjectionServiceConfig } from './app/projection-service.config';
 
 /** Projections and the dashboards' query API (distributed form): DATABASE_URL and KAFKA_BROKERS are required. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { port: 3004 });
+  const config = loadProjectionServiceConfig(process.env);
   await startHttpApp(ProjectionServiceAppModule.forRoot(config), config, {
     name: 'projection-service',
     title: 'Chip Ledger: projections and queries',
@@ -12,7 +13,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

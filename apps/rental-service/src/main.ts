@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { loadConfig, startHttpApp } from '@chip-ledger/http';
+import { exitOnStartupFailure, loadConfig, startHttpApp } from '@chip-ledger/http';
 import { RentalServiceModule } from './app/rental-service.module';
 
 /** The rental context alone (distributed form): DATABASE_URL and KAFKA_BROKERS are required. */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env, { port: 3002 });
+  const config = loadConfig(process.env, { service: 'rental-service', port: 3002 });
   await startHttpApp(RentalServiceModule.forRoot(config), config, {
     name: 'rental-service',
     title: 'Chip Ledger: rental',
@@ -12,7 +12,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+main().catch(exitOnStartupFailure);

@@ -1,8 +1,8 @@
 import 'reflect-metadata';
 import path from 'node:path';
 import { Logger } from '@nestjs/common';
-import { InvalidConfigError, loadConfig, startHttpApp } from '@chip-ledger/http';
-import { EmbeddedPostgresError, startEmbeddedPostgres, type PostgresHandle } from '@chip-ledger/embedded-postgres';
+import { exitOnStartupFailure, loadConfig, startHttpApp, useAppLogger } from '@chip-ledger/http';
+import { startEmbeddedPostgres, type PostgresHandle } from '@chip-ledger/embedded-postgres';
 import { StandaloneModule } from './app/standalone.module';
 
 /**
@@ -10,7 +10,8 @@ import { StandaloneModule } from './app/standalone.module';
  * `embedded-postgres` packages' binaries, keeping its data under ./data/postgres between runs, durably.
  */
 async function main(): Promise<void> {
-  const config = loadConfig(process.env);
+  const config = loadConfig(process.env, { service: 'standalone' });
+  useAppLogger(config);
   let databaseUrl = config.databaseUrl;
   let embedded: PostgresHandle | null = null;
   if (!databaseUrl) {
@@ -27,9 +28,5 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((error: unknown) => {
-  // What a person can act on, without a stack trace: a setting to fix, or PostgreSQL's own words and what to do.
-  if (error instanceof InvalidConfigError || error instanceof EmbeddedPostgresError) console.error(error.message);
-  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exit(1);
-});
+// A setting to fix, or PostgreSQL's own words and what to do, print as they are: no stack trace.
+main().catch(exitOnStartupFailure);

@@ -29,6 +29,8 @@ export interface CommandMeta {
   readonly idempotency: IdempotencyRequest | null;
   /** If-Match: the version of the command's target stream the client decided on. */
   readonly ifMatch: number | null;
+  /** The request's id (X-Request-Id, given or generated): the correlation id of the events the command records. */
+  readonly correlationId?: string | null;
 }
 
 /**
@@ -104,6 +106,7 @@ export class CommandExecutor {
         occurredAt,
         idempotency: meta.idempotency,
         expectedVersion: meta.ifMatch === null ? null : { streamId: targetStreamId, version: meta.ifMatch },
+        correlationId: meta.correlationId,
       },
       work,
     );

@@ -28,6 +28,8 @@ export interface EmbeddedPostgresOptions {
 /** Start-up failed: the message holds initdb's or the server's own last lines and what to do about it. */
 export class EmbeddedPostgresError extends Error {
   override readonly name = 'EmbeddedPostgresError';
+  /** Its message says what happened and what to do: printed as it is, without a stack trace. */
+  readonly userFacing = true;
 }
 
 const PASSWORD = 'postgres';

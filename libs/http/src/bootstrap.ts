@@ -2,6 +2,7 @@ import { type INestApplication, Logger, type Type, type DynamicModule } from '@n
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from './config/app-config';
 import { configureHttpApp } from './http-platform.module';
+import { useAppLogger } from './logging/app-logger';
 
 /** Create, configure and start a service's HTTP app; returns it listening. */
 export async function startHttpApp(
@@ -9,11 +10,12 @@ export async function startHttpApp(
   config: AppConfig,
   service: { name: string; title: string; description: string },
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(rootModule, { bufferLogs: false });
+  // Nest logs through pino from its first line (module initialisation included), as JSON unless at a terminal.
+  const app = await NestFactory.create(rootModule, { logger: useAppLogger(config) });
   configureHttpApp(app, { title: service.title, description: service.description });
   await app.listen(config.port, config.host);
   const logger = new Logger('Bootstrap');
-  logger.log(`${service.name} listening on http://${config.host}:${config.port} (OpenAPI: /openapi.json, docs: /docs)`);
+  logger.log(`${service.name} listening on http://${config.host}:${config.port} (OpenAPI: /openapi.json, docs: /docs, metrics: /metrics)`);
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn('JWT_SECRET is not set: using the public development secret. Mint a token with `npm run cli -- token --role operator --org <id>`.');
   }

@@ -14,3 +14,5 @@ export * from './http-platform.module';
 export * from './dto/fields';
 export * from './bootstrap';
 export * from './read-your-writes/position-token';
+export * from './logging/app-logger';
+export * from './logging/request-id';

@@ -1,5 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
-import { bearer, createTestDatabase, startTestApp, type TestDatabase } from '@chip-ledger/testing';
+import { bearer, createTestDatabase, samplesOf, startTestApp, type TestDatabase } from '@chip-ledger/testing';
 import { Client } from 'pg';
 import request from 'supertest';
 import { ProcurementServiceModule } from './procurement-service.module';
@@ -209,5 +209,22 @@ describe('procurement-service command API', () => {
     const health = await http().get('/health');
     expect(health.body).toMatchObject({ service: 'procurement-service', details: { database: { status: 'up' } } });
     expect(health.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it("reports its Kafka relay in GET /metrics: what it published, and a backlog and lag of 0 once every event is out", async () => {
+    const recorded = await eventCount();
+    const deadline = Date.now() + 30_000;
+    let text = '';
+    const value = (name: string) => samplesOf(text, name, { context: 'procurement', service: 'procurement-service' })[0]?.value;
+    for (;;) {
+      text = (await http().get('/metrics').expect(200)).text;
+      if (value('chipledger_relay_backlog_events') === 0 || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(value('chipledger_relay_backlog_events')).toBe(0);
+    expect(value('chipledger_relay_lag_seconds')).toBe(0);
+    expect(value('chipledger_relay_consecutive_failures')).toBe(0);
+    // The catalog seed is in the store too, and relayed with the rest.
+    expect(value('chipledger_relay_published_events_total')).toBe(recorded);
   });
 });

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { requireDistributed, type AppConfig } from '@chip-ledger/http';
+import { requireDistributed } from '@chip-ledger/http';
 import { serviceInfrastructure } from '@chip-ledger/infrastructure';
 import { ProjectionServiceModule } from '@chip-ledger/read-models';
-import { exclusiveBatch, projectionsToRun } from './projection-service.config';
+import type { ProjectionServiceConfig } from './projection-service.config';
 
 /**
  * projection-service: consumer groups over every context topic feeding the read models, and the query
@@ -10,7 +10,7 @@ import { exclusiveBatch, projectionsToRun } from './projection-service.config';
  */
 @Module({})
 export class ProjectionServiceAppModule {
-  static forRoot(appConfig: AppConfig): DynamicModule {
+  static forRoot(appConfig: ProjectionServiceConfig): DynamicModule {
     const config = requireDistributed(appConfig, 'projection-service');
     return {
       module: ProjectionServiceAppModule,
@@ -20,8 +20,8 @@ export class ProjectionServiceAppModule {
           kind: 'kafka',
           brokers: config.kafkaBrokers,
           topicPrefix: config.kafkaTopicPrefix,
-          run: projectionsToRun(process.env['PROJECTIONS']),
-          exclusiveBatch: exclusiveBatch(process.env['PROJECTION_EXCLUSIVE_BATCH']),
+          run: config.projections,
+          exclusiveBatch: config.exclusiveBatch,
         }),
       ],
     };

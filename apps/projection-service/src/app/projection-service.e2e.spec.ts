@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { bearer, createTestDatabase, startServiceProcess, startTestApp, uniqueTopicName, WrittenPositions, type ServiceProcess, type TestDatabase } from '@chip-ledger/testing';
 import request from 'supertest';
 import { ProjectionServiceAppModule } from './projection-service-app.module';
+import { loadProjectionServiceConfig } from './projection-service.config';
 
 /*
  * The distributed read path: a command recorded by the procurement context is relayed to Kafka, consumed by
@@ -45,7 +46,7 @@ describe('projection-service over Kafka', () => {
     env = { DATABASE_URL: database.url, KAFKA_BROKERS: process.env['KAFKA_BROKERS'], KAFKA_TOPIC_PREFIX: uniqueTopicName('ledger') };
     // The real procurement service in its own process: its relay publishes what it records to Kafka.
     commands = await startServiceProcess('apps/procurement-service/src/main.ts', env);
-    ({ app: projections } = await startTestApp(ProjectionServiceAppModule.forRoot, env));
+    ({ app: projections } = await startTestApp(ProjectionServiceAppModule.forRoot, env, loadProjectionServiceConfig));
   });
 
   afterAll(async () => {

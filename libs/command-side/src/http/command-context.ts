@@ -1,7 +1,7 @@
 import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { Actor } from '@chip-ledger/domain';
-import { problem, ProblemException, readIdempotency } from '@chip-ledger/http';
+import { problem, ProblemException, readIdempotency, requestIdOf } from '@chip-ledger/http';
 import type { CommandMeta } from '../command-executor';
 
 /**
@@ -18,11 +18,11 @@ export function readIfMatch(headers: Record<string, string | string[] | undefine
   return Number(match[1]);
 }
 
-/** Everything a command takes from the request besides its body: actor, Idempotency-Key, If-Match. */
+/** Everything a command takes from the request besides its body: actor, Idempotency-Key, If-Match, request id. */
 export const CommandContext = createParamDecorator((_: unknown, ctx: ExecutionContext): CommandMeta => {
   const request = ctx.switchToHttp().getRequest<{ actor?: Actor; headers: Record<string, string | undefined>; method: string; originalUrl: string; body: unknown }>();
   if (!request.actor) throw new Error('CommandContext used on a route without authentication');
-  return { actor: request.actor, idempotency: readIdempotency(request), ifMatch: readIfMatch(request.headers) };
+  return { actor: request.actor, idempotency: readIdempotency(request), ifMatch: readIfMatch(request.headers), correlationId: requestIdOf(request) };
 });
 
 /** OpenAPI for the headers every command endpoint takes, and its error answers. */

@@ -16,6 +16,7 @@ import type {
   StreamVerification,
 } from '../port/event-store.port';
 import { normaliseAppend, type NormalisedRequest } from './append-request';
+import { AppendCounters, type AppendStatistics } from './append-statistics';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows';
 import { MicroBatcher, type Settled } from './micro-batcher';
 import { migrateEventStore, type MigrationReport } from './migrator';
@@ -115,6 +116,7 @@ export class PostgresEventStore implements EventStore, EventLogReader {
   private readonly sql: ReturnType<typeof statements>;
   private readonly appends: MicroBatcher<PreparedAppend, AppendOutcome>;
   private readonly reads: MicroBatcher<StreamRead, StoredEvent[]>;
+  private readonly counters = new AppendCounters();
 
   constructor(
     private readonly pool: Pool,
@@ -136,12 +138,28 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     return migrateEventStore(this.pool, this.schema);
   }
 
+  /** How this store's appends went since it was created (the metrics endpoint reads it). */
+  appendStatistics(): AppendStatistics {
+    return this.counters.snapshot();
+  }
+
   /**
    * Appends one command's events atomically. Concurrent appends are grouped into one statement and one
    * transaction (see {@link MicroBatcher} and migration 0003), each command in its own sub-transaction: a
    * refusal of one never affects the others.
    */
   async append(requests: readonly AppendRequest[], options: AppendOptions = {}): Promise<AppendResult> {
+    try {
+      const result = await this.appendOnce(requests, options);
+      this.counters.answered(result);
+      return result;
+    } catch (error) {
+      this.counters.threw(error);
+      throw error;
+    }
+  }
+
+  private async appendOnce(requests: readonly AppendRequest[], options: AppendOptions): Promise<AppendResult> {
     const normalised = normaliseAppend(requests);
     const streams = normalised.map((request) => ({
       streamId: request.streamId,
@@ -183,12 +201,14 @@ export class PostgresEventStore implements EventStore, EventLogReader {
    * command's own events stored and answers with them.
    */
   private async appendBatch(batch: readonly PreparedAppend[], retriesLeft = 1, afterLostAnswer = false): Promise<Settled<AppendOutcome>[]> {
+    const startedAt = process.hrtime.bigint();
     try {
       const { rows } = await this.pool.query<{ outcomes: AppendOutcome[] }>({
         name: `es_append_batch_${this.schema}`,
         text: this.sql.appendBatch,
         values: batchColumns(batch),
       });
+      this.counters.statement(startedAt);
       return rows[0].outcomes.map((value) => ({ ok: true, value: afterLostAnswer && value.failed !== undefined ? { ...value, afterLostAnswer } : value }));
     } catch (error) {
       const code = (error as DatabaseError).code;

@@ -1,6 +1,8 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
 import type { Pool } from 'pg';
+import type { ServiceMetrics } from '../metrics/service-metrics';
+import { SERVICE_METRICS } from '../metrics/metrics.module';
 
 /** Injection token of the service's `pg` pool (one per process, shared by every store schema). */
 export const PG_POOL = Symbol.for('chip-ledger.PgPool');
@@ -31,15 +33,16 @@ export class DatabaseModule {
 
 /**
  * A context's event store (its own schema), migrated before the app serves: migrations run at start-up,
- * never `synchronize`.
+ * never `synchronize`. Its appends are counted in the service's metrics (GET /metrics).
  */
 export function eventStoreProvider(token: symbol | string, schema: string): Provider {
   return {
     provide: token,
-    inject: [PG_POOL],
-    useFactory: async (pool: Pool) => {
+    inject: [PG_POOL, { token: SERVICE_METRICS, optional: true }],
+    useFactory: async (pool: Pool, metrics?: ServiceMetrics) => {
       const store = new PostgresEventStore(pool, schema);
       await store.migrate();
+      metrics?.watchEventStore(store);
       return store;
     },
   };

@@ -1,10 +1,13 @@
-import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PostgresRelayOutbox } from '@chip-ledger/event-store';
 import { createKafkaClient, ensureTopics, KafkaEventPublisher, LEDGER_TOPIC_PARTITIONS, ledgerTopic, OutboxRelay, type LedgerContext } from '@chip-ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { PG_POOL } from './database.module';
 import type { HealthProbe } from './health.module';
+import { SERVICE_METRICS } from '../metrics/metrics.module';
+import type { RelayMetricsSource, RelayReport } from '../metrics/metrics-sources';
+import type { ServiceMetrics } from '../metrics/service-metrics';
 
 export interface KafkaRelayOptions {
   /** Contexts whose schema this process relays, each to `chipledger.<context>.v1`. */
@@ -30,7 +33,7 @@ interface ContextRelay {
  * app serves meanwhile: commands keep being recorded, and the relays catch up once the broker is back.
  */
 @Injectable()
-export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdown {
+export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdown, RelayMetricsSource {
   private readonly logger = new Logger('KafkaRelays');
   private readonly kafka: Kafka;
   private readonly relays: ContextRelay[];
@@ -39,6 +42,7 @@ export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdow
   constructor(
     @Inject(PG_POOL) pool: Pool,
     @Inject(RELAY_OPTIONS) private readonly options: KafkaRelayOptions,
+    @Optional() @Inject(SERVICE_METRICS) metrics: ServiceMetrics | null = null,
   ) {
     this.kafka = createKafkaClient({ brokers: options.brokers, clientId: 'chip-ledger-relay' });
     this.relays = options.contexts.map((context) => {
@@ -56,6 +60,7 @@ export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdow
       });
       return { context, relay, publisher };
     });
+    metrics?.watchRelays(this);
   }
 
   onApplicationBootstrap(): void {
@@ -92,6 +97,17 @@ export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdow
         return { state: status.state, published: status.published, pending: backlog.pending, lagMs: backlog.lagMs };
       },
     }));
+  }
+
+  /** Each relay's counters and backlog (GET /metrics). */
+  async relayReports(): Promise<RelayReport[]> {
+    return Promise.all(
+      this.relays.map(async ({ context, relay }) => {
+        const status = relay.status();
+        const backlog = await relay.backlog();
+        return { context, published: status.published, consecutiveFailures: status.consecutiveFailures, pending: backlog.pending, lagMs: backlog.lagMs };
+      }),
+    );
   }
 
   /** Pending events and lag of every relay (benchmarks and tests wait on it). */

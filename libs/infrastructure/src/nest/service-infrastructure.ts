@@ -6,10 +6,11 @@ import { DatabaseModule, PG_POOL } from './database.module';
 import { HEALTH_PROBES, HealthModule } from './health.module';
 import { KafkaRelayModule, KafkaRelays } from './kafka-relay.module';
 import { databaseProbe, kafkaProbe } from './probes';
+import { MetricsModule } from '../metrics/metrics.module';
 
 /**
  * What every deployable shares around its contexts: HTTP conventions, the pool, the outbox relays of the
- * contexts it hosts (when Kafka is configured) and GET /health over all of it.
+ * contexts it hosts (when Kafka is configured), GET /health over all of it and GET /metrics.
  */
 export function serviceInfrastructure(options: { config: AppConfig; databaseUrl: string; service: string; relayedContexts: readonly LedgerContext[] }): DynamicModule[] {
   const { config, databaseUrl, service } = options;
@@ -17,6 +18,7 @@ export function serviceInfrastructure(options: { config: AppConfig; databaseUrl:
   const relays = brokers && options.relayedContexts.length ? KafkaRelayModule.forRoot({ contexts: options.relayedContexts, brokers, topicPrefix: config.kafkaTopicPrefix }) : null;
   return [
     HttpPlatformModule.forRoot(config),
+    MetricsModule.forRoot({ service, bearerToken: config.metricsToken }),
     DatabaseModule.forRoot({ url: databaseUrl, applicationName: service }),
     ...(relays ? [relays] : []),
     HealthModule.forRoot(

@@ -57,6 +57,14 @@ export interface ListDeadLettersQuery {
   readonly beforeId?: string;
 }
 
+/** Dead letters kept per projection (every instance's, every generation's): what an alert on dead letters reads. */
+export async function countDeadLetters(pool: Pool): Promise<Map<string, number>> {
+  const { rows } = await pool.query<{ projection: string; count: string }>(
+    `SELECT projection, count(*)::text AS count FROM ${REGISTRY_SCHEMA}.dead_letters GROUP BY projection`,
+  );
+  return new Map(rows.map((row) => [row.projection, Number(row.count)]));
+}
+
 /** Newest first, for the API and the CLI. */
 export async function listDeadLetters(pool: Pool, query: ListDeadLettersQuery = {}): Promise<DeadLetterRecord[]> {
   const limit = Math.min(Math.max(query.limit ?? 100, 1), 1_000);

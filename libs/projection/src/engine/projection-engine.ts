@@ -4,7 +4,7 @@ import type { Projection, ProjectionChange, ProjectionFactory } from '../project
 import type { ProjectionRunner, RunnerStatus } from '../runner/projection-runner.port';
 import { AppliedWaiters } from './applied-waiters';
 import { ExclusiveRunner } from './exclusive-runner';
-import { listDeadLetters, type DeadLetterPublisher, type DeadLetterRecord, type ListDeadLettersQuery } from './dead-letters';
+import { countDeadLetters, listDeadLetters, type DeadLetterPublisher, type DeadLetterRecord, type ListDeadLettersQuery } from './dead-letters';
 import { GenerationWriter, type ApplyOutcome } from './generation-writer';
 import type { ProjectionSource } from './projection-source.port';
 import { assertProjectionName } from './sql-names';
@@ -24,6 +24,15 @@ export interface RebuildProgress {
   readonly etaSeconds: number | null;
   readonly startedAt: string;
   readonly activatedAt: string | null;
+}
+
+/** How far one generation this instance runs is behind its log. */
+export interface GenerationLag {
+  readonly projection: string;
+  readonly generation: number;
+  readonly state: 'building' | 'active';
+  /** Messages (Kafka) or events (PostgreSQL log) not applied yet. */
+  readonly behind: number;
 }
 
 /** What a command returned, to wait for before reading: the version its stream reached. */
@@ -168,6 +177,29 @@ export class ProjectionEngine {
 
   status(): RunnerStatus[] {
     return [...this.runners.values()].map(({ runner }) => runner.status());
+  }
+
+  /**
+   * The lag of every generation this instance runs and owns (a standby of an exclusive projection reports
+   * nothing: its owner does), against the log's end now. One read of the log's end for all of them.
+   */
+  async lag(): Promise<GenerationLag[]> {
+    const owned = [...this.runners.values()].map(({ record }) => record).filter((record) => this.writerOf(record).owns && record.state !== 'retired');
+    if (owned.length === 0) return [];
+    const end = await this.options.source.captureEnd();
+    return Promise.all(
+      owned.map(async (record) => ({
+        projection: record.projection,
+        generation: record.generation,
+        state: record.state as GenerationLag['state'],
+        behind: await this.options.source.behind(this.writerOf(record), end),
+      })),
+    );
+  }
+
+  /** Dead letters kept per projection, over every instance and generation. */
+  deadLetterCounts(): Promise<Map<string, number>> {
+    return countDeadLetters(this.options.pool);
   }
 
   /** One reconcile pass now (tests and the CLI use it instead of waiting for the timer). */

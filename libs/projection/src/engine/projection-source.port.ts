@@ -21,6 +21,8 @@ export interface ProjectionSource {
   /** The log's end now: what a rebuild must reach before it may serve reads. */
   captureEnd(): Promise<LogEnd>;
   measure(writer: GenerationWriter, end: LogEnd): Promise<SourceProgress>;
+  /** How many messages (Kafka) or events (PostgreSQL log) up to `end` the generation has not read yet: its lag. */
+  behind(writer: GenerationWriter, end: LogEnd): Promise<number>;
   /** Called once by the engine before any runner is created, with the identity of the read-model store it writes. */
   start?(context: { readonly deploymentId: string }): Promise<void>;
   stop?(): Promise<void>;

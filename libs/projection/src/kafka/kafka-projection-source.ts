@@ -86,4 +86,14 @@ export class KafkaProjectionSource implements ProjectionSource {
     }
     return { done, caughtUp };
   }
+
+  async behind(writer: GenerationWriter, end: LogEnd): Promise<number> {
+    const stored = await writer.storedOffsets(this.options.topics);
+    let behind = 0n;
+    for (const [key, high] of Object.entries(end.parts)) {
+      const next = stored.get(key) ?? 0n;
+      if (next < BigInt(high)) behind += BigInt(high) - next;
+    }
+    return Number(behind);
+  }
 }

@@ -43,6 +43,22 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
     });
   });
 
+  describe('when it starts behind the log', () => {
+    it('reports its lag in messages (every partition of every topic) until it has caught up', async () => {
+      const events = [...ledgerEvents(4, 10, 'dc'), ...ledgerEvents(2, 10, 'rental')];
+      await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 40));
+      await produceEvents(bed.kafka, bed.topics[1], events.slice(40));
+      const engine = bed.engine([() => countingProjection({ sleepMs: 200 })], { subBatchSize: 5 });
+      await engine.start();
+      const [first] = await engine.lag();
+      expect(first).toMatchObject({ projection: 'counting', generation: 1, state: 'active' });
+      expect(first.behind).toBeGreaterThan(0);
+      expect(first.behind).toBeLessThanOrEqual(events.length);
+      await until(async () => (await engine.lag())[0].behind, (behind) => behind === 0, 30_000, 'no lag');
+      expect(engine.status()[0].applied).toBe(events.length);
+    });
+  });
+
   describe('when an instance runs several read models', () => {
     it('feeds them from one consumer (one group, each message fetched once), each to the same tables as alone', async () => {
       const events = [...ledgerEvents(6, 10, 'dc'), ...ledgerEvents(3, 10, 'rental')];

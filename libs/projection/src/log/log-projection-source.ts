@@ -69,4 +69,23 @@ export class LogProjectionSource implements ProjectionSource {
     }
     return { done: Math.min(done, end.total), caughtUp };
   }
+
+  /** Events after the generation's checkpoint, up to `end`, counted along the commit-order index (the tail only). */
+  async behind(writer: GenerationWriter, end: LogEnd): Promise<number> {
+    let behind = 0;
+    for (const [source, last] of Object.entries(end.parts)) {
+      const schema = assertSchemaName(source.replace(/^pg:/, ''));
+      const checkpoint = await writer.logCheckpoint(source);
+      const from = checkpoint === null ? null : parseLogPosition(checkpoint);
+      const to = parseLogPosition(last);
+      const { rows } = await this.options.pool.query<{ count: string }>(
+        `SELECT count(*)::text AS count FROM ${schema}.events
+          WHERE ($1::text IS NULL OR (tx_id, global_position) > ($1::text::xid8, $2::bigint))
+            AND (tx_id, global_position) <= ($3::text::xid8, $4::bigint)`,
+        [from?.txId ?? null, from?.position ?? 0, to.txId, to.position],
+      );
+      behind += Number(rows[0].count);
+    }
+    return behind;
+  }
 }

@@ -67,4 +67,32 @@ describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
       await engine.stop();
     }
   });
+
+  it('reports its lag in events (every store) until it has caught up', async () => {
+    const procurement = new PostgresEventStore(pool, 'lag_procurement');
+    const rental = new PostgresEventStore(pool, 'lag_rental');
+    await procurement.migrate();
+    await rental.migrate();
+    for (let s = 0; s < 6; s++) {
+      const store = s % 2 === 0 ? procurement : rental;
+      await store.append([{ streamId: `lag-${s}`, expectedVersion: 0, events: [1, 2, 3, 4, 5].map(newEvent) }]);
+    }
+    const engine = new ProjectionEngine({
+      pool,
+      source: new LogProjectionSource({ pool, stores: [procurement, rental], feed: { batchSize: 3, pollIntervalMs: 10 } }),
+      projections: [() => countingProjection({ name: 'lagging', sleepMs: 200 })],
+      reconcileIntervalMs: 200,
+    });
+    await engine.start();
+    try {
+      const [first] = await engine.lag();
+      expect(first).toMatchObject({ projection: 'lagging', generation: 1, state: 'active' });
+      expect(first.behind).toBeGreaterThan(0);
+      expect(first.behind).toBeLessThanOrEqual(30);
+      await until(async () => (await engine.lag())[0].behind, (behind) => behind === 0, 30_000, 'no lag');
+      expect(engine.status()[0].applied).toBe(30);
+    } finally {
+      await engine.stop();
+    }
+  });
 });

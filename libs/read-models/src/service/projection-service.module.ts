@@ -4,6 +4,7 @@ import { PG_POOL } from '@chip-ledger/infrastructure';
 import { QueryApiModule } from '../api/query-api.module';
 import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES, type ActiveSchemas, type ReadYourWrites } from '../api/tokens';
 import { PROJECTION_FEED, ProjectionEngineHost, type ProjectionFeed } from './projection-engine.provider';
+import { projectionMetricsProvider } from './projection-metrics.provider';
 import { ProjectionsAdminController } from './projections-admin.controller';
 
 @Module({})
@@ -18,7 +19,7 @@ export class ProjectionServiceModule {
   static forRoot(feed: ProjectionFeed): DynamicModule {
     const engine: DynamicModule = {
       module: ProjectionEngineModule,
-      providers: [{ provide: PROJECTION_FEED, useValue: feed }, ProjectionEngineHost],
+      providers: [{ provide: PROJECTION_FEED, useValue: feed }, ProjectionEngineHost, projectionMetricsProvider],
       exports: [ProjectionEngineHost],
     };
     return {

@@ -5,13 +5,16 @@ import type { Role } from '@chip-ledger/domain';
 
 /**
  * A service's real root module on a real database, served in-process (supertest talks to its HTTP server).
- * Only the configuration differs from production: the test's own database.
+ * Only the configuration differs from production: the test's own database, and request lines logged only for
+ * errors (LOG_LEVEL=error unless `env` says otherwise). `load` reads a service's own settings too (default: the
+ * shared ones).
  */
-export async function startTestApp(
-  rootModule: (config: AppConfig) => DynamicModule,
+export async function startTestApp<C extends AppConfig = AppConfig>(
+  rootModule: (config: C) => DynamicModule,
   env: Record<string, string | undefined>,
-): Promise<{ app: INestApplication; config: AppConfig }> {
-  const config = loadConfig({ ...env, PORT: '0' });
+  load: (env: Record<string, string | undefined>) => C = loadConfig as (env: Record<string, string | undefined>) => C,
+): Promise<{ app: INestApplication; config: C }> {
+  const config = load({ LOG_LEVEL: 'error', ...env, PORT: '0' });
   const moduleRef = await Test.createTestingModule({ imports: [rootModule(config)] }).compile();
   const app = moduleRef.createNestApplication({ logger: ['error'] });
   configureHttpApp(app, { title: 'test', description: 'test' });
