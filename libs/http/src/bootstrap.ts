@@ -9,7 +9,8 @@ export async function startHttpApp(
   config: AppConfig,
   service: { name: string; title: string; description: string },
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(rootModule, { bufferLogs: false });
+  // bodyParser: false: configureHttpApp installs the one JSON parser (limits, 413/415 as problems).
+  const app = await NestFactory.create(rootModule, { bufferLogs: false, bodyParser: false });
   configureHttpApp(app, { title: service.title, description: service.description });
   await app.listen(config.port, config.host);
   const logger = new Logger('Bootstrap');

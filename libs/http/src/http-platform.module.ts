@@ -8,6 +8,7 @@ import { setupOpenApi } from './openapi/openapi';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { PositionSigner } from './read-your-writes/position-token';
 import { createValidationPipe } from './problem/validation';
+import { jsonRequestBody } from './request-body/json-body';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 /** The PositionSigner of read-your-writes tokens (keyed from the JWT secret every service shares). */
@@ -39,9 +40,13 @@ export class HttpPlatformModule {
   }
 }
 
-/** App-level settings that modules cannot set: OpenAPI, shutdown hooks, no framework banner header. */
+/**
+ * App-level settings that modules cannot set: the JSON body parser, OpenAPI, shutdown hooks, no framework
+ * banner header. Create the app with `bodyParser: false`: the parser here is the only one.
+ */
 export function configureHttpApp(app: INestApplication, openApi: { title: string; description: string }): void {
   app.enableShutdownHooks();
+  app.use(jsonRequestBody());
   // Answers need not name the framework they run on (Express adds `X-Powered-By: Express` by default).
   const server = app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void };
   server.disable?.('x-powered-by');

@@ -3,6 +3,8 @@ export * from './problem/error-mapping';
 export * from './problem/problem-details.filter';
 export * from './problem/validation';
 export * from './problem/storable-text';
+export * from './problem/reserved-keys';
+export * from './request-body/json-body';
 export * from './auth/actor';
 export * from './auth/auth.decorators';
 export * from './auth/jwt-auth.guard';

@@ -13,7 +13,7 @@ export async function startTestApp(
 ): Promise<{ app: INestApplication; config: AppConfig }> {
   const config = loadConfig({ ...env, PORT: '0' });
   const moduleRef = await Test.createTestingModule({ imports: [rootModule(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: ['error'], bodyParser: false });
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return { app, config };
