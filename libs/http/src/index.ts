@@ -11,6 +11,8 @@ export * from './auth/jwt-auth.guard';
 export * from './auth/tokens';
 export * from './config/app-config';
 export * from './openapi/openapi';
+export * from './openapi/operations';
+export * from './openapi/problem.schema';
 export * from './idempotency/idempotency';
 export * from './http-platform.module';
 export * from './dto/fields';
