@@ -11,6 +11,13 @@ import { problem } from '../problem/problem-details';
  */
 export const MAX_REQUEST_BODY_BYTES = 256 * 1024;
 
+/**
+ * How deeply a body's objects and arrays may nest. The deepest valid command is four levels (a chip-model
+ * correction's figure); everything that walks a body (validation, the idempotency fingerprint, text checks)
+ * recurses, so a 100,000-level array would overflow the stack: it is refused first.
+ */
+export const MAX_REQUEST_BODY_DEPTH = 32;
+
 /** The only media type a request body may have. */
 export const REQUEST_BODY_MEDIA_TYPE = 'application/json';
 
@@ -25,8 +32,29 @@ export function jsonRequestBody(limitBytes: number = MAX_REQUEST_BODY_BYTES): Re
   return (request: Request, response: Response, next: NextFunction) => {
     if (!carriesBody(request)) return next();
     if (typeis(request, [REQUEST_BODY_MEDIA_TYPE]) === false) return next(unsupportedMediaType(request.headers['content-type']));
-    parse(request, response, (error?: unknown) => next(error === undefined ? undefined : bodyProblem(error, limitBytes)));
+    parse(request, response, (error?: unknown) => {
+      if (error !== undefined) return next(bodyProblem(error, limitBytes));
+      if (nestsDeeperThan(request.body, MAX_REQUEST_BODY_DEPTH)) {
+        return next(
+          new ProblemException(
+            problem(400, 'REQUEST.TOO_DEEP', 'The request body nests too deeply', `Objects and arrays may nest at most ${MAX_REQUEST_BODY_DEPTH} levels deep.`, { field: 'body' }),
+          ),
+        );
+      }
+      next();
+    });
   };
+}
+
+/** Whether objects and arrays in `value` nest deeper than `limit`; iterative, so any depth is measured safely. */
+export function nestsDeeperThan(value: unknown, limit: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (next.value === null || typeof next.value !== 'object') continue;
+    if (next.depth + 1 > limit) return true;
+    for (const member of Object.values(next.value)) pending.push({ value: member, depth: next.depth + 1 });
+  }
+  return false;
 }
 
 function carriesBody(request: Request): boolean {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, PartialType, OmitType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { IsBoolean, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import { BoundedNumber, CountryField, IdField, TextField } from '@chip-ledger/http';
 
 /**
@@ -23,7 +23,7 @@ export class FigureDto {
 }
 
 const Figure = (description: string): PropertyDecorator => {
-  const decorators = [ApiProperty({ description, type: FigureDto }), ValidateNested(), Type(() => FigureDto)];
+  const decorators = [ApiProperty({ description, type: FigureDto }), IsObject({ message: '$property must be an object' }), ValidateNested(), Type(() => FigureDto)];
   return (target, key) => decorators.forEach((d) => d(target, key));
 };
 
@@ -53,6 +53,7 @@ export class ChipModelChangesDto extends PartialType(OmitType(AddChipModelReques
 
 export class CorrectChipModelRequest {
   @ApiProperty({ type: ChipModelChangesDto, description: 'Fields to replace' })
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => ChipModelChangesDto)
   changes!: ChipModelChangesDto;

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsObject, IsOptional, ValidateIf, ValidateNested } from 'class-validator';
 import { BoundedNumber, CountryField, EachIdMatches, ID_SCHEMA, IdField, InstantField, OccurredAtField, QuantityField, TextField, UsdAmountField } from '@chip-ledger/http';
 
 export class LicenceConditionsDto {
@@ -33,7 +33,11 @@ export class IssueExportLicenceRequest {
   @QuantityField('Authorised quantity (chips)', { example: 2000 }) authorisedQuantity!: number;
   @InstantField('Valid from', { example: '2025-08-20' }) validFrom!: string;
   @InstantField('Valid to', { example: '2027-08-20' }) validTo!: string;
-  @ApiProperty({ type: LicenceConditionsDto }) @ValidateNested() @Type(() => LicenceConditionsDto) conditions!: LicenceConditionsDto;
+  @ApiProperty({ type: LicenceConditionsDto })
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => LicenceConditionsDto)
+  conditions!: LicenceConditionsDto;
   @OccurredAtField('2025-08-20') occurredAt?: string;
 }
 
@@ -45,11 +49,17 @@ export class LicenceChangesDto {
   @QuantityField('Authorised quantity (chips)', { optional: true, example: 3000 }) authorisedQuantity?: number;
   @InstantField('Valid from', { optional: true, example: '2025-09-01' }) validFrom?: string;
   @InstantField('Valid to', { optional: true, example: '2028-08-20' }) validTo?: string;
-  @ApiPropertyOptional({ type: LicenceConditionsDto }) @IsOptional() @ValidateNested() @Type(() => LicenceConditionsDto) conditions?: LicenceConditionsDto;
+  @ApiPropertyOptional({ type: LicenceConditionsDto })
+  @IsOptional()
+  @IsObject({ message: '$property must be an object' })
+  @ValidateNested()
+  @Type(() => LicenceConditionsDto)
+  conditions?: LicenceConditionsDto;
 }
 
 export class AmendExportLicenceRequest {
   @ApiProperty({ type: LicenceChangesDto, description: 'Terms to replace; those left out stay as they were' })
+  @IsObject({ message: '$property must be an object' })
   @ValidateNested()
   @Type(() => LicenceChangesDto)
   changes!: LicenceChangesDto;
