@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { exitOnStartupFailure, loadConfig, startHttpApp, useAppLogger } from '@chip-ledger/http';
 import { startEmbeddedPostgres, type PostgresHandle } from '@chip-ledger/embedded-postgres';
+import { STANDALONE_API_INFO } from './app/api-info';
 import { StandaloneModule } from './app/standalone.module';
 
 /**
@@ -21,11 +22,7 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     Logger.log(`Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${dataDir})`, 'Bootstrap');
   }
-  await startHttpApp(StandaloneModule.forRoot({ ...config, databaseUrl }, { onShutdown: embedded?.stop }), config, {
-    name: 'Chip Ledger (standalone)',
-    title: 'Chip Ledger',
-    description: 'The system of record for AI-accelerator chips: procurement, rentals, export licences, audits and compliance findings.',
-  });
+  await startHttpApp(StandaloneModule.forRoot({ ...config, databaseUrl }, { onShutdown: embedded?.stop }), config, { name: 'Chip Ledger (standalone)', ...STANDALONE_API_INFO });
 }
 
 // A setting to fix, or PostgreSQL's own words and what to do, print as they are: no stack trace.

@@ -8,6 +8,8 @@ export * from './catalog/classification';
 export * from './catalog/chip-catalog';
 export * from './shared/domain-error';
 export * from './shared/instant';
+export * from './shared/bounds';
+export * from './shared/money';
 export * from './events/recorded';
 export * from './events/schema-versions';
 export * from './events/upcasting';

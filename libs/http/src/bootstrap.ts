@@ -11,7 +11,8 @@ export async function startHttpApp(
   service: { name: string; title: string; description: string },
 ): Promise<INestApplication> {
   // Nest logs through pino from its first line (module initialisation included), as JSON unless at a terminal.
-  const app = await NestFactory.create(rootModule, { logger: useAppLogger(config) });
+  // bodyParser: false: configureHttpApp installs the one JSON parser (limits, 413/415 as problems).
+  const app = await NestFactory.create(rootModule, { logger: useAppLogger(config), bodyParser: false });
   configureHttpApp(app, { title: service.title, description: service.description });
   await app.listen(config.port, config.host);
   const logger = new Logger('Bootstrap');

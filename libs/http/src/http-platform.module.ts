@@ -11,6 +11,7 @@ import { setupOpenApi } from './openapi/openapi';
 import { ProblemDetailsFilter } from './problem/problem-details.filter';
 import { PositionSigner } from './read-your-writes/position-token';
 import { createValidationPipe } from './problem/validation';
+import { jsonRequestBody } from './request-body/json-body';
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
 /** `@nestjs/config` namespace of the validated settings: `ConfigService.get('app.port')`, or inject `getConfigToken('app')`. */
@@ -57,9 +58,13 @@ export class HttpPlatformModule {
   }
 }
 
-/** App-level settings that modules cannot set: OpenAPI, shutdown hooks, no framework banner header. */
+/**
+ * App-level settings that modules cannot set: the JSON body parser, OpenAPI, shutdown hooks, no framework
+ * banner header. Create the app with `bodyParser: false`: the parser here is the only one.
+ */
 export function configureHttpApp(app: INestApplication, openApi: { title: string; description: string }): void {
   app.enableShutdownHooks();
+  app.use(jsonRequestBody());
   // Answers need not name the framework they run on (Express adds `X-Powered-By: Express` by default).
   const server = app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void };
   server.disable?.('x-powered-by');

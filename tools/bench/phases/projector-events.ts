@@ -345,7 +345,7 @@ export function* ledgerMix(total: number, options: LedgerMixOptions): Generator<
         if (!licence) break;
         const deliveryIds = pendingRemittances.get(licence.id) ?? [];
         pendingRemittances.delete(licence.id);
-        yield* emit({ type: 'RevenueShareRemitted', data: { licenceId: licence.id, deliveryIds, amountUsd: 10_000 * deliveryIds.length, reference: `rem-${n}` } }, streamIds.exportLicence(licence.id));
+        yield* emit({ type: 'RevenueShareRemitted', data: { licenceId: licence.id, deliveryIds, amountUsd: `${10_000 * deliveryIds.length}.00`, reference: `rem-${n}` } }, streamIds.exportLicence(licence.id));
         break;
       }
       case 'amend': {

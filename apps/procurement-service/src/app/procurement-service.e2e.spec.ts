@@ -105,7 +105,39 @@ describe('procurement-service command API', () => {
       { name: "another organisation's data center", token: () => operatorB, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1 }, status: 404, code: 'DATA_CENTER.NOT_FOUND', field: 'dataCenterId' },
       { name: 'no token', token: () => '', path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1 }, status: 401, code: 'AUTH.UNAUTHENTICATED', field: 'Authorization' },
       { name: 'a wrong role', token: () => viewerA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1 }, status: 403, code: 'AUTH.ROLE_NOT_ALLOWED', field: 'Authorization' },
-      { name: 'a fact dated in the future', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: '2999-01-01' }, status: 422, code: 'OCCURRED_AT.IN_FUTURE', field: 'occurredAt' },
+      {
+        name: 'a fact dated in the future',
+        token: () => operatorA,
+        path: '/data-centers/dc-a1/installations',
+        body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: new Date(Date.now() + 86_400_000).toISOString() },
+        status: 422,
+        code: 'OCCURRED_AT.IN_FUTURE',
+        field: 'occurredAt',
+      },
+      { name: 'an instant past 2100', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: '2999-01-01' }, status: 400, code: 'REQUEST.INVALID', field: 'occurredAt' },
+      { name: 'an instant before 1990', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: '1989-12-31T23:59:59Z' }, status: 400, code: 'REQUEST.INVALID', field: 'occurredAt' },
+      { name: 'a local time without a zone', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: '2025-03-03T10:00:00' }, status: 400, code: 'REQUEST.INVALID', field: 'occurredAt' },
+      { name: 'an ISO week date JavaScript cannot read', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 1, occurredAt: '2025-W10-1' }, status: 400, code: 'REQUEST.INVALID', field: 'occurredAt' },
+      { name: 'a quantity above ten million', token: () => operatorA, path: '/data-centers/dc-a1/installations', body: { modelId: 'nvidia-h20', quantity: 10_000_001 }, status: 400, code: 'REQUEST.INVALID', field: 'quantity' },
+      {
+        name: 'a licence valid to 9999-12-31',
+        token: () => admin,
+        path: '/export-licences',
+        body: { licenceId: 'lic-x', licenceNumber: 'D1', exporter: 'Nvidia', consigneeOrganisationId: 'org-a', destinationCountry: 'CN', modelIds: ['nvidia-h20'], authorisedQuantity: 10, validFrom: '2025-01-01', validTo: '9999-12-31', conditions: { revenueSharePercent: null } },
+        status: 400,
+        code: 'REQUEST.INVALID',
+        field: 'validTo',
+      },
+      {
+        name: 'a revenue share with three decimals',
+        token: () => admin,
+        path: '/export-licences',
+        body: { licenceId: 'lic-x', licenceNumber: 'D1', exporter: 'Nvidia', consigneeOrganisationId: 'org-a', destinationCountry: 'CN', modelIds: ['nvidia-h20'], authorisedQuantity: 10, validFrom: '2025-01-01', validTo: '2026-01-01', conditions: { revenueSharePercent: 15.125 } },
+        status: 400,
+        code: 'REQUEST.INVALID',
+        field: 'conditions.revenueSharePercent',
+      },
+      { name: 'a datasheet figure of 1e308', token: () => admin, path: '/chip-models/nvidia-h20/corrections', body: { changes: { dramBandwidthGBs: { value: 1e308 } }, reason: 'typo' }, status: 400, code: 'REQUEST.INVALID', field: 'changes.dramBandwidthGBs.value' },
       {
         name: 'text with U+0000 (PostgreSQL cannot store it)',
         token: () => operatorA,
@@ -140,10 +172,48 @@ describe('procurement-service command API', () => {
       expect(await eventCount()).toBe(before);
     });
 
-    it('malformed JSON → 400 REQUEST.MALFORMED_JSON', async () => {
-      const res = await http().post('/data-centers/dc-a1/installations').set('Authorization', operatorA).set('Content-Type', 'application/json').send('{"modelId": ');
+    const raw: { name: string; contentType?: string; encoding?: string; body: string | Buffer; status: number; code: string; field: string }[] = [
+      { name: 'malformed JSON', contentType: 'application/json', body: '{"modelId": ', status: 400, code: 'REQUEST.MALFORMED_JSON', field: 'body' },
+      { name: 'a JSON string, not an object', contentType: 'application/json', body: '"nvidia-h20"', status: 400, code: 'REQUEST.MALFORMED_JSON', field: 'body' },
+      { name: 'a JSON array, not an object', contentType: 'application/json', body: '[{"modelId":"nvidia-h20","quantity":1}]', status: 400, code: 'REQUEST.INVALID', field: 'body' },
+      { name: 'a body of 2 MB', contentType: 'application/json', body: JSON.stringify({ modelId: 'x'.repeat(2_000_000), quantity: 1 }), status: 413, code: 'REQUEST.TOO_LARGE', field: 'body' },
+      { name: 'a body of 110 KB (parsed, then refused by the field rules)', contentType: 'application/json', body: JSON.stringify({ modelId: 'x'.repeat(110_000), quantity: 1 }), status: 400, code: 'REQUEST.INVALID', field: 'modelId' },
+      { name: 'a form-urlencoded body', contentType: 'application/x-www-form-urlencoded', body: 'modelId=nvidia-h20&quantity=1', status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', field: 'Content-Type' },
+      { name: 'a text/plain body', contentType: 'text/plain', body: '{"modelId":"nvidia-h20","quantity":1}', status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', field: 'Content-Type' },
+      { name: 'a body without Content-Type', body: Buffer.from('{"modelId":"nvidia-h20","quantity":1}'), status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', field: 'Content-Type' },
+      { name: 'a JSON body in Latin-1', contentType: 'application/json; charset=latin1', body: '{"modelId":"nvidia-h20","quantity":1}', status: 415, code: 'REQUEST.UNSUPPORTED_MEDIA_TYPE', field: 'Content-Type' },
+      { name: 'an unknown Content-Encoding', contentType: 'application/json', encoding: 'zstd-nope', body: '{"modelId":"nvidia-h20","quantity":1}', status: 415, code: 'REQUEST.UNSUPPORTED_ENCODING', field: 'Content-Encoding' },
+      { name: 'a gzip body that is not gzip', contentType: 'application/json', encoding: 'gzip', body: '{"modelId":"nvidia-h20","quantity":1}', status: 400, code: 'REQUEST.UNREADABLE_BODY', field: 'body' },
+      { name: 'a __proto__ key', contentType: 'application/json', body: '{"modelId":"nvidia-h20","quantity":1,"__proto__":{"role":"admin"}}', status: 400, code: 'REQUEST.INVALID', field: '__proto__' },
+      { name: 'a constructor key, nested', contentType: 'application/json', body: '{"purchaseOrderId":"po-c","buyerOrganisationId":"org-a","dataCenterId":"dc-a1","supplier":"Nvidia","lines":[{"modelId":"nvidia-h20","quantity":1,"constructor":{"prototype":{}}}]}', status: 400, code: 'REQUEST.INVALID', field: 'lines[0].constructor' },
+    ];
+
+    it('a quantity past 2^53 (9007199254740993, which JSON.parse reads as ...992) is refused, not rounded', async () => {
+      const before = await eventCount();
+      const res = await http().post('/data-centers/dc-a1/installations').set('Authorization', operatorA).set('Content-Type', 'application/json').send('{"modelId":"nvidia-h20","quantity":9007199254740993}');
       expect(res.status).toBe(400);
-      expect(res.body.code).toBe('REQUEST.MALFORMED_JSON');
+      expect(res.body).toMatchObject({ code: 'REQUEST.INVALID', field: 'quantity' });
+      expect(await eventCount()).toBe(before);
+    });
+
+    it.each(raw)('$name → $status $code naming $field', async ({ contentType, encoding, body, status, code, field }) => {
+      const before = await eventCount();
+      const path = field === 'lines[0].constructor' ? '/purchase-orders' : '/data-centers/dc-a1/installations';
+      const req = http().post(path).set('Authorization', operatorA);
+      if (contentType) req.set('Content-Type', contentType);
+      if (encoding) req.set('Content-Encoding', encoding);
+      const res = await req.send(body);
+      expect(res.status).toBe(status);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ status, code, field });
+      expect(res.body.detail).not.toContain('nvidia-h20');
+      expect(await eventCount()).toBe(before);
+    });
+
+    it('a POST without a body is an empty one: each missing field is named', async () => {
+      const res = await http().post('/data-centers/dc-a1/installations').set('Authorization', operatorA);
+      expect(res.status).toBe(400);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['modelId', 'quantity']));
     });
   });
 
@@ -194,6 +264,39 @@ describe('procurement-service command API', () => {
       expect(results.every((r) => r.status === 201)).toBe(true);
       expect(new Set(results.map((r) => r.body.eventIds[0])).size).toBe(1);
       expect(await eventCount()).toBe(before + 1);
+    });
+  });
+
+  describe('money: a remittance amount is an exact decimal string', () => {
+    beforeAll(async () => {
+      await post('/export-licences', admin, {
+        licenceId: 'lic-h20',
+        licenceNumber: 'D1234567',
+        exporter: 'Nvidia',
+        consigneeOrganisationId: 'org-a',
+        destinationCountry: 'CN',
+        modelIds: ['nvidia-h20'],
+        authorisedQuantity: 2000,
+        validFrom: '2025-01-01',
+        validTo: '2027-01-01',
+        conditions: { revenueSharePercent: 15 },
+        occurredAt: '2025-01-01',
+      }).expect(201);
+    });
+    const remit = (amountUsd: unknown) => post('/export-licences/lic-h20/remittances', admin, { deliveryIds: ['del-1'], amountUsd, reference: 'TREAS-1', occurredAt: '2025-04-01' });
+
+    it('is recorded in canonical form ("1250000.5" → "1250000.50", schema v2)', async () => {
+      const res = await remit('1250000.5').expect(201);
+      const stored = await db.query('SELECT schema_version, data FROM procurement.events WHERE event_id = $1', [res.body.eventIds[0]]);
+      expect(stored.rows[0]).toMatchObject({ schema_version: 2, data: { amountUsd: '1250000.50' } });
+    });
+
+    it.each([1e308, 1250000, '1e308', '-1.00', '0.00', '12.345', '1000000000000.01'])('refuses %p with a 400 naming amountUsd, writing nothing', async (amountUsd) => {
+      const before = await eventCount();
+      const res = await remit(amountUsd);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ code: 'REQUEST.INVALID', field: 'amountUsd' });
+      expect(await eventCount()).toBe(before);
     });
   });
 

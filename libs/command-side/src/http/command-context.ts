@@ -1,8 +1,9 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { applyDecorators, createParamDecorator, type ExecutionContext, HttpCode } from '@nestjs/common';
+import { ApiCreatedResponse, ApiHeader } from '@nestjs/swagger';
 import type { Actor } from '@chip-ledger/domain';
-import { problem, ProblemException, readIdempotency, requestIdOf } from '@chip-ledger/http';
+import { ApiBodyProblems, ApiProblem, Operation, problem, ProblemException, readIdempotency, requestIdOf, type OperationDoc } from '@chip-ledger/http';
 import type { CommandMeta } from '../command-executor';
+import { CommandResponse } from './command-response';
 
 /**
  * The If-Match header as a stream version (`If-Match: 3` or `If-Match: "3"`), or null. A command whose
@@ -25,17 +26,31 @@ export const CommandContext = createParamDecorator((_: unknown, ctx: ExecutionCo
   return { actor: request.actor, idempotency: readIdempotency(request), ifMatch: readIfMatch(request.headers), correlationId: requestIdOf(request) };
 });
 
-/** OpenAPI for the headers every command endpoint takes, and its error answers. */
+/** OpenAPI for the headers every command endpoint takes, and its error answers (401, 403 and 500 are in every operation). */
 export const CommandEndpoints = (): ClassDecorator =>
   applyDecorators(
-    ApiHeader({ name: 'Idempotency-Key', required: false, description: 'Retry-safe key: a retry with the same key and body returns the first response and records nothing; the same key with another body is a 422.' }),
-    ApiHeader({ name: 'If-Match', required: false, description: 'Version of the target stream the client decided on; a stale version is a 409 with the current version.' }),
-    ApiBearerAuth(),
-    ApiResponse({ status: 400, description: 'Invalid request, or text PostgreSQL cannot store (U+0000, unpaired surrogates): problem+json naming the field' }),
-    ApiResponse({ status: 401, description: 'No or invalid bearer token' }),
-    ApiResponse({ status: 403, description: 'Role not allowed' }),
-    ApiResponse({ status: 404, description: 'Unknown or inaccessible resource' }),
-    ApiResponse({ status: 409, description: 'State conflict or stale version' }),
-    ApiResponse({ status: 422, description: 'Refused by a domain rule, or Idempotency-Key reused with another body' }),
-    ApiResponse({ status: 503, description: 'The stream stayed locked by another transaction (LEDGER.BUSY); nothing was recorded: retry with the same Idempotency-Key' }),
+    ApiHeader({
+      name: 'Idempotency-Key',
+      required: false,
+      description: 'Retry-safe key (1-200 visible ASCII characters): a retry with the same key and body returns the first response and records nothing; the same key with another body is a 422.',
+      schema: { type: 'string', minLength: 1, maxLength: 200, example: 'install-dc-gansu-qingyang-1-2025-09-15' },
+    }),
+    ApiHeader({
+      name: 'If-Match',
+      required: false,
+      description: 'Version of the target stream the client decided on (the `version` a write answered); a stale version is a 409 with the current version.',
+      schema: { type: 'string', pattern: '^(W/)?"?\\d{1,9}"?$', example: '"3"' },
+    }),
+    ApiBodyProblems(),
+    ApiProblem(404, 'Unknown resource, or one of another organisation (the same answer)'),
+    ApiProblem(409, 'The current state forbids it, or the If-Match version is stale (STREAM.WRONG_EXPECTED_VERSION with the current version)'),
+    ApiProblem(422, 'Refused by a domain rule, or Idempotency-Key reused with another body (IDEMPOTENCY.KEY_REUSED)'),
+    ApiProblem(503, 'The stream stayed locked by another transaction (LEDGER.BUSY); nothing was recorded: retry with the same Idempotency-Key'),
   );
+
+/**
+ * One command operation: its name, summary and description, answering 201 with a CommandResponse
+ * (`created` says what the 201 means when it is more than "recorded").
+ */
+export const CommandOperation = (doc: OperationDoc & { readonly created?: string }): MethodDecorator =>
+  applyDecorators(Operation(doc), HttpCode(201), ApiCreatedResponse({ type: CommandResponse, description: doc.created ?? 'Recorded: the streams written, their new versions and a read-your-writes position' }));

@@ -3,24 +3,27 @@ import type { AppendResult } from '@chip-ledger/event-store';
 import { positionToken } from '@chip-ledger/http';
 
 export class StreamWriteResponse {
-  @ApiProperty({ example: 'chip-stock-dc-gansu-1.nvidia-h20' }) streamId!: string;
-  @ApiProperty({ description: 'The stream version after this command; send it back as If-Match to guard the next change.', example: 3 })
+  @ApiProperty({ description: 'A stream written', example: 'chip-stock-dc-johor-2.nvidia-h200' }) streamId!: string;
+  @ApiProperty({ description: 'The stream version after this command; send it back as If-Match to guard the next change.', type: 'integer', minimum: 1, example: 7 })
   version!: number;
-  @ApiProperty({ type: [String], format: 'uuid' }) eventIds!: string[];
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, description: 'Ids of the events recorded on that stream', example: ['6f1c2a9e-3b7d-4c55-9a0e-2d8b41f7c310'] })
+  eventIds!: string[];
 }
 
 /** What every write answers (201 Created). */
 export class CommandResponse {
-  @ApiProperty({ description: 'The stream the command addressed (the first written).' }) streamId!: string;
-  @ApiProperty({ description: 'Its version after the command.' }) version!: number;
-  @ApiProperty({ type: [String], description: 'Ids of the events recorded on that stream.' }) eventIds!: string[];
+  @ApiProperty({ description: 'The stream the command addressed (the first written).', example: 'chip-stock-dc-gansu-qingyang-1.nvidia-h20' }) streamId!: string;
+  @ApiProperty({ description: 'Its version after the command (0 when the fact was already recorded and nothing was written).', type: 'integer', minimum: 0, example: 3 })
+  version!: number;
+  @ApiProperty({ type: 'array', items: { type: 'string', format: 'uuid' }, description: 'Ids of the events recorded on that stream.', example: ['0b6e8f43-5d0a-4a3f-8f1e-9c7d2b5a4e61'] })
+  eventIds!: string[];
   @ApiProperty({ type: [StreamWriteResponse], description: 'Every stream written (a transfer writes two).' }) streams!: StreamWriteResponse[];
   @ApiProperty({
     description:
-      "Read-your-writes token: pass it to the query API (`?after=`) to wait until the projections have applied this write. It lists every stream written at its new version, signed for the writer's organisation ('<streamId>@<version>~<signature>', comma-separated); tokens of several writes may be joined with commas.",
+      "Read-your-writes token: pass it to the query API (`?after=` or X-Ledger-Position) to wait until the projections have applied this write. It lists every stream written at its new version, signed for the writer's organisation ('<streamId>@<version>~<signature>', comma-separated); tokens of several writes may be joined with commas. null when nothing was written.",
     nullable: true,
     type: String,
-    example: 'chip-stock-dc-gansu-1.nvidia-h20@3~q2nJ9dZ0o4kU8bYv1xT3Lw',
+    example: 'chip-stock-dc-gansu-qingyang-1.nvidia-h20@3~q2nJ9dZ0o4kU8bYv1xT3Lw',
   })
   position!: string | null;
 }

@@ -42,7 +42,7 @@ const fact: fc.Arbitrary<(n: number) => LedgerEvent> = fc.oneof(
     type: 'CaseReviewDecided',
     data: { dataCenterId: 'cn-dc', ruleId: 'CN-STATE-FUNDED-DOMESTIC', decision, reasoning: '' },
   })),
-  fc.integer({ min: 0, max: 40 }).map((k) => (): LedgerEvent => ({ type: 'RevenueShareRemitted', data: { licenceId: 'L', deliveryIds: [`d${k}`], amountUsd: 1, reference: 'r' } })),
+  fc.integer({ min: 0, max: 40 }).map((k) => (): LedgerEvent => ({ type: 'RevenueShareRemitted', data: { licenceId: 'L', deliveryIds: [`d${k}`], amountUsd: '1.00', reference: 'r' } })),
   fc.record({ model, qty, to: dc }).map(({ model, qty, to }) => (n: number): LedgerEvent => ({
     type: 'ChipsTransferredIn',
     data: { transferId: `t${n}`, dataCenterId: to.dataCenterId, modelId: model, quantity: qty, fromDataCenterId: 'my-dc', fromCountry: 'MY', permitReference: null, licenceId: null },

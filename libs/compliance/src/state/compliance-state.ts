@@ -9,6 +9,7 @@ import {
   type LicenceConditions,
   type RemovalReason,
   type RentalPurpose,
+  type UsdAmount,
 } from '@chip-ledger/domain';
 
 /** Any ledger event in its envelope, with `type` narrowing `data`. */
@@ -89,7 +90,7 @@ export interface LicenceRecord {
   readonly issued: Dated<{ terms: LicenceTerms }>[];
   readonly amendments: Dated<{ changes: Partial<LicenceTerms>; reason: string }>[];
   readonly status: Dated<{ kind: 'suspended' | 'reinstated' | 'revoked'; reason: string }>[];
-  readonly remittances: Dated<{ deliveryIds: readonly string[]; amountUsd: number; reference: string }>[];
+  readonly remittances: Dated<{ deliveryIds: readonly string[]; amountUsd: UsdAmount; reference: string }>[];
   /** Deliveries and transfers-in that cite this licence (they draw down its balance). */
   readonly uses: Movement[];
 }

@@ -73,7 +73,7 @@ const fact: fc.Arbitrary<Make> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ dc: fc.constantFrom('cn-dc', 'cn-dc2'), decision: fc.constantFrom('approved' as const, 'refused' as const) }).map(({ dc, decision }) =>
     record(() => ({ type: 'CaseReviewDecided', data: { dataCenterId: dc, ruleId: 'CN-STATE-FUNDED-DOMESTIC', decision, reasoning: 'reviewed' } })),
   ) },
-  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }).map((k) => record(() => ({ type: 'RevenueShareRemitted', data: { licenceId: 'L', deliveryIds: [`d${k}`], amountUsd: 1, reference: `r${k}` } }))) },
+  { weight: 1, arbitrary: fc.integer({ min: 0, max: 60 }).map((k) => record(() => ({ type: 'RevenueShareRemitted', data: { licenceId: 'L', deliveryIds: [`d${k}`], amountUsd: '1.00', reference: `r${k}` } }))) },
   { weight: 1, arbitrary: fc.record({ q: fc.integer({ min: 50, max: 400 }), share: fc.constantFrom(null, 15) }).map(({ q, share }) =>
     record(() => ({ type: 'ExportLicenceAmended', data: { licenceId: 'L', changes: { authorisedQuantity: q, conditions: { revenueSharePercent: share } }, reason: 'amended' } })),
   ) },

@@ -177,7 +177,7 @@ export class Scenario {
     return this;
   }
   remit(when: string, licenceId: string, deliveryIds: string[]): this {
-    this.record(when, { type: 'RevenueShareRemitted', data: { licenceId, deliveryIds, amountUsd: 1, reference: `rem-${this.n + 1}` } });
+    this.record(when, { type: 'RevenueShareRemitted', data: { licenceId, deliveryIds, amountUsd: '1.00', reference: `rem-${this.n + 1}` } });
     return this;
   }
   rental(

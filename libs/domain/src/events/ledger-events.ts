@@ -1,4 +1,5 @@
 import type { ChipModelSpec } from '../catalog/chip-model';
+import type { UsdAmount } from '../shared/money';
 import type { CountryCode, Instant } from '../shared/values';
 import type { DomainEvent } from './envelope';
 
@@ -192,7 +193,8 @@ export type ExportLicenceReinstated = DomainEvent<'ExportLicenceReinstated', { l
 export type ExportLicenceRevoked = DomainEvent<'ExportLicenceRevoked', { licenceId: string; reason: string }>;
 export type RevenueShareRemitted = DomainEvent<
   'RevenueShareRemitted',
-  { licenceId: string; deliveryIds: string[]; amountUsd: number; reference: string }
+  /** amountUsd: exact decimal string since schema v2 (v1 recorded a JSON number). */
+  { licenceId: string; deliveryIds: string[]; amountUsd: UsdAmount; reference: string }
 >;
 export type ExportLicenceEvent =
   | ExportLicenceIssued

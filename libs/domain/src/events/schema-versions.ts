@@ -8,6 +8,7 @@ import type { LedgerEventType } from './ledger-events';
  * History:
  * - ChipsTransferredOut / ChipsTransferredIn v2: `permitReference` added for Malaysia's Strategic Trade permit
  *   rule of 2025-07-14; v1 events had no such field.
+ * - RevenueShareRemitted v2: `amountUsd` is an exact decimal string ('1250000.00'); v1 recorded a JSON number.
  */
 export const EVENT_SCHEMA_VERSIONS = {
   OrganisationRegistered: 1,
@@ -33,7 +34,7 @@ export const EVENT_SCHEMA_VERSIONS = {
   ExportLicenceSuspended: 1,
   ExportLicenceReinstated: 1,
   ExportLicenceRevoked: 1,
-  RevenueShareRemitted: 1,
+  RevenueShareRemitted: 2,
   AuditOpened: 1,
   AuditClosed: 1,
   AuditNoteRecorded: 1,

@@ -1,6 +1,7 @@
 import { DomainError } from '../shared/domain-error';
 import type { EventEnvelope } from './envelope';
-import type { ChipsTransferredIn, ChipsTransferredOut, LedgerEventType } from './ledger-events';
+import { usdAmountFromNumber } from '../shared/money';
+import type { ChipsTransferredIn, ChipsTransferredOut, LedgerEventType, RevenueShareRemitted } from './ledger-events';
 import type { RecordedLedgerEvent } from './recorded';
 import { EVENT_SCHEMA_VERSIONS } from './schema-versions';
 
@@ -43,9 +44,22 @@ export type ChipsTransferredInV1Data = Omit<ChipsTransferredIn['data'], 'permitR
  */
 const addNullPermitReference = (data: unknown): unknown => ({ ...(data as object), permitReference: null });
 
+/** RevenueShareRemitted before v2: `amountUsd` as a JSON number. */
+export type RevenueShareRemittedV1Data = Omit<RevenueShareRemitted['data'], 'amountUsd'> & { amountUsd: number };
+
+/**
+ * v1 amounts were JSON numbers of at most two fraction digits: their exact decimal is recoverable. A stored
+ * amount beyond today's bounds (v1 had none) is kept as recorded: the ledger never rewrites a fact.
+ */
+const amountAsDecimal = (data: unknown): unknown => {
+  const v1 = data as RevenueShareRemittedV1Data;
+  return { ...v1, amountUsd: typeof v1.amountUsd === 'number' ? usdAmountFromNumber(v1.amountUsd) : v1.amountUsd };
+};
+
 export const LEDGER_UPCASTERS: readonly Upcaster[] = [
   { type: 'ChipsTransferredOut', fromVersion: 1, upcast: addNullPermitReference },
   { type: 'ChipsTransferredIn', fromVersion: 1, upcast: addNullPermitReference },
+  { type: 'RevenueShareRemitted', fromVersion: 1, upcast: amountAsDecimal },
 ];
 
 /** The registry every reader of the store or of Kafka should use. */

@@ -39,10 +39,31 @@ const refusal = (run: () => unknown) => {
 };
 
 describe('upcasting stored events', () => {
-  it('knows the current version of transfers is 2 and of everything else 1', () => {
+  it('knows the current version of transfers and remittances is 2 and of everything else 1', () => {
     expect(EVENT_SCHEMA_VERSIONS.ChipsTransferredOut).toBe(2);
     expect(EVENT_SCHEMA_VERSIONS.ChipsTransferredIn).toBe(2);
+    expect(EVENT_SCHEMA_VERSIONS.RevenueShareRemitted).toBe(2);
     expect(EVENT_SCHEMA_VERSIONS.ChipsInstalled).toBe(1);
+  });
+
+  describe('given a v1 RevenueShareRemitted (amountUsd as a JSON number)', () => {
+    const v1 = (amountUsd: number) => envelope('RevenueShareRemitted', 1, { licenceId: 'lic-1', deliveryIds: ['d-1'], amountUsd, reference: 'TREAS-1' });
+
+    it.each([
+      [1_800_000, '1800000.00'],
+      [1250000.5, '1250000.50'],
+      [0.07, '0.07'],
+      [19.99, '19.99'],
+      [123456789012.34, '123456789012.34'],
+    ])('brings %p to v2 as the exact decimal %p', (amount, decimal) => {
+      expect(upcastEvent(v1(amount))).toMatchObject({ schemaVersion: 2, data: { licenceId: 'lic-1', deliveryIds: ['d-1'], amountUsd: decimal, reference: 'TREAS-1' } });
+    });
+
+    it('keeps an amount recorded before the bounds existed, written out in full (1e308 is stored as it was)', () => {
+      const { amountUsd } = upcastEvent(v1(1e308)).data as { amountUsd: string };
+      expect(amountUsd).toMatch(/^1\d{308}\.00$/);
+      expect(Number(amountUsd)).toBe(1e308);
+    });
   });
 
   describe('given a v1 ChipsTransferredOut (before the Malaysian permit rule)', () => {

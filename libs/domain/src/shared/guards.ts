@@ -1,5 +1,7 @@
 import { DomainError } from './domain-error';
+import { EARLIEST_INSTANT, INSTANT_LIMIT, isInstantInRange, MAX_CHIPS_PER_FACT } from './bounds';
 import { compareInstants, isInstant } from './instant';
+import { formatUsdCents, MAX_USD_AMOUNT, usdCents, type UsdAmount } from './money';
 import type { Instant } from './values';
 
 /*
@@ -14,7 +16,7 @@ export const requireText = (value: unknown, field: string): void => {
   }
 };
 
-/** An integer ≥ 1: chips are counted whole, and a fact about zero chips is no fact. */
+/** An integer from 1 to MAX_CHIPS_PER_FACT: chips are counted whole, and a fact about zero chips is no fact. */
 export const requirePositiveInteger = (value: unknown, field: string): void => {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     throw new DomainError('QUANTITY.NOT_POSITIVE_INTEGER', `${field} must be a positive integer, got ${String(value)}`, {
@@ -22,8 +24,12 @@ export const requirePositiveInteger = (value: unknown, field: string): void => {
       details: { value },
     });
   }
+  if (value > MAX_CHIPS_PER_FACT) {
+    throw new DomainError('QUANTITY.TOO_LARGE', `${field} must be at most ${MAX_CHIPS_PER_FACT}, got ${value}`, { field, details: { value, max: MAX_CHIPS_PER_FACT } });
+  }
 };
 
+/** An ISO-8601 date-time with a zone, from EARLIEST_INSTANT (inclusive) to INSTANT_LIMIT (exclusive). */
 export const requireInstant = (value: unknown, field: string): void => {
   if (!isInstant(value)) {
     throw new DomainError('INSTANT.INVALID', `${field} must be an ISO-8601 date-time with a time zone, got ${String(value)}`, {
@@ -31,6 +37,25 @@ export const requireInstant = (value: unknown, field: string): void => {
       details: { value },
     });
   }
+  if (!isInstantInRange(value)) {
+    throw new DomainError('INSTANT.OUT_OF_RANGE', `${field} must be from ${EARLIEST_INSTANT} to before ${INSTANT_LIMIT}, got ${value}`, {
+      field,
+      details: { value, earliest: EARLIEST_INSTANT, before: INSTANT_LIMIT },
+    });
+  }
+};
+
+/** A positive USD amount (decimal string, two fraction digits at most, up to MAX_USD_AMOUNT), in its canonical form. */
+export const requireUsdAmount = (value: unknown, field: string): UsdAmount => {
+  const cents = usdCents(value);
+  if (cents === null) {
+    throw new DomainError('AMOUNT.INVALID', `${field} must be a decimal string of US dollars with at most two fraction digits, up to ${MAX_USD_AMOUNT}, got ${String(value)}`, {
+      field,
+      details: { value: String(value) },
+    });
+  }
+  if (cents === 0n) throw new DomainError('AMOUNT.NOT_POSITIVE', `${field} must be a positive amount, got ${String(value)}`, { field });
+  return formatUsdCents(cents);
 };
 
 /** ISO 3166-1 alpha-2, upper case: the form the rulebook's country groups use. */

@@ -89,6 +89,8 @@ export function toProblem(error: unknown): { problem: ProblemDetails; unexpected
     };
   }
   if (error instanceof HttpException) return { problem: fromHttpException(error), unexpected: false };
+  const clientError = fromExposedHttpError(error);
+  if (clientError) return { problem: clientError, unexpected: false };
   return { problem: problem(500, 'SERVER.UNEXPECTED', 'Unexpected error', 'The server could not complete the request; nothing was recorded.'), unexpected: true };
 }
 
@@ -97,12 +99,19 @@ function fromHttpException(error: HttpException): ProblemDetails {
   const response = error.getResponse();
   const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
   const detail = Array.isArray(message) ? message.join('; ') : String(message);
-  // Nest turns body-parser's SyntaxError into a bare BadRequestException carrying the parser's message.
-  if (status === 400 && /JSON/.test(detail)) {
-    return problem(400, 'REQUEST.MALFORMED_JSON', 'The request body is not valid JSON', detail, { field: 'body' });
-  }
   const code = CODE_BY_STATUS[status] ?? `HTTP.${status}`;
   return problem(status, code, error.name.replace(/Exception$/, '').replace(/([a-z])([A-Z])/g, '$1 $2'), detail);
+}
+
+/**
+ * A client error raised by Express' middleware (http-errors: a 4xx `status` with `expose` set), e.g. a
+ * malformed percent-encoding in a path. Its status stands; its message is one meant for clients.
+ */
+function fromExposedHttpError(error: unknown): ProblemDetails | null {
+  const candidate = error as { status?: unknown; statusCode?: unknown; expose?: unknown; message?: unknown } | null;
+  const status = candidate?.status ?? candidate?.statusCode;
+  if (candidate?.expose !== true || typeof status !== 'number' || status < 400 || status > 499) return null;
+  return problem(status, CODE_BY_STATUS[status] ?? `HTTP.${status}`, 'The request cannot be served', String(candidate.message ?? ''));
 }
 
 const CODE_BY_STATUS: Record<number, string> = {

@@ -20,3 +20,16 @@ describe('toProblem: the event store refusals', () => {
     expect(toProblem(new Error('boom'))).toMatchObject({ problem: { status: 500, code: 'SERVER.UNEXPECTED' }, unexpected: true });
   });
 });
+
+describe('toProblem: errors from Express middleware', () => {
+  it('keeps an exposed 4xx http-error as a client error with its status', () => {
+    const error = Object.assign(new Error('Failed to decode param'), { status: 400, expose: true });
+    expect(toProblem(error)).toMatchObject({ problem: { status: 400, code: 'REQUEST.INVALID' }, unexpected: false });
+  });
+
+  it('treats a 5xx or an unexposed error as unexpected', () => {
+    expect(toProblem(Object.assign(new Error('stream not readable'), { status: 500, expose: false }))).toMatchObject({ problem: { status: 500 }, unexpected: true });
+    expect(toProblem(Object.assign(new Error('x'), { status: 413 }))).toMatchObject({ problem: { status: 500 }, unexpected: true });
+  });
+});
+

@@ -1,6 +1,7 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import type { FieldError } from './problem-details';
 import { ValidationProblem } from './error-mapping';
+import { findReservedKey, RESERVED_KEY_REASON } from './reserved-keys';
 import { findUnstorableText, UNSTORABLE_TEXT_REASON } from './storable-text';
 
 /**
@@ -20,13 +21,27 @@ export function createValidationPipe(): ValidationPipe {
 
 class LedgerValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'custom') {
-      // A path parameter is named by its route name; a body's or query's fields by their own paths.
-      const field = findUnstorableText(value, metadata.type === 'param' ? (metadata.data ?? 'path') : (metadata.data ?? ''));
-      if (field !== null) throw new ValidationProblem([{ field: field || metadata.type, reason: `${field || metadata.type} ${UNSTORABLE_TEXT_REASON}` }]);
+    if (metadata.type === 'custom') return super.transform(value, metadata);
+    if (metadata.type === 'body' && isDto(metadata.metatype)) {
+      // No body at all is an empty one: the DTO's rules then name each missing field.
+      if (value === undefined) value = {};
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        throw new ValidationProblem([{ field: 'body', reason: 'the body must be a JSON object' }]);
+      }
     }
+    // A path parameter is named by its route name; a body's or query's fields by their own paths.
+    const root = metadata.type === 'param' ? (metadata.data ?? 'path') : (metadata.data ?? '');
+    const unstorable = findUnstorableText(value, root);
+    if (unstorable !== null) throw new ValidationProblem([{ field: unstorable || metadata.type, reason: `${unstorable || metadata.type} ${UNSTORABLE_TEXT_REASON}` }]);
+    const reserved = findReservedKey(value, root);
+    if (reserved !== null) throw new ValidationProblem([{ field: reserved, reason: `${reserved} ${RESERVED_KEY_REASON}` }]);
     return super.transform(value, metadata);
   }
+}
+
+/** A class with validation rules, as opposed to a primitive or a plain object type. */
+function isDto(metatype: unknown): boolean {
+  return typeof metatype === 'function' && ![Object, String, Number, Boolean, Array].includes(metatype as never);
 }
 
 export function flatten(errors: ValidationError[], parent = ''): FieldError[] {

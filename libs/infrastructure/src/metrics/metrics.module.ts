@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Controller, type DynamicModule, Get, Global, Inject, Injectable, type MiddlewareConsumer, Module, type NestMiddleware, type NestModule, RequestMethod, Res, Req } from '@nestjs/common';
 import { ApiOkResponse, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response, NextFunction } from 'express';
-import { matchedRoute, problem, ProblemException, Public } from '@chip-ledger/http';
+import { matchedRoute, Operation, problem, ProblemException, Public } from '@chip-ledger/http';
 import { ServiceMetrics } from './service-metrics';
 
 /** Injection token of the service's {@link ServiceMetrics} (optional for the libraries that report to it). */
@@ -40,8 +40,16 @@ class MetricsController {
 
   /** Prometheus exposition text. Public unless METRICS_TOKEN is set, then `Authorization: Bearer <METRICS_TOKEN>`. */
   @Get()
+  @Operation({
+    id: 'getMetrics',
+    summary: "The service's metrics in Prometheus' text format",
+    description: 'Public, like /health, unless METRICS_TOKEN is set: then `Authorization: Bearer <METRICS_TOKEN>`.',
+  })
   @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'Prometheus text format: HTTP latency, event store appends, relay backlog and lag, projection lag, events applied, dead letters; process metrics.' })
+  @ApiOkResponse({
+    description: 'Prometheus text format: HTTP latency, event store appends, relay backlog and lag, projection lag, events applied, dead letters; process metrics.',
+    content: { 'text/plain': { schema: { type: 'string', example: '# TYPE chipledger_http_request_duration_seconds histogram' } } },
+  })
   @ApiResponse({ status: 401, description: 'METRICS_TOKEN is set and the request does not carry it' })
   async scrape(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<string> {
     if (this.token && !this.presents(request.headers.authorization)) {

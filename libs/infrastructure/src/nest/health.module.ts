@@ -1,8 +1,9 @@
 import { Controller, type DynamicModule, Get, Inject, Module, type Provider, Res } from '@nestjs/common';
 import { HealthCheckService, HealthIndicatorService, TerminusModule, type HealthCheckResult } from '@nestjs/terminus';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public } from '@chip-ledger/http';
+import { Operation, Public } from '@chip-ledger/http';
+import { HealthIndicatorResponse, HealthResponse } from './health.response.dto';
 
 /** One dependency the service needs to be healthy; `check` resolves with details or throws. */
 export interface HealthProbe {
@@ -26,6 +27,10 @@ class HealthController {
 
   /** 200 when every dependency answers, 503 (same body shape) when one does not. */
   @Get()
+  @Operation({ id: 'getHealth', summary: "The service's health and each dependency's", description: 'Public: no token needed.' })
+  @ApiExtraModels(HealthIndicatorResponse)
+  @ApiOkResponse({ type: HealthResponse, description: 'Every dependency is up' })
+  @ApiResponse({ status: 503, type: HealthResponse, description: 'A dependency is down (the same shape, not a problem)' })
   async check(@Res({ passthrough: true }) response: Response): Promise<HealthCheckResult & { service: string }> {
     const checks = this.probes.map((probe) => async () => {
       const session = this.indicators.check(probe.name);

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@chip-ledger/http';
-import { CommandContext, CommandEndpoints, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiIdParam, Roles } from '@chip-ledger/http';
+import { CommandContext, CommandEndpoints, CommandOperation, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
 import { RegisterDataCenterCommand, ReportConstructionProgressCommand, ReportStateFundingCommand } from './data-centers.commands';
 import { RegisterDataCenterRequest, ReportConstructionProgressRequest, ReportStateFundingRequest } from './data-centers.dto';
 
@@ -14,8 +14,7 @@ export class DataCentersController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'registerDataCenter', summary: 'Register a data center', description: 'An operator registers data centers of its own organisation; the id is chosen by the client and is the stream id.' })
   register(
     @Body() body: RegisterDataCenterRequest,
     @CommandContext() meta: CommandMeta,
@@ -24,8 +23,8 @@ export class DataCentersController {
   }
 
   @Post(':dataCenterId/construction-progress')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'reportConstructionProgress', summary: 'Report construction progress', description: 'Completion on occurredAt; the domestic-chip mandate judges state-funded sites by their completion on 2025-11-05.' })
+  @ApiIdParam('dataCenterId', 'Data center id', 'dc-gansu-qingyang-1')
   reportProgress(
     @Param('dataCenterId') dataCenterId: string,
     @Body() body: ReportConstructionProgressRequest,
@@ -35,8 +34,8 @@ export class DataCentersController {
   }
 
   @Post(':dataCenterId/state-funding')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'reportStateFunding', summary: 'Report state funding', description: 'The data center has received state funding (known from occurredAt).' })
+  @ApiIdParam('dataCenterId', 'Data center id', 'dc-gansu-qingyang-1')
   reportFunding(
     @Param('dataCenterId') dataCenterId: string,
     @Body() body: ReportStateFundingRequest,

@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@chip-ledger/http';
-import { CommandContext, CommandEndpoints, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiIdParam, Roles } from '@chip-ledger/http';
+import { CommandContext, CommandEndpoints, CommandOperation, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
 import { AmendExportLicenceCommand, ChangeLicenceStatusCommand, IssueExportLicenceCommand, RecordRemittanceCommand } from './export-licences.commands';
 import { AmendExportLicenceRequest, IssueExportLicenceRequest, LicenceStatusChangeRequest, RecordRemittanceRequest } from './export-licences.dto';
 
@@ -14,43 +14,42 @@ export class ExportLicencesController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'issueExportLicence', summary: 'Record a US export licence', description: 'Its model, consignee, destination, quantity and validity are checked against every delivery made under it.' })
   issue(@Body() body: IssueExportLicenceRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new IssueExportLicenceCommand(body, meta));
   }
 
   @Post(':licenceId/amendments')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'amendExportLicence', summary: 'Amend an export licence', description: 'Replaces the given terms from occurredAt on.' })
+  @ApiIdParam('licenceId', 'Export licence id', 'lic-d1234567')
   amend(@Param('licenceId') licenceId: string, @Body() body: AmendExportLicenceRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new AmendExportLicenceCommand(licenceId, body, meta));
   }
 
   @Post(':licenceId/suspension')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'suspendExportLicence', summary: 'Suspend an export licence' })
+  @ApiIdParam('licenceId', 'Export licence id', 'lic-d1234567')
   suspend(@Param('licenceId') licenceId: string, @Body() body: LicenceStatusChangeRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new ChangeLicenceStatusCommand(licenceId, 'SuspendExportLicence', body, meta));
   }
 
   @Post(':licenceId/reinstatement')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'reinstateExportLicence', summary: 'Reinstate a suspended export licence' })
+  @ApiIdParam('licenceId', 'Export licence id', 'lic-d1234567')
   reinstate(@Param('licenceId') licenceId: string, @Body() body: LicenceStatusChangeRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new ChangeLicenceStatusCommand(licenceId, 'ReinstateExportLicence', body, meta));
   }
 
   @Post(':licenceId/revocation')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'revokeExportLicence', summary: 'Revoke an export licence', description: 'Final: every later change but a remittance is refused.' })
+  @ApiIdParam('licenceId', 'Export licence id', 'lic-d1234567')
   revoke(@Param('licenceId') licenceId: string, @Body() body: LicenceStatusChangeRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new ChangeLicenceStatusCommand(licenceId, 'RevokeExportLicence', body, meta));
   }
 
   @Post(':licenceId/remittances')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse, description: 'A revenue-share remittance covering the listed deliveries.' })
+  @CommandOperation({ id: 'recordRemittance', summary: 'Record a revenue-share remittance', description: "A payment of the licence's revenue-share condition covering the listed deliveries; the amount is an exact decimal string.", created: 'Recorded: a revenue-share remittance covering the listed deliveries' })
+  @ApiIdParam('licenceId', 'Export licence id', 'lic-d1234567')
   remit(@Param('licenceId') licenceId: string, @Body() body: RecordRemittanceRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new RecordRemittanceCommand(licenceId, body, meta));
   }

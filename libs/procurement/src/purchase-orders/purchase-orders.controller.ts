@@ -1,8 +1,8 @@
-import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { Roles } from '@chip-ledger/http';
-import { CommandContext, CommandEndpoints, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
+import { ApiTags } from '@nestjs/swagger';
+import { ApiIdParam, Roles } from '@chip-ledger/http';
+import { CommandContext, CommandEndpoints, CommandOperation, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
 import { CancelPurchaseOrderCommand, PlacePurchaseOrderCommand } from './purchase-orders.commands';
 import { CancelPurchaseOrderRequest, PlacePurchaseOrderRequest } from './purchase-orders.dto';
 
@@ -14,15 +14,14 @@ export class PurchaseOrdersController {
   constructor(@Inject(CommandBus) private readonly commands: CommandBus) {}
 
   @Post()
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse })
+  @CommandOperation({ id: 'placePurchaseOrder', summary: 'Place a purchase order', description: "Chips ordered for one of the buyer's data centers, one line per model." })
   place(@Body() body: PlacePurchaseOrderRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new PlacePurchaseOrderCommand(body, meta));
   }
 
   @Post(':purchaseOrderId/cancellation')
-  @HttpCode(201)
-  @ApiCreatedResponse({ type: CommandResponse, description: 'Cancels what is not yet delivered.' })
+  @CommandOperation({ id: 'cancelPurchaseOrder', summary: 'Cancel a purchase order', description: 'Cancels what is not yet delivered.', created: 'Recorded: what was not yet delivered is cancelled' })
+  @ApiIdParam('purchaseOrderId', 'Purchase order id', 'po-2025-0117')
   cancel(@Param('purchaseOrderId') purchaseOrderId: string, @Body() body: CancelPurchaseOrderRequest, @CommandContext() meta: CommandMeta): Promise<CommandResponse> {
     return this.commands.execute(new CancelPurchaseOrderCommand(purchaseOrderId, body, meta));
   }

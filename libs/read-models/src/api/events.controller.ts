@@ -1,6 +1,6 @@
 import { Controller, Inject, type MessageEvent, Req, Sse } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { CurrentActor, Roles } from '@chip-ledger/http';
+import { ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, Operation, Roles } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { ProjectionChange } from '@chip-ledger/projection';
 import { filter, interval, map, merge, Observable } from 'rxjs';
@@ -18,7 +18,6 @@ const HEARTBEAT_MS = 15_000;
 export const MAX_UNDRAINED_CHANGES = 1_000;
 
 @ApiTags('read models')
-@ApiBearerAuth()
 @Controller('events')
 @Roles('viewer', 'operator', 'auditor', 'admin')
 export class EventsController {
@@ -29,6 +28,14 @@ export class EventsController {
    * `heartbeat` every 15 s; `resync` (then the end of the stream) for a client too far behind.
    */
   @Sse('stream')
+  @Operation({
+    id: 'streamChanges',
+    summary: 'Server-sent events: changes of findings, chip mixes, licences and rentals',
+    description:
+      'A text/event-stream of the changes the caller may see. Each event names its kind (`event:`, e.g. chip-mix.changed, licence.changed, rental.ended) and carries the change as JSON (`data:`: projection, kind, dataCenterId, organisationId, payload); a `heartbeat` comes every 15 s; a client too far behind gets `resync` and the stream ends (reconnect and reload).',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'The stream of events (it stays open)', content: { 'text/event-stream': { schema: { type: 'string', example: 'event: licence.changed\ndata: {"projection":"licence-balances","kind":"licence.changed","dataCenterId":null,"organisationId":"gansu-cloud","payload":{"licenceId":"lic-d1234567"}}\n\n' } } } })
   stream(@CurrentActor() actor: Actor, @Req() request: { socket: { writableNeedDrain?: boolean } }): Observable<MessageEvent> {
     const changes = this.changes.pipe(
       filter((change) => changeVisibleTo(actor, change)),

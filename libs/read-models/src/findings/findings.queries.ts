@@ -7,8 +7,8 @@ export interface FindingView {
   /** Compliance's deterministic id (`ruleId/dataCenterId/modelId/discriminator`), shared by reopened intervals. */
   readonly findingId: string;
   readonly ruleId: string;
-  readonly severity: string;
-  readonly certainty: string;
+  readonly severity: 'breach' | 'review' | 'risk';
+  readonly certainty: 'regulation' | 'licence-condition' | 'guidance' | 'reported-guidance';
   readonly status: 'open' | 'closed';
   readonly dataCenterId: string;
   readonly ownerOrganisationId: string | null;
@@ -42,8 +42,8 @@ const toView = (r: Record<string, unknown>): FindingView => ({
   id: String(r['id']),
   findingId: String(r['finding_id']),
   ruleId: String(r['rule_id']),
-  severity: String(r['severity']),
-  certainty: String(r['certainty']),
+  severity: String(r['severity']) as FindingView['severity'],
+  certainty: String(r['certainty']) as FindingView['certainty'],
   status: r['closed_at'] === null ? 'open' : 'closed',
   dataCenterId: String(r['data_center_id']),
   ownerOrganisationId: (r['owner_organisation_id'] as string | null) ?? null,

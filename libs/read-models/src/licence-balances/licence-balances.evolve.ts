@@ -53,7 +53,8 @@ export interface RemittanceRow {
   licence_id: string;
   reference: string;
   delivery_ids: string[];
-  amount_usd: number;
+  /** Exact decimal (RevenueShareRemitted v2); the column is numeric. */
+  amount_usd: string;
   occurred_at: string;
 }
 

@@ -37,7 +37,21 @@ describe('licence-balances projection', () => {
         ['d1', 'shanghai', 1500, 500],
         ['d2', 'shanghai', 800, -300],
       ]);
-      expect(balance?.remittances.map((r) => r.deliveryIds)).toEqual([['d1']]);
+      expect(balance?.remittances.map((r) => [r.deliveryIds, r.amountUsd])).toEqual([[['d1'], '1000.00']]);
+    });
+  });
+
+  describe('remittance amounts', () => {
+    it('are exact decimal strings, also for rows projected from v1 events (a JSON number in the numeric column)', async () => {
+      const schema = 'licences_g3';
+      const p = new LicenceBalancesProjection();
+      await h.start(p, schema);
+      const l = ledger().licence('2025-08-20', 'lic', { consigneeOrganisationId: 'org', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 100 });
+      l.record('2025-09-01', { type: 'RevenueShareRemitted', data: { licenceId: 'lic', deliveryIds: ['d1'], amountUsd: '123456789012.34', reference: 'r1' } });
+      l.record('2025-09-02', { type: 'RevenueShareRemitted', data: { licenceId: 'lic', deliveryIds: ['d2'], amountUsd: 1250000.5 as unknown as string, reference: 'r2' } });
+      await h.apply(p, schema, l.events);
+      const balance = await licenceBalance(h.pool, schema, 'lic', new Date('2026-01-01'));
+      expect(balance?.remittances.map((r) => r.amountUsd)).toEqual(['123456789012.34', '1250000.50']);
     });
   });
 

@@ -31,7 +31,8 @@ export interface LicenceBalance {
     /** Balance after this usage (in occurredAt order); negative when it overdrew. */
     readonly balanceAfter: number;
   }[];
-  readonly remittances: readonly { readonly eventId: string; readonly reference: string; readonly deliveryIds: readonly string[]; readonly amountUsd: number; readonly occurredAt: string }[];
+  /** amountUsd: exact decimal string with two fraction digits ('1250000.00'). */
+  readonly remittances: readonly { readonly eventId: string; readonly reference: string; readonly deliveryIds: readonly string[]; readonly amountUsd: string; readonly occurredAt: string }[];
 }
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
@@ -48,7 +49,8 @@ export const licenceBalance = async (db: Queryable, schema: string, licenceId: s
             (SELECT coalesce(jsonb_agg(to_jsonb(u) ORDER BY u.occurred_at, u.event_id), '[]')
                FROM ${t.usages} u JOIN ${t.dataCenters} d ON d.data_center_id = u.data_center_id
               WHERE u.licence_id = $1 AND d.owner_organisation_id = (SELECT consignee_organisation_id FROM ${t.licences} WHERE licence_id = $1)) AS usages,
-            (SELECT coalesce(jsonb_agg(to_jsonb(r) ORDER BY r.occurred_at, r.event_id), '[]') FROM ${t.remittances} r WHERE r.licence_id = $1) AS remittances`,
+            (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('amount_usd', round(r.amount_usd, 2)::text) ORDER BY r.occurred_at, r.event_id), '[]')
+               FROM ${t.remittances} r WHERE r.licence_id = $1) AS remittances`,
     [licenceId],
   );
   const row = rows[0] as { licence: Record<string, unknown> | null; usages: Record<string, unknown>[]; remittances: Record<string, unknown>[] };
@@ -111,7 +113,8 @@ export const licenceBalance = async (db: Queryable, schema: string, licenceId: s
       eventId: String(r['event_id']),
       reference: String(r['reference']),
       deliveryIds: r['delivery_ids'] as string[],
-      amountUsd: Number(r['amount_usd']),
+      // As text from SQL: a JSON number would pass through a double.
+      amountUsd: String(r['amount_usd']),
       occurredAt: iso(r['occurred_at']) ?? '',
     })),
   };

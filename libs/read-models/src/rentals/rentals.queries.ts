@@ -8,7 +8,7 @@ export interface RentalView {
   readonly tenantOrganisationId: string | null;
   readonly modelId: string | null;
   readonly chipCount: number;
-  readonly purpose: string | null;
+  readonly purpose: 'training' | 'inference' | null;
   readonly periodStart: string | null;
   readonly periodEnd: string | null;
   /** As of the request: ended (RentalEnded recorded), scheduled, active, or expired (period over, no end recorded). */
@@ -58,7 +58,7 @@ export const listRentals = async (db: Queryable, schema: string, filter: RentalF
     tenantOrganisationId: (r['tenant_organisation_id'] as string | null) ?? null,
     modelId: (r['model_id'] as string | null) ?? null,
     chipCount: Number(r['chip_count'] ?? 0),
-    purpose: (r['purpose'] as string | null) ?? null,
+    purpose: (r['purpose'] as RentalView['purpose']) ?? null,
     periodStart: iso(r['period_start']),
     periodEnd: iso(r['period_end']),
     status: r['status'] as RentalView['status'],

@@ -133,7 +133,7 @@ export class Ledger {
     });
   }
   remit(when: string, licenceId: string, deliveryIds: string[]): this {
-    return this.record(when, { type: 'RevenueShareRemitted', data: { licenceId, deliveryIds, amountUsd: 1000, reference: `rem-${this.n + 1}` } });
+    return this.record(when, { type: 'RevenueShareRemitted', data: { licenceId, deliveryIds, amountUsd: '1000.00', reference: `rem-${this.n + 1}` } });
   }
   rental(when: string, rentalId: string, r: { providerDataCenterId: string; tenantOrganisationId: string; modelId: string; chipCount: number; purpose?: 'training' | 'inference'; periodEnd: string }): this {
     return this.record(when, {

@@ -16,7 +16,7 @@ export async function startTestApp<C extends AppConfig = AppConfig>(
 ): Promise<{ app: INestApplication; config: C }> {
   const config = load({ LOG_LEVEL: 'error', ...env, PORT: '0' });
   const moduleRef = await Test.createTestingModule({ imports: [rootModule(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ logger: ['error'], bodyParser: false });
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return { app, config };

@@ -1,5 +1,6 @@
 import type { LicenceConditions } from '../../events/ledger-events';
 import type { CountryCode, Instant } from '../../shared/values';
+import type { UsdAmount } from '../../shared/money';
 
 export interface IssueExportLicence {
   readonly type: 'IssueExportLicence';
@@ -67,7 +68,8 @@ export interface RecordRevenueShareRemittance {
   readonly type: 'RecordRevenueShareRemittance';
   readonly licenceId: string;
   readonly deliveryIds: readonly string[];
-  readonly amountUsd: number;
+  /** Exact decimal string, e.g. '1250000.00'. */
+  readonly amountUsd: UsdAmount;
   readonly reference: string;
   readonly occurredAt: Instant;
 }

@@ -17,6 +17,7 @@ import {
   requirePeriod,
   requirePositiveInteger,
   requireText,
+  requireUsdAmount,
 } from '../../shared/guards';
 import { requireKnownChipModel, requireOrganisation } from '../context-guards';
 import type { Decider } from '../decider';
@@ -174,15 +175,11 @@ const recordRemittance = (command: RecordRevenueShareRemittance, state: ExportLi
     throw new DomainError('VALUE.REQUIRED', 'A remittance names the deliveries it pays for', { field: 'deliveryIds' });
   }
   command.deliveryIds.forEach((deliveryId, index) => requireText(deliveryId, `deliveryIds[${index}]`));
-  if (typeof command.amountUsd !== 'number' || !Number.isFinite(command.amountUsd) || command.amountUsd <= 0) {
-    throw new DomainError('AMOUNT.NOT_POSITIVE', `amountUsd must be a positive amount, got ${String(command.amountUsd)}`, {
-      field: 'amountUsd',
-    });
-  }
+  const amountUsd = requireUsdAmount(command.amountUsd, 'amountUsd');
   return [
     {
       type: 'RevenueShareRemitted',
-      data: { licenceId: licence.licenceId, deliveryIds: [...command.deliveryIds], amountUsd: command.amountUsd, reference: command.reference },
+      data: { licenceId: licence.licenceId, deliveryIds: [...command.deliveryIds], amountUsd, reference: command.reference },
     },
   ];
 };

@@ -1,5 +1,6 @@
 import type { ExportLicenceAmended, ExportLicenceEvent, ExportLicenceIssued } from '../../events/ledger-events';
 import type { Recorded } from '../../events/recorded';
+import type { UsdAmount } from '../../shared/money';
 import type { Instant } from '../../shared/values';
 
 /** The licence's terms as issued and then amended. */
@@ -24,7 +25,7 @@ export interface LicenceAmendment {
 export interface Remittance {
   readonly occurredAt: Instant;
   readonly deliveryIds: readonly string[];
-  readonly amountUsd: number;
+  readonly amountUsd: UsdAmount;
   readonly reference: string;
   readonly eventId: string;
 }

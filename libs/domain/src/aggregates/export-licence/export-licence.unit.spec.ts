@@ -64,7 +64,7 @@ const remit = (overrides: Partial<RecordRevenueShareRemittance> = {}): RecordRev
   type: 'RecordRevenueShareRemittance',
   licenceId: 'lic-1',
   deliveryIds: ['delivery-1'],
-  amountUsd: 1_800_000,
+  amountUsd: '1800000',
   reference: 'TREAS-2025-11-001',
   occurredAt: '2025-11-15T00:00:00Z',
   ...overrides,
@@ -74,7 +74,7 @@ const reinstated: ExportLicenceReinstated = { type: 'ExportLicenceReinstated', d
 const revoked: ExportLicenceRevoked = { type: 'ExportLicenceRevoked', data: { licenceId: 'lic-1', reason: 'BIS letter' } };
 const remitted: RevenueShareRemitted = {
   type: 'RevenueShareRemitted',
-  data: { licenceId: 'lic-1', deliveryIds: ['delivery-1'], amountUsd: 1_800_000, reference: 'TREAS-2025-11-001' },
+  data: { licenceId: 'lic-1', deliveryIds: ['delivery-1'], amountUsd: '1800000.00', reference: 'TREAS-2025-11-001' },
 };
 
 describe('US export licence', () => {
@@ -163,10 +163,20 @@ describe('US export licence', () => {
       given.when(lifecycle('SuspendExportLicence', '2025-08-19T00:00:00Z')).thenRefused('OCCURRED_AT.OUT_OF_ORDER', 'occurredAt');
     });
 
-    it('records a remittance; refuses a non-positive amount or no deliveries', () => {
+    it('records a remittance with its amount in canonical form; refuses a non-positive amount or no deliveries', () => {
       given.when(remit()).then([remitted]);
-      given.when(remit({ amountUsd: 0 })).thenRefused('AMOUNT.NOT_POSITIVE', 'amountUsd');
+      given.when(remit({ amountUsd: '0.00' })).thenRefused('AMOUNT.NOT_POSITIVE', 'amountUsd');
       given.when(remit({ deliveryIds: [] })).thenRefused('VALUE.REQUIRED', 'deliveryIds');
+    });
+
+    it.each(['1e308', '-5.00', '1.005', '01.00', ' 1.00', '1000000000000.01', 1.5 as unknown as string])('refuses the amount %p: not an exact, bounded decimal', (amountUsd) => {
+      given.when(remit({ amountUsd })).thenRefused('AMOUNT.INVALID', 'amountUsd');
+    });
+
+    it('refuses a quantity above the per-fact bound and an instant outside 1990..2100', () => {
+      given.when(issue({ authorisedQuantity: 10_000_001 })).thenRefused('QUANTITY.TOO_LARGE', 'authorisedQuantity');
+      given.when(issue({ validTo: '2100-01-01T00:00:00Z' })).thenRefused('INSTANT.OUT_OF_RANGE', 'validTo');
+      given.when(issue({ validFrom: '1989-12-31T23:59:59Z' })).thenRefused('INSTANT.OUT_OF_RANGE', 'validFrom');
     });
 
     it('folds amendments into the terms', () => {

@@ -37,7 +37,7 @@ export class DataCentersQueryDto extends PageQueryDto {
   @IsISO31661Alpha2({ message: '$property must be an ISO 3166-1 alpha-2 country code' })
   country?: string;
 
-  @IdField('Owning organisation', { optional: true })
+  @IdField('Owning organisation', { optional: true, example: 'gansu-cloud' })
   ownerOrganisationId?: string;
 
   @ApiPropertyOptional({ description: 'Only data centers that did (true) or did not (false) receive state funding' })
@@ -69,7 +69,7 @@ export class FindingsQueryDto extends PageQueryDto {
   @MaxLength(100)
   ruleId?: string;
 
-  @IdField('Data center', { optional: true })
+  @IdField('Data center', { optional: true, example: 'dc-gansu-qingyang-1' })
   dataCenterId?: string;
 
   @ApiPropertyOptional({ description: 'Legal certainty', enum: CERTAINTIES })
@@ -79,9 +79,9 @@ export class FindingsQueryDto extends PageQueryDto {
 }
 
 export class RentalsQueryDto extends PageQueryDto {
-  @IdField('Tenant organisation', { optional: true })
+  @IdField('Tenant organisation', { optional: true, example: 'alibaba-cloud' })
   tenantOrganisationId?: string;
 
-  @IdField('Provider data center', { optional: true })
+  @IdField('Provider data center', { optional: true, example: 'dc-jurong-1' })
   providerDataCenterId?: string;
 }
