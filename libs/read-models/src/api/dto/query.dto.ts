@@ -78,6 +78,11 @@ export class FindingsQueryDto extends PageQueryDto {
   certainty?: (typeof CERTAINTIES)[number];
 }
 
+export class LicencesQueryDto extends ConsistencyQueryDto {
+  @IdField('Data center whose deliveries and transfers-in cited the licences')
+  dataCenterId!: string;
+}
+
 export class RentalsQueryDto extends PageQueryDto {
   @IdField('Tenant organisation', { optional: true })
   tenantOrganisationId?: string;
