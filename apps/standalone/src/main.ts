@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { loadConfig, startHttpApp } from '@chip-ledger/http';
 import { startEmbeddedPostgres } from '@chip-ledger/embedded-postgres';
+import { loadDemoDataInto, wantsDemoData } from '@chip-ledger/demo-data';
 import { StandaloneModule } from './app/standalone.module';
 
 /**
@@ -18,11 +19,13 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     Logger.log(`Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${path.join(config.dataDir, 'postgres')})`, 'Bootstrap');
   }
-  await startHttpApp(StandaloneModule.forRoot({ ...config, databaseUrl }), config, {
+  const app = await startHttpApp(StandaloneModule.forRoot({ ...config, databaseUrl }), config, {
     name: 'Chip Ledger (standalone)',
     title: 'Chip Ledger',
     description: 'The system of record for AI-accelerator chips: procurement, rentals, export licences, audits and compliance findings.',
+    dashboard: true,
   });
+  if (wantsDemoData(process.argv.slice(2), process.env)) await loadDemoDataInto(app, config);
 }
 
 main().catch((error: unknown) => {

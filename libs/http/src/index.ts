@@ -14,3 +14,4 @@ export * from './http-platform.module';
 export * from './dto/fields';
 export * from './bootstrap';
 export * from './read-your-writes/position-token';
+export * from './dashboard/serve-dashboard';
