@@ -3,3 +3,4 @@ export * from './infrastructure/kafka';
 export * from './infrastructure/test-infrastructure';
 export * from './app/test-app';
 export * from './app/service-process';
+export * from './browser/chromium';

@@ -1,9 +1,9 @@
-import { Controller, Inject, type MessageEvent, Req, Sse } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Inject, type MessageEvent, Req, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { ProjectionChange } from '@chip-ledger/projection';
-import { filter, interval, map, merge, Observable } from 'rxjs';
+import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
 import { changeVisibleTo } from './change-visibility';
 import { PROJECTION_CHANGES } from './tokens';
 
@@ -21,8 +21,19 @@ export const MAX_UNDRAINED_CHANGES = 1_000;
 @ApiBearerAuth()
 @Controller('events')
 @Roles('viewer', 'operator', 'auditor', 'admin')
-export class EventsController {
+export class EventsController implements BeforeApplicationShutdown {
+  /** Fires once, as the app shuts down: open streams end, or the HTTP server would wait on them (for ever). */
+  private readonly closing = new Subject<void>();
+
   constructor(@Inject(PROJECTION_CHANGES) private readonly changes: Observable<ProjectionChange>) {}
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.closing.next();
+    this.closing.complete();
+    // Let the ended responses flush: their connections are then idle, and the server's close ends them at once
+    // instead of after the keep-alive timeout.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 
   /**
    * Server-sent events: each ProjectionChange the caller may see, `event:` = its kind, `data:` = the change as JSON;
@@ -37,7 +48,7 @@ export class EventsController {
     const heartbeats = interval(HEARTBEAT_MS).pipe(map((): MessageEvent => ({ type: 'heartbeat', data: {} })));
     return new Observable<MessageEvent>((subscriber) => {
       let undrained = 0;
-      const subscription = merge(changes, heartbeats).subscribe({
+      const subscription = merge(changes, heartbeats).pipe(takeUntil(this.closing)).subscribe({
         next: (event) => {
           // Counted while the socket waits for a drain: roughly what the writer has queued behind it.
           undrained = request.socket.writableNeedDrain ? undrained + 1 : 0;

@@ -332,6 +332,26 @@ describe('query API', () => {
     });
   });
 
+  describe('the change stream at shutdown', () => {
+    it('ends every open stream as the app closes, so the close does not wait on its clients', async () => {
+      const { app: other } = await startTestApp(root(), { DATABASE_URL: h.database.url });
+      const { port } = other.getHttpServer().listen(0).address() as AddressInfo;
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        http.get({ port, path: '/events/stream', headers: { authorization: bearer('auditor', 'audit') } }, resolve).on('error', reject);
+      });
+      const ended = new Promise<void>((resolve) => response.on('end', resolve).resume());
+      try {
+        const started = Date.now();
+        await other.close();
+        await ended;
+        // Within the keep-alive timeout (5 s): the ended stream's connection was closed, not left to time out.
+        expect(Date.now() - started).toBeLessThan(2_000);
+      } finally {
+        response.destroy();
+      }
+    });
+  });
+
   describe('the change stream filter', () => {
     const change = (organisationId: string | null, payload: Record<string, unknown> = {}): ProjectionChange => ({ projection: 'findings', kind: 'finding.opened', dataCenterId: 'dc', organisationId, payload });
     it('shows viewers their organisation only, auditors everything', () => {
