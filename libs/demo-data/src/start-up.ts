@@ -29,7 +29,8 @@ export async function loadDemoDataInto(app: ListeningApp, config: { jwtSecret: s
   const started = Date.now();
   try {
     const result = await loadDemoData({ baseUrl, jwtSecret: config.jwtSecret });
-    logger.log(`Demo data ready: ${result.steps} facts recorded through the API in ${Date.now() - started} ms (a second --demo adds nothing). Open ${baseUrl}/`);
+    // Facts an earlier --demo recorded are answered from their Idempotency-Key: they add nothing.
+    logger.log(`Demo data ready: its ${result.steps} facts went through the API in ${Date.now() - started} ms (any already in the ledger added nothing). Open ${baseUrl}/`);
   } catch (error) {
     logger.error(`Demo data could not be loaded: ${(error as Error).message}`);
   }

@@ -34,7 +34,11 @@ const HEADINGS: Record<ApiError['kind'], string> = {
 export function ErrorState({ error, onRetry, notFound }: { error: ApiError; onRetry?: () => void; notFound?: string }) {
   const advice =
     error.kind === 'network'
-      ? 'Is `npm start` still running? The page retries when you ask, and follows live changes again once the API is back.'
+      ? (
+          <>
+            Is <code>npm start</code> still running? The page retries when you ask, and follows live changes again once the API is back.
+          </>
+        )
       : error.kind === 'unauthorised'
         ? 'Sign in again with a fresh token.'
         : error.kind === 'not-found'
