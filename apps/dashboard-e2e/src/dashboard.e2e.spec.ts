@@ -32,6 +32,8 @@ describe('dashboard (Chromium)', () => {
     target.on('pageerror', (error) => into.push(`uncaught: ${error.message}`));
   };
   const seriousViolations = async (target: Page) => {
+    // Judge the page at rest, not between a live reload's request and its answer.
+    await target.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, undefined, { timeout: UI_TIMEOUT });
     // Evaluated through the DevTools protocol, so the page's content security policy does not stop it.
     await target.evaluate(axe.source);
     const results = await target.evaluate(() =>
@@ -175,7 +177,11 @@ describe('dashboard (Chromium)', () => {
   it('says so when the API goes away, instead of going blank', async () => {
     await page.getByRole('link', { name: 'Fleet', exact: true }).click();
     await page.getByRole('heading', { level: 1, name: 'Fleet' }).waitFor({ timeout: UI_TIMEOUT });
+    // With the page open and following the change stream, SIGTERM still stops the server at once (it would be
+    // SIGKILLed after 15 s).
+    const stopping = Date.now();
     await server.stop();
+    expect(Date.now() - stopping).toBeLessThan(10_000);
     await page.locator('.live-status[data-state="reconnecting"]').waitFor({ timeout: UI_TIMEOUT });
     await page.getByRole('link', { name: 'Findings', exact: true }).click();
     await page.getByText('The Chip Ledger API does not answer').waitFor({ timeout: UI_TIMEOUT });

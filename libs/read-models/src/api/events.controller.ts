@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { ProjectionChange } from '@chip-ledger/projection';
-import { filter, interval, map, merge, Observable, Subject, takeUntil } from 'rxjs';
+import { filter, interval, map, merge, Observable, ReplaySubject, takeUntil } from 'rxjs';
 import { changeVisibleTo } from './change-visibility';
 import { PROJECTION_CHANGES } from './tokens';
 
@@ -22,12 +22,17 @@ export const MAX_UNDRAINED_CHANGES = 1_000;
 @Controller('events')
 @Roles('viewer', 'operator', 'auditor', 'admin')
 export class EventsController implements BeforeApplicationShutdown {
-  /** Fires once, as the app shuts down: open streams end, or the HTTP server would wait on them (for ever). */
-  private readonly closing = new Subject<void>();
+  /**
+   * Fires once, as the app shuts down: open streams end, or the HTTP server would wait on them (for ever). A replay,
+   * so a stream a client opens later (reconnecting while other shutdown hooks run) ends at once too.
+   */
+  private readonly closing = new ReplaySubject<void>(1);
+  private shuttingDown = false;
 
   constructor(@Inject(PROJECTION_CHANGES) private readonly changes: Observable<ProjectionChange>) {}
 
   async beforeApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
     this.closing.next();
     this.closing.complete();
     // Let the ended responses flush: their connections are then idle, and the server's close ends them at once
@@ -40,7 +45,7 @@ export class EventsController implements BeforeApplicationShutdown {
    * `heartbeat` every 15 s; `resync` (then the end of the stream) for a client too far behind.
    */
   @Sse('stream')
-  stream(@CurrentActor() actor: Actor, @Req() request: { socket: { writableNeedDrain?: boolean } }): Observable<MessageEvent> {
+  stream(@CurrentActor() actor: Actor, @Req() request: StreamRequest): Observable<MessageEvent> {
     const changes = this.changes.pipe(
       filter((change) => changeVisibleTo(actor, change)),
       map((change): MessageEvent => ({ type: change.kind, data: change })),
@@ -61,9 +66,27 @@ export class EventsController implements BeforeApplicationShutdown {
           subscriber.next(event);
         },
         error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
+        complete: () => {
+          subscriber.complete();
+          if (this.shuttingDown) closeConnectionOnceSent(request);
+        },
       });
       return () => subscription.unsubscribe();
     });
   }
+}
+
+interface StreamRequest {
+  readonly socket: { readonly writableNeedDrain?: boolean; end(): void };
+  readonly res?: { readonly writableFinished: boolean; once(event: 'finish', listener: () => void): unknown };
+}
+
+/**
+ * A stream ended by the shutdown leaves a keep-alive connection behind, and a client reconnecting over it at once
+ * keeps it busy: the server's close would then wait until the keep-alive timeout. Close the connection once the
+ * ended response is sent, so the client's next attempt finds the server closed.
+ */
+function closeConnectionOnceSent(request: StreamRequest): void {
+  if (!request.res || request.res.writableFinished) request.socket.end();
+  else request.res.once('finish', () => request.socket.end());
 }

@@ -14,7 +14,7 @@ import { LicenceBalancesProjection } from '../licence-balances/licence-balances.
 import { RentalsProjection } from '../rentals/rentals.projection';
 import { ledger, ProjectionHarness } from '../testing-support/ledger';
 import { changeVisibleTo } from './change-visibility';
-import { MAX_UNDRAINED_CHANGES } from './events.controller';
+import { EventsController, MAX_UNDRAINED_CHANGES } from './events.controller';
 import { QueryApiModule } from './query-api.module';
 import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES } from './tokens';
 
@@ -333,13 +333,17 @@ describe('query API', () => {
   });
 
   describe('the change stream at shutdown', () => {
-    it('ends every open stream as the app closes, so the close does not wait on its clients', async () => {
-      const { app: other } = await startTestApp(root(), { DATABASE_URL: h.database.url });
-      const { port } = other.getHttpServer().listen(0).address() as AddressInfo;
+    const openStream = async (port: number) => {
       const response = await new Promise<IncomingMessage>((resolve, reject) => {
         http.get({ port, path: '/events/stream', headers: { authorization: bearer('auditor', 'audit') } }, resolve).on('error', reject);
       });
-      const ended = new Promise<void>((resolve) => response.on('end', resolve).resume());
+      return { response, ended: new Promise<void>((resolve) => response.on('end', resolve).resume()) };
+    };
+
+    it('ends every open stream as the app closes, so the close does not wait on its clients', async () => {
+      const { app: other } = await startTestApp(root(), { DATABASE_URL: h.database.url });
+      const { port } = other.getHttpServer().listen(0).address() as AddressInfo;
+      const { response, ended } = await openStream(port);
       try {
         const started = Date.now();
         await other.close();
@@ -348,6 +352,28 @@ describe('query API', () => {
         expect(Date.now() - started).toBeLessThan(2_000);
       } finally {
         response.destroy();
+      }
+    });
+
+    it('ends at once a stream opened while the app is shutting down (a client reconnecting meanwhile)', async () => {
+      const { app: other } = await startTestApp(root(), { DATABASE_URL: h.database.url });
+      const { port } = other.getHttpServer().listen(0).address() as AddressInfo;
+      try {
+        await other.get(EventsController).beforeApplicationShutdown();
+        const { response, ended } = await openStream(port);
+        const connectionClosed = new Promise((resolve) => response.socket.once('close', resolve));
+        try {
+          await ended;
+          // And its connection is closed (well before the 5 s keep-alive timeout would), so a client reconnecting at
+          // once cannot hold the closing server up.
+          const since = Date.now();
+          await connectionClosed;
+          expect(Date.now() - since).toBeLessThan(1_000);
+        } finally {
+          response.destroy();
+        }
+      } finally {
+        await other.close();
       }
     });
   });
