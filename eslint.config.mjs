@@ -11,7 +11,7 @@ export default [
     ignores: ['**/dist', '**/node_modules', '**/.nx', '**/tmp', 'tools/kafka/.jars', 'tools/kafka/.data', 'data'],
   },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',

@@ -10,6 +10,7 @@ async function main(): Promise<void> {
     name: 'projection-service',
     title: 'Chip Ledger: projections and queries',
     description: "Each data center's chip mix, fleet mix, compliance findings, licence balances and rentals, projected from Kafka.",
+    dashboard: true,
   });
 }
 

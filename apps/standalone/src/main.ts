@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Logger } from '@nestjs/common';
 import { exitOnStartupFailure, loadConfig, startHttpApp, useAppLogger } from '@chip-ledger/http';
 import { startEmbeddedPostgres, type PostgresHandle } from '@chip-ledger/embedded-postgres';
+import { loadDemoDataInto, wantsDemoData } from '@chip-ledger/demo-data';
 import { STANDALONE_API_INFO } from './app/api-info';
 import { StandaloneModule } from './app/standalone.module';
 
@@ -22,7 +23,12 @@ async function main(): Promise<void> {
     databaseUrl = embedded.url;
     Logger.log(`Embedded PostgreSQL ready in ${Date.now() - started} ms (data in ${dataDir})`, 'Bootstrap');
   }
-  await startHttpApp(StandaloneModule.forRoot({ ...config, databaseUrl }, { onShutdown: embedded?.stop }), config, { name: 'Chip Ledger (standalone)', ...STANDALONE_API_INFO });
+  const app = await startHttpApp(StandaloneModule.forRoot({ ...config, databaseUrl }, { onShutdown: embedded?.stop }), config, {
+    name: 'Chip Ledger (standalone)',
+    ...STANDALONE_API_INFO,
+    dashboard: true,
+  });
+  if (wantsDemoData(process.argv.slice(2), process.env)) await loadDemoDataInto(app, config);
 }
 
 // A setting to fix, or PostgreSQL's own words and what to do, print as they are: no stack trace.

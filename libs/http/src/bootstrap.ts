@@ -1,22 +1,27 @@
 import { type INestApplication, Logger, type Type, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from './config/app-config';
+import { serveDashboard } from './dashboard/serve-dashboard';
 import { configureHttpApp } from './http-platform.module';
 import { useAppLogger } from './logging/app-logger';
 
-/** Create, configure and start a service's HTTP app; returns it listening. */
+/**
+ * Create, configure and start a service's HTTP app; returns it listening. `dashboard: true` also serves the
+ * dashboard's built bundle at `/` (the standalone app and the projection service do).
+ */
 export async function startHttpApp(
   rootModule: Type<unknown> | DynamicModule,
   config: AppConfig,
-  service: { name: string; title: string; description: string },
+  service: { name: string; title: string; description: string; dashboard?: boolean },
 ): Promise<INestApplication> {
   // Nest logs through pino from its first line (module initialisation included), as JSON unless at a terminal.
   // bodyParser: false: configureHttpApp installs the one JSON parser (limits, 413/415 as problems).
   const app = await NestFactory.create(rootModule, { logger: useAppLogger(config), bodyParser: false });
   configureHttpApp(app, { title: service.title, description: service.description });
+  if (service.dashboard) serveDashboard(app);
   await app.listen(config.port, config.host);
   const logger = new Logger('Bootstrap');
-  logger.log(`${service.name} listening on http://${config.host}:${config.port} (OpenAPI: /openapi.json, docs: /docs, metrics: /metrics)`);
+  logger.log(`${service.name} listening on http://${config.host}:${config.port} (${service.dashboard ? 'dashboard: /, ' : ''}OpenAPI: /openapi.json, docs: /docs, metrics: /metrics)`);
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn('JWT_SECRET is not set: using the public development secret. Mint a token with `npm run cli -- token --role operator --org <id>`.');
   }

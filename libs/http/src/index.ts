@@ -20,3 +20,4 @@ export * from './bootstrap';
 export * from './read-your-writes/position-token';
 export * from './logging/app-logger';
 export * from './logging/request-id';
+export * from './dashboard/serve-dashboard';

@@ -95,7 +95,7 @@ describe('findings over Kafka hold no phantom, whatever partition is read first'
       });
       await post(written, '/purchase-orders', operator, { purchaseOrderId: `po-h20-${round}`, buyerOrganisationId: 'cn-cloud', dataCenterId: dc, supplier: 'Nvidia', lines: [{ modelId: 'nvidia-h20', quantity: 100 }], occurredAt: '2025-08-21' });
       await post(written, `/data-centers/${dc}/deliveries`, operator, { deliveryId: `d-h20-${round}`, modelId: 'nvidia-h20', quantity: 100, purchaseOrderId: `po-h20-${round}`, licenceId: `lic-h20-${round}`, shippedFromCountry: 'US', occurredAt: '2025-09-01' });
-      await post(written, `/export-licences/lic-h20-${round}/remittances`, admin, { deliveryIds: [`d-h20-${round}`], amountUsd: 15000, reference: `wire-${round}`, occurredAt: '2025-10-31' });
+      await post(written, `/export-licences/lic-h20-${round}/remittances`, admin, { deliveryIds: [`d-h20-${round}`], amountUsd: '15000.00', reference: `wire-${round}`, occurredAt: '2025-10-31' });
       for (const row of await history(dc, written)) if (row.certainty === 'licence-condition') phantoms.push(`${dc}: ${JSON.stringify(row)}`);
     }
     expect(phantoms).toEqual([]);

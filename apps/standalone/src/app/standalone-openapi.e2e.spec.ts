@@ -54,7 +54,7 @@ describe('the OpenAPI document', () => {
     expect(served.components).toEqual(built.components);
   });
 
-  it('describes every operation with an id, a summary and its roles; /health and /metrics as public', () => {
+  it('describes every operation with an id, a summary and its roles; the public ones as public', () => {
     const operations = Object.entries(served.paths).flatMap(([p, item]) =>
       Object.entries(item).map(([method, operation]): Record<string, unknown> & { at: string } => ({ at: `${method.toUpperCase()} ${p}`, ...operation })),
     );
@@ -65,8 +65,9 @@ describe('the OpenAPI document', () => {
       if (isPublic(operation)) continue;
       expect({ at: operation.at, roles: Array.isArray(operation['x-roles']) }).toEqual({ at: operation.at, roles: true });
     }
-    // Public means no token: the service's health and its metrics (the latter unless METRICS_TOKEN guards it).
-    expect(operations.filter(isPublic).map((o) => o.at).sort()).toEqual(['GET /health', 'GET /metrics']);
+    // Public means no token: the service's health, its metrics (unless METRICS_TOKEN guards them) and the embedded form's
+    // development sign-in (which answers 404 under a real JWT secret).
+    expect(operations.filter(isPublic).map((o) => o.at).sort()).toEqual(['GET /dev/sign-in', 'GET /health', 'GET /metrics', 'POST /dev/sign-in']);
     expect(served.paths['/health']['get']['security']).toEqual([]);
     expect(served.paths['/organisations']['post']['x-roles']).toEqual(['admin']);
   });

@@ -34,7 +34,10 @@ export class StandaloneModule {
         RentalModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'rental'), procurementStore, clock] }),
         AuditModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'audit'), procurementStore, clock] }),
         // Embedded: projections read the PostgreSQL event log; with KAFKA_BROKERS they read the topics.
-        ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }),
+        ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }, {
+          // The dashboard's sign-in for a first-time user: only on the public development secret (ADR 0016).
+          developmentSignIn: config.jwtSecretIsDevelopmentDefault && !config.production,
+        }),
       ],
       // The root module's hooks run after those of the modules it imports (the pool among them).
       providers: onShutdown ? [{ provide: 'STANDALONE_SHUTDOWN', useValue: { onApplicationShutdown: onShutdown } }] : [],

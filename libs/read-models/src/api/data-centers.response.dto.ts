@@ -25,6 +25,8 @@ export class DataCenterTotalsResponse {
   @ApiProperty({ type: 'integer', example: 988 }) readonly inStock!: number;
   @ApiProperty({ type: 'integer', example: 548 }) readonly onOrder!: number;
   @ApiProperty({ type: 'integer', example: 0 }) readonly rentedOut!: number;
+  @ApiProperty({ type: 'integer', description: "Installed chips of domestic vendors (the rulebook's definition)", example: 0 }) readonly domesticInstalled!: number;
+  @ApiProperty({ type: 'integer', description: 'Installed chips of foreign vendors', example: 512 }) readonly foreignInstalled!: number;
 }
 
 export class DataCenterResponse implements DataCenterFacts {

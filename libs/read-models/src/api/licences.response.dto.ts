@@ -42,3 +42,9 @@ export class LicenceBalanceResponse implements LicenceBalance {
   @ApiProperty({ type: [LicenceUsageResponse], description: 'In occurredAt order' }) readonly usages!: readonly LicenceUsageResponse[];
   @ApiProperty({ type: [LicenceRemittanceResponse], description: 'In occurredAt order' }) readonly remittances!: readonly LicenceRemittanceResponse[];
 }
+
+export class LicencesInUseResponse {
+  @ApiProperty({ example: 'dc-gansu-qingyang-1' }) readonly dataCenterId!: string;
+  @ApiProperty({ type: [LicenceBalanceResponse], description: "The balances of the licences the data center's deliveries and transfers-in cited" })
+  readonly items!: readonly LicenceBalanceResponse[];
+}

@@ -14,7 +14,7 @@ import { LicenceBalancesProjection } from '../licence-balances/licence-balances.
 import { RentalsProjection } from '../rentals/rentals.projection';
 import { ledger, ProjectionHarness } from '../testing-support/ledger';
 import { changeVisibleTo } from './change-visibility';
-import { MAX_UNDRAINED_CHANGES } from './events.controller';
+import { EventsController, MAX_UNDRAINED_CHANGES } from './events.controller';
 import { QueryApiModule } from './query-api.module';
 import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES } from './tokens';
 
@@ -49,19 +49,32 @@ describe('query API', () => {
       .deliver('2025-09-01', 'oregon', M.ascend910b, 8)
       .install('2025-09-05', 'oregon', M.ascend910b, 8)
       .licence('2025-08-20', 'lic-h20', { consigneeOrganisationId: 'gansu-compute', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 2000 })
+      .licence('2025-08-20', 'lic-other', { consigneeOrganisationId: 'other-org', destinationCountry: 'CN', modelIds: [M.h20], authorisedQuantity: 10 })
+      .deliver('2025-09-02', 'gansu-3', M.h20, 100, { licenceId: 'lic-h20' })
+      .deliver('2025-09-03', 'gansu-3', M.h20, 4, { licenceId: 'lic-other' })
       .rental('2025-03-01', 'r1', { providerDataCenterId: 'oregon', tenantOrganisationId: 'gansu-compute', modelId: M.ascend910b, chipCount: 8, periodEnd: '2027-01-01' });
     for (const p of [new ChipMixProjection(), new FindingsProjection({ clock }), new LicenceBalancesProjection(), new RentalsProjection()]) {
       await h.start(p, schemas[p.name]);
       await h.apply(p, schemas[p.name], l.events);
     }
 
-    @Module({})
-    class TestRoot {}
-    const root = (config: Parameters<typeof HttpPlatformModule.forRoot>[0]): DynamicModule => ({
+    ({ app } = await startTestApp(root(), { DATABASE_URL: h.database.url }));
+  });
+  afterAll(async () => {
+    await app?.close();
+    await h.stop();
+  });
+
+  @Module({})
+  class TestRoot {}
+  const root =
+    (options: { developmentSignIn?: boolean } = {}) =>
+    (config: Parameters<typeof HttpPlatformModule.forRoot>[0]): DynamicModule => ({
       module: TestRoot,
       imports: [
         HttpPlatformModule.forRoot(config),
         QueryApiModule.forRoot({
+          ...options,
           clock,
           readYourWritesTimeoutMs: 50,
           providers: [
@@ -73,12 +86,6 @@ describe('query API', () => {
         }),
       ],
     });
-    ({ app } = await startTestApp(root, { DATABASE_URL: h.database.url }));
-  });
-  afterAll(async () => {
-    await app?.close();
-    await h.stop();
-  });
 
   const get = (path: string, auth = bearer('auditor', 'audit')) => request(app.getHttpServer()).get(path).set('Authorization', auth);
 
@@ -93,6 +100,13 @@ describe('query API', () => {
     it('filters by state funding', async () => {
       const res = await get('/data-centers?stateFunded=true').expect(200);
       expect(res.body.items.map((d: { dataCenterId: string }) => d.dataCenterId)).toEqual(['gansu']);
+    });
+    it('gives each data center its totals, installed chips split by domestic and foreign vendor', async () => {
+      const res = await get('/data-centers').expect(200);
+      const totals = Object.fromEntries(res.body.items.map((d: { dataCenterId: string; totals: object }) => [d.dataCenterId, d.totals]));
+      expect(totals['gansu']).toEqual({ installed: 512, inStock: 0, onOrder: 0, rentedOut: 0, domesticInstalled: 0, foreignInstalled: 512 });
+      expect(totals['oregon']).toEqual({ installed: 8, inStock: 0, onOrder: 0, rentedOut: 8, domesticInstalled: 8, foreignInstalled: 0 });
+      expect(totals['gansu-3']).toMatchObject({ installed: 0, inStock: 104, domesticInstalled: 0, foreignInstalled: 0 });
     });
     it("limits viewers to their organisation's data centers", async () => {
       const res = await get('/data-centers', bearer('viewer', 'other-org')).expect(200);
@@ -138,6 +152,13 @@ describe('query API', () => {
         ['US', 8],
       ]);
     });
+    it('groups by export-control class', async () => {
+      const res = await get('/fleet-mix?by=class').expect(200);
+      expect(res.body.items.map((r: { key: string; installed: number; foreignInstalled: number }) => [r.key, r.installed, r.foreignInstalled])).toEqual([
+        ['3A090.a', 8, 0],
+        ['not-controlled', 512, 512],
+      ]);
+    });
     it('refuses an unknown dimension', async () => {
       expect((await get('/fleet-mix?by=colour').expect(400)).body.field).toBe('by');
     });
@@ -169,9 +190,62 @@ describe('query API', () => {
 
   describe('GET /export-licences/:id/balance', () => {
     it("shows the balance to the consignee's organisation and auditors, 404 to others", async () => {
-      expect((await get('/export-licences/lic-h20/balance', bearer('viewer', 'gansu-compute')).expect(200)).body).toMatchObject({ authorised: 2000, used: 0, remaining: 2000 });
+      expect((await get('/export-licences/lic-h20/balance', bearer('viewer', 'gansu-compute')).expect(200)).body).toMatchObject({ authorised: 2000, used: 100, remaining: 1900 });
       await get('/export-licences/lic-h20/balance').expect(200);
       await get('/export-licences/lic-h20/balance', bearer('viewer', 'other-org')).expect(404);
+    });
+  });
+
+  describe('GET /export-licences?dataCenterId=', () => {
+    it("lists the balances of the licences a data center's deliveries cited; viewers see their organisation's licences only", async () => {
+      const all = await get('/export-licences?dataCenterId=gansu-3').expect(200);
+      expect(all.body.items.map((l: { licenceId: string; used: number }) => [l.licenceId, l.used])).toEqual([
+        ['lic-h20', 100],
+        // cited, but issued to another organisation: a flagged fact, not a draw on that licence (ADR 0018)
+        ['lic-other', 0],
+      ]);
+      const mine = await get('/export-licences?dataCenterId=gansu-3', bearer('viewer', 'gansu-compute')).expect(200);
+      expect(mine.body.items.map((l: { licenceId: string }) => l.licenceId)).toEqual(['lic-h20']);
+      expect((await get('/export-licences?dataCenterId=gansu').expect(200)).body.items).toEqual([]);
+    });
+    it("answers 404 for another organisation's data center and 400 without a data center", async () => {
+      await get('/export-licences?dataCenterId=gansu-3', bearer('viewer', 'other-org')).expect(404);
+      expect((await get('/export-licences').expect(400)).body.field).toBe('dataCenterId');
+    });
+  });
+
+  describe('development sign-in', () => {
+    const withApp = async (options: { developmentSignIn?: boolean }, env: Record<string, string>, use: (other: INestApplication) => Promise<void>) => {
+      const { app: other } = await startTestApp(root(options), { DATABASE_URL: h.database.url, ...env });
+      try {
+        await use(other);
+      } finally {
+        await other.close();
+      }
+    };
+
+    it('mints read-only tokens the API accepts, offering the registered organisations', async () => {
+      await withApp({ developmentSignIn: true }, {}, async (other) => {
+        const options = await request(other.getHttpServer()).get('/dev/sign-in').expect(200);
+        expect(options.body).toEqual({ roles: ['viewer', 'auditor'], organisations: [{ organisationId: 'gansu-compute', name: 'gansu-compute' }, { organisationId: 'other-org', name: 'other-org' }] });
+        const signedIn = await request(other.getHttpServer()).post('/dev/sign-in').send({ role: 'viewer', organisationId: 'other-org' }).expect(200);
+        const seen = await request(other.getHttpServer()).get('/data-centers').set('Authorization', `Bearer ${signedIn.body.token}`).expect(200);
+        expect(seen.body.items.map((d: { dataCenterId: string }) => d.dataCenterId)).toEqual(['oregon']);
+      });
+    });
+    it('refuses writing roles and unknown organisations for viewers, naming the field', async () => {
+      await withApp({ developmentSignIn: true }, {}, async (other) => {
+        expect((await request(other.getHttpServer()).post('/dev/sign-in').send({ role: 'admin', organisationId: 'other-org' }).expect(400)).body.field).toBe('role');
+        expect((await request(other.getHttpServer()).post('/dev/sign-in').send({ role: 'viewer', organisationId: 'nobody' }).expect(422)).body.field).toBe('organisationId');
+        await request(other.getHttpServer()).post('/dev/sign-in').send({ role: 'auditor', organisationId: 'audit-firm' }).expect(200);
+      });
+    });
+    it('does not exist unless asked for, nor under a real JWT secret', async () => {
+      await request(app.getHttpServer()).get('/dev/sign-in').expect(404);
+      await withApp({ developmentSignIn: true }, { JWT_SECRET: 'a-real-secret-of-at-least-thirty-two-characters' }, async (other) => {
+        await request(other.getHttpServer()).get('/dev/sign-in').expect(404);
+        await request(other.getHttpServer()).post('/dev/sign-in').send({ role: 'auditor', organisationId: 'audit-firm' }).expect(404);
+      });
     });
   });
 
@@ -255,6 +329,52 @@ describe('query API', () => {
         await until(() => !changes.observed);
       } finally {
         response.destroy();
+      }
+    });
+  });
+
+  describe('the change stream at shutdown', () => {
+    const openStream = async (port: number) => {
+      const response = await new Promise<IncomingMessage>((resolve, reject) => {
+        http.get({ port, path: '/events/stream', headers: { authorization: bearer('auditor', 'audit') } }, resolve).on('error', reject);
+      });
+      return { response, ended: new Promise<void>((resolve) => response.on('end', resolve).resume()) };
+    };
+
+    it('ends every open stream as the app closes, so the close does not wait on its clients', async () => {
+      const { app: other } = await startTestApp(root(), { DATABASE_URL: h.database.url });
+      const { port } = other.getHttpServer().listen(0).address() as AddressInfo;
+      const { response, ended } = await openStream(port);
+      try {
+        const started = Date.now();
+        await other.close();
+        await ended;
+        // Within the keep-alive timeout (5 s): the ended stream's connection was closed, not left to time out.
+        expect(Date.now() - started).toBeLessThan(2_000);
+      } finally {
+        response.destroy();
+      }
+    });
+
+    it('ends at once a stream opened while the app is shutting down (a client reconnecting meanwhile)', async () => {
+      const { app: other } = await startTestApp(root(), { DATABASE_URL: h.database.url });
+      const { port } = other.getHttpServer().listen(0).address() as AddressInfo;
+      try {
+        await other.get(EventsController).beforeApplicationShutdown();
+        const { response, ended } = await openStream(port);
+        const connectionClosed = new Promise((resolve) => response.socket.once('close', resolve));
+        try {
+          await ended;
+          // And its connection is closed (well before the 5 s keep-alive timeout would), so a client reconnecting at
+          // once cannot hold the closing server up.
+          const since = Date.now();
+          await connectionClosed;
+          expect(Date.now() - since).toBeLessThan(1_000);
+        } finally {
+          response.destroy();
+        }
+      } finally {
+        await other.close();
       }
     });
   });

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module, type ModuleMetadata, type Provider } from '@nestjs/common';
 import { DataCentersController } from './data-centers.controller';
+import { DevelopmentSignInController } from './development-sign-in.controller';
 import { EventsController } from './events.controller';
 import { FindingsController } from './findings.controller';
 import { FleetMixController } from './fleet-mix.controller';
@@ -20,7 +21,8 @@ export interface QueryApiModuleOptions extends QueryApiOptions {
 
 /**
  * The dashboard's query API over the read models: GET /data-centers, /data-centers/:id, /data-centers/:id/chip-mix,
- * /fleet-mix, /findings, /findings/:id, /export-licences/:id/balance, /rentals and the SSE stream /events/stream.
+ * /fleet-mix, /findings, /findings/:id, /export-licences?dataCenterId=, /export-licences/:id/balance, /rentals and the SSE
+ * stream /events/stream (and, when asked, the development sign-in /dev/sign-in).
  * Authentication and problem+json come from the app's HttpPlatformModule (global guard, filter and pipe).
  */
 @Module({})
@@ -30,7 +32,15 @@ export class QueryApiModule {
     return {
       module: QueryApiModule,
       imports: imports ?? [],
-      controllers: [DataCentersController, FleetMixController, FindingsController, LicencesController, RentalsController, EventsController],
+      controllers: [
+        DataCentersController,
+        FleetMixController,
+        FindingsController,
+        LicencesController,
+        RentalsController,
+        EventsController,
+        ...(apiOptions.developmentSignIn ? [DevelopmentSignInController] : []),
+      ],
       providers: [...(providers ?? []), { provide: QUERY_API_OPTIONS, useValue: apiOptions }, ReadModelReader],
     };
   }

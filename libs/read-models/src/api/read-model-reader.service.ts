@@ -70,6 +70,11 @@ export class ReadModelReader {
     return own.length > 0 ? own.join(',') : null;
   }
 
+  /** The active schema of `projection`, without waiting for any position (for public, non-scoped reads). */
+  schemaOf(projection: string): Promise<string> {
+    return this.schemas.schemaOf(projection);
+  }
+
   now(): Date {
     return this.clock();
   }

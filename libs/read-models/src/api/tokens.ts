@@ -33,5 +33,10 @@ export interface QueryApiOptions {
   readonly readYourWritesTimeoutMs?: number;
   /** "Now" for as-of answers (rentals active, licence validity); default the wall clock. */
   readonly clock?: () => Date;
+  /**
+   * Serve `GET/POST /dev/sign-in`, which mints viewer and auditor tokens for the dashboard (default false). Only for
+   * the embedded form running on the public development JWT secret; the endpoint answers 404 under any other secret.
+   */
+  readonly developmentSignIn?: boolean;
 }
 export const QUERY_API_OPTIONS = Symbol.for('chip-ledger.read-models.query-api-options');

@@ -32,7 +32,15 @@ export interface DataCenterFacts {
   readonly stateFundedAt: string | null;
   readonly completionPercent: number | null;
   readonly completionReportedAt: string | null;
-  readonly totals: { readonly installed: number; readonly inStock: number; readonly onOrder: number; readonly rentedOut: number };
+  readonly totals: {
+    readonly installed: number;
+    readonly inStock: number;
+    readonly onOrder: number;
+    readonly rentedOut: number;
+    /** Installed chips whose vendor is domestic per the rulebook's definition; the rest (unknown included) count as foreign, as in the fleet mix. */
+    readonly domesticInstalled: number;
+    readonly foreignInstalled: number;
+  };
 }
 
 export interface DataCenterFilter {
@@ -94,12 +102,16 @@ const factsSql = (schema: string): string => {
   return `
 SELECT d.*, o.name AS owner_name,
        COALESCE(s.installed, 0) AS installed, COALESCE(s.in_stock, 0) AS in_stock, COALESCE(s.on_order, 0) AS on_order,
-       COALESCE(rr.rented_out, 0) AS rented_out
+       COALESCE(rr.rented_out, 0) AS rented_out, COALESCE(s.domestic_installed, 0) AS domestic_installed,
+       COALESCE(s.foreign_installed, 0) AS foreign_installed
   FROM ${t.dataCenters} d
   LEFT JOIN ${t.organisations} o ON o.organisation_id = d.owner_organisation_id
-  LEFT JOIN LATERAL (SELECT SUM(installed) AS installed, SUM(in_stock) AS in_stock,
-                            SUM(GREATEST(ordered - delivered - cancelled, 0)) AS on_order
-                       FROM ${t.counts} c WHERE c.data_center_id = d.data_center_id) s ON true
+  LEFT JOIN LATERAL (SELECT SUM(c.installed) AS installed, SUM(c.in_stock) AS in_stock,
+                            SUM(GREATEST(c.ordered - c.delivered - c.cancelled, 0)) AS on_order,
+                            SUM(CASE WHEN m.domestic THEN c.installed ELSE 0 END) AS domestic_installed,
+                            SUM(CASE WHEN m.domestic IS NOT TRUE THEN c.installed ELSE 0 END) AS foreign_installed
+                       FROM ${t.counts} c LEFT JOIN ${t.models} m ON m.model_id = c.model_id
+                      WHERE c.data_center_id = d.data_center_id) s ON true
   LEFT JOIN LATERAL (SELECT SUM(chip_count) AS rented_out FROM ${t.rentals} r
                       WHERE r.data_center_id = d.data_center_id AND r.ended_at IS NULL AND r.period_start <= $1 AND r.period_end > $1) rr ON true`;
 };
@@ -116,7 +128,14 @@ const toFacts = (r: LineRow): DataCenterFacts => ({
   stateFundedAt: iso(r['state_funded_at']),
   completionPercent: r['completion_percent'] === null ? null : Number(r['completion_percent']),
   completionReportedAt: iso(r['completion_reported_at']),
-  totals: { installed: num(r['installed']), inStock: num(r['in_stock']), onOrder: num(r['on_order']), rentedOut: num(r['rented_out']) },
+  totals: {
+    installed: num(r['installed']),
+    inStock: num(r['in_stock']),
+    onOrder: num(r['on_order']),
+    rentedOut: num(r['rented_out']),
+    domesticInstalled: num(r['domestic_installed']),
+    foreignInstalled: num(r['foreign_installed']),
+  },
 });
 
 /** One registered data center's facts and totals; null when unknown (or only known from stock events so far). */

@@ -7,7 +7,7 @@ import type { Queryable } from '../shared/sql';
  * with the chip mix it sums.
  */
 
-export const FLEET_MIX_DIMENSIONS = ['country', 'owner', 'vendor'] as const;
+export const FLEET_MIX_DIMENSIONS = ['country', 'owner', 'vendor', 'class'] as const;
 export type FleetMixDimension = (typeof FLEET_MIX_DIMENSIONS)[number];
 
 export interface FleetMixRow {
@@ -27,6 +27,8 @@ const GROUPING: Record<FleetMixDimension, { key: string; label: string }> = {
   country: { key: 'd.country', label: 'd.country' },
   owner: { key: 'd.owner_organisation_id', label: 'COALESCE(o.name, d.owner_organisation_id)' },
   vendor: { key: 'm.vendor', label: "m.vendor || ' (' || m.vendor_headquarters || ')'" },
+  // The catalog's export-control class (3A090.a, 3A090.b, or the catalog's word for neither / unknown).
+  class: { key: 'm.eccn_class', label: 'm.eccn_class' },
 };
 
 export const fleetMix = async (

@@ -119,3 +119,12 @@ export const licenceBalance = async (db: Queryable, schema: string, licenceId: s
     })),
   };
 };
+
+/** Licences cited by a delivery or transfer into a data center, by licence id. */
+export const licenceIdsUsedAt = async (db: Queryable, schema: string, dataCenterId: string): Promise<string[]> => {
+  const { rows } = await db.query<{ licence_id: string }>(
+    `SELECT DISTINCT licence_id FROM ${licenceTables(schema).usages} WHERE data_center_id = $1 ORDER BY licence_id`,
+    [dataCenterId],
+  );
+  return rows.map((r) => r.licence_id);
+};

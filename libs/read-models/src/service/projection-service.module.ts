@@ -2,7 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { parsePositionToken } from '@chip-ledger/http';
 import { PG_POOL } from '@chip-ledger/infrastructure';
 import { QueryApiModule } from '../api/query-api.module';
-import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES, type ActiveSchemas, type ReadYourWrites } from '../api/tokens';
+import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from '../api/tokens';
 import { PROJECTION_FEED, ProjectionEngineHost, type ProjectionFeed } from './projection-engine.provider';
 import { projectionMetricsProvider } from './projection-metrics.provider';
 import { ProjectionsAdminController } from './projections-admin.controller';
@@ -16,7 +16,7 @@ class ProjectionEngineModule {}
  */
 @Module({})
 export class ProjectionServiceModule {
-  static forRoot(feed: ProjectionFeed): DynamicModule {
+  static forRoot(feed: ProjectionFeed, api: Pick<QueryApiOptions, 'developmentSignIn'> = {}): DynamicModule {
     const engine: DynamicModule = {
       module: ProjectionEngineModule,
       providers: [{ provide: PROJECTION_FEED, useValue: feed }, ProjectionEngineHost, projectionMetricsProvider],
@@ -27,6 +27,7 @@ export class ProjectionServiceModule {
       imports: [
         engine,
         QueryApiModule.forRoot({
+          ...api,
           imports: [engine],
           providers: [
             { provide: READ_MODELS_DB, useExisting: PG_POOL },

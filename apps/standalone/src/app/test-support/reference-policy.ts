@@ -11,6 +11,8 @@
  *   organisation's resources.
  * - `role`: only roles that act for every organisation may call the operation (admins; auditors for auditors'
  *   facts), so an operator's call is a 403 and the question does not arise.
+ * - `records-nothing`: the embedded form's development sign-in mints a read-only token for any organisation (what anyone
+ *   can do with the public development secret; 404 under a real one): it writes no event.
  */
 export type ReferenceOutcome = { readonly kind: 'refused'; readonly code: string } | { readonly kind: 'recorded' };
 
@@ -27,7 +29,9 @@ export interface OwnIds {
 
 export interface OperationPolicy {
   /** Who may call it at all; an operator of another organisation is the caller the references are tried with. */
-  readonly roles: readonly ('operator' | 'auditor' | 'admin')[];
+  readonly roles: readonly ('operator' | 'auditor' | 'admin' | 'anyone')[];
+  /** Writes no event whatever it is called with. */
+  readonly recordsNothing?: boolean;
   /** A valid request of organisation `ids`; `unique` keeps each call's new ids apart, `n` grows with each call. */
   readonly request?: (ids: OwnIds, unique: string, n: number) => { readonly path: string; readonly body: object };
   /** Per referenced field: which of the caller's ids it takes, and what a reference to the other organisation's does. */
@@ -54,6 +58,11 @@ export const REFERENCE_POLICY: Readonly<Record<string, OperationPolicy>> = {
   'POST /export-licences/{licenceId}/revocation': adminOnly,
   'POST /export-licences/{licenceId}/remittances': adminOnly,
   'POST /admin/projections/{name}/rebuild': adminOnly,
+  'POST /dev/sign-in': {
+    roles: ['anyone'],
+    recordsNothing: true,
+    request: (ids) => ({ path: '/dev/sign-in', body: { role: 'viewer', organisationId: ids.organisationId } }),
+  },
   'POST /data-centers/{dataCenterId}/audits': auditorsOnly,
   'POST /data-centers/{dataCenterId}/audits/{auditId}/closure': auditorsOnly,
   'POST /data-centers/{dataCenterId}/audit-notes': auditorsOnly,

@@ -78,6 +78,11 @@ export class FindingsQueryDto extends PageQueryDto {
   certainty?: (typeof CERTAINTIES)[number];
 }
 
+export class LicencesQueryDto extends ConsistencyQueryDto {
+  @IdField('Data center whose deliveries and transfers-in cited the licences', { example: 'dc-gansu-qingyang-1' })
+  dataCenterId!: string;
+}
+
 export class RentalsQueryDto extends PageQueryDto {
   @IdField('Tenant organisation', { optional: true, example: 'alibaba-cloud' })
   tenantOrganisationId?: string;

@@ -1,0 +1,140 @@
+import type {
+  DataCenter,
+  DataCenterDetail,
+  DevelopmentSignIn,
+  DevelopmentSignInOptions,
+  Finding,
+  FleetMixDimension,
+  FleetMixRow,
+  LicenceBalance,
+  Page,
+  Rental,
+  Severity,
+} from './types';
+
+/** What went wrong, in the terms a page shows: each kind has its own designed state. */
+export type ApiErrorKind = 'network' | 'unauthorised' | 'forbidden' | 'not-found' | 'unavailable' | 'invalid' | 'server';
+
+/** A failed request: the kind, and the problem+json the API answered with (if any). */
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ApiErrorKind,
+    message: string,
+    readonly status: number | null = null,
+    readonly code: string | null = null,
+    readonly field: string | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+const kindOf = (status: number): ApiErrorKind =>
+  status === 401 ? 'unauthorised' : status === 403 ? 'forbidden' : status === 404 ? 'not-found' : status === 503 ? 'unavailable' : status >= 500 ? 'server' : 'invalid';
+
+export interface FindingsFilter {
+  readonly status?: 'open' | 'closed';
+  readonly severity?: Severity;
+  readonly ruleId?: string;
+  readonly dataCenterId?: string;
+}
+
+export interface ApiClientOptions {
+  /** '' for the page's own origin (the app serves both). */
+  readonly baseUrl?: string;
+  readonly token: string | null;
+  /** Called on every 401: the token expired or was refused. */
+  readonly onUnauthorised?: () => void;
+}
+
+/** Pages of up to this many rows; every list is read to its end (fleets of hundreds of data centers, not millions). */
+const PAGE_SIZE = 200;
+
+/**
+ * The query API, one function per endpoint. The as-of, history, event and rulebook endpoints of the auditors' API
+ * join here as they land; pages only ever call these functions.
+ */
+export class ApiClient {
+  constructor(private readonly options: ApiClientOptions) {}
+
+  get token(): string | null {
+    return this.options.token;
+  }
+
+  listDataCenters(signal?: AbortSignal): Promise<DataCenter[]> {
+    return this.all<DataCenter>('/data-centers', {}, signal);
+  }
+
+  getDataCenter(dataCenterId: string, signal?: AbortSignal): Promise<DataCenterDetail> {
+    return this.get<DataCenterDetail>(`/data-centers/${encodeURIComponent(dataCenterId)}`, {}, signal);
+  }
+
+  async getFleetMix(by: FleetMixDimension, signal?: AbortSignal): Promise<FleetMixRow[]> {
+    return [...(await this.get<{ items: FleetMixRow[] }>('/fleet-mix', { by }, signal)).items];
+  }
+
+  listFindings(filter: FindingsFilter, signal?: AbortSignal): Promise<Finding[]> {
+    return this.all<Finding>('/findings', { ...filter }, signal);
+  }
+
+  async listLicencesUsedAt(dataCenterId: string, signal?: AbortSignal): Promise<LicenceBalance[]> {
+    return [...(await this.get<{ items: LicenceBalance[] }>('/export-licences', { dataCenterId }, signal)).items];
+  }
+
+  getLicenceBalance(licenceId: string, signal?: AbortSignal): Promise<LicenceBalance> {
+    return this.get<LicenceBalance>(`/export-licences/${encodeURIComponent(licenceId)}/balance`, {}, signal);
+  }
+
+  listRentals(filter: { providerDataCenterId?: string; tenantOrganisationId?: string }, signal?: AbortSignal): Promise<Rental[]> {
+    return this.all<Rental>('/rentals', { ...filter }, signal);
+  }
+
+  /** The development sign-in's options, or null where the server offers none (distributed form, real secret). */
+  async developmentSignInOptions(signal?: AbortSignal): Promise<DevelopmentSignInOptions | null> {
+    try {
+      return await this.request<DevelopmentSignInOptions>('GET', '/dev/sign-in', {}, undefined, signal, false);
+    } catch (error) {
+      if (error instanceof ApiError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  developmentSignIn(role: 'viewer' | 'auditor', organisationId: string): Promise<DevelopmentSignIn> {
+    return this.request<DevelopmentSignIn>('POST', '/dev/sign-in', {}, { role, organisationId }, undefined, false);
+  }
+
+  private get<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T> {
+    return this.request<T>('GET', path, query, undefined, signal, true);
+  }
+
+  private async all<T>(path: string, query: Record<string, string | undefined>, signal?: AbortSignal): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.get<Page<T>>(path, { ...query, limit: String(PAGE_SIZE), cursor }, signal);
+      items.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    return items;
+  }
+
+  private async request<T>(method: 'GET' | 'POST', path: string, query: Record<string, string | undefined>, body: unknown, signal: AbortSignal | undefined, authenticated: boolean): Promise<T> {
+    const url = new URL(`${this.options.baseUrl ?? ''}${path}`, window.location.origin);
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (authenticated && this.options.token) headers['authorization'] = `Bearer ${this.options.token}`;
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal });
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      throw new ApiError('network', `The Chip Ledger API at ${url.origin} does not answer.`);
+    }
+    if (response.ok) return (await response.json()) as T;
+    const problem = (await response.json().catch(() => null)) as { detail?: string; title?: string; code?: string; field?: string } | null;
+    const error = new ApiError(kindOf(response.status), problem?.detail ?? problem?.title ?? `${method} ${path} answered ${response.status}`, response.status, problem?.code ?? null, problem?.field ?? null);
+    if (error.kind === 'unauthorised' && authenticated) this.options.onUnauthorised?.();
+    throw error;
+  }
+}

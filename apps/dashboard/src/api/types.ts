@@ -1,0 +1,147 @@
+/*
+ * The query API's answers, as the dashboard reads them (libs/read-models/src/api is the server side). Only the
+ * fields the pages use are typed; the browser tests run every page against the real API.
+ */
+
+export type Severity = 'breach' | 'review' | 'risk';
+export const SEVERITIES: readonly Severity[] = ['breach', 'review', 'risk'];
+export type Certainty = 'regulation' | 'licence-condition' | 'guidance' | 'reported-guidance';
+export type Role = 'operator' | 'viewer' | 'auditor' | 'admin';
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  readonly nextCursor: string | null;
+}
+
+export interface DataCenterTotals {
+  readonly installed: number;
+  readonly inStock: number;
+  readonly onOrder: number;
+  readonly rentedOut: number;
+  readonly domesticInstalled: number;
+  readonly foreignInstalled: number;
+}
+
+export interface DataCenter {
+  readonly dataCenterId: string;
+  readonly name: string | null;
+  readonly ownerOrganisationId: string | null;
+  readonly ownerName: string | null;
+  readonly country: string | null;
+  readonly region: string | null;
+  readonly registeredAt: string | null;
+  readonly stateFunded: boolean;
+  readonly stateFundedAt: string | null;
+  readonly completionPercent: number | null;
+  readonly completionReportedAt: string | null;
+  readonly totals: DataCenterTotals;
+}
+
+export interface ChipMixLine {
+  readonly modelId: string;
+  readonly modelName: string | null;
+  readonly vendor: string | null;
+  readonly vendorHeadquarters: string | null;
+  readonly origin: 'domestic' | 'foreign' | 'unknown';
+  readonly eccnClass: string | null;
+  readonly installed: number;
+  readonly inStock: number;
+  readonly onOrder: number;
+  readonly rentedOut: number;
+  readonly lastEventAt: string;
+}
+
+export interface Finding {
+  /** One interval during which the finding was open with one severity. */
+  readonly id: string;
+  /** `ruleId/dataCenterId/modelId/discriminator`, shared by reopened intervals. */
+  readonly findingId: string;
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly certainty: Certainty;
+  readonly status: 'open' | 'closed';
+  readonly dataCenterId: string;
+  readonly ownerOrganisationId: string | null;
+  readonly modelId: string | null;
+  readonly count: number;
+  /** Ids of the events that caused it. */
+  readonly evidence: readonly string[];
+  readonly message: string;
+  readonly source: { readonly citation: string; readonly url: string };
+  readonly occurredAt: string | null;
+  readonly acknowledged: boolean;
+  readonly openedAt: string;
+  readonly closedAt: string | null;
+}
+
+export interface DataCenterDetail extends DataCenter {
+  readonly chipMix: readonly ChipMixLine[];
+  readonly openFindings: readonly Finding[];
+}
+
+export type FleetMixDimension = 'country' | 'owner' | 'vendor' | 'class';
+
+export interface FleetMixRow {
+  readonly key: string | null;
+  readonly label: string | null;
+  readonly dataCenters: number;
+  readonly installed: number;
+  readonly inStock: number;
+  readonly onOrder: number;
+  readonly rentedOut: number;
+  readonly domesticInstalled: number;
+  readonly foreignInstalled: number;
+  readonly controlledInstalled: number;
+}
+
+export interface LicenceBalance {
+  readonly licenceId: string;
+  readonly licenceNumber: string | null;
+  readonly exporter: string | null;
+  readonly consigneeOrganisationId: string | null;
+  readonly destinationCountry: string | null;
+  readonly modelIds: readonly string[];
+  readonly authorised: number;
+  readonly used: number;
+  readonly remaining: number;
+  readonly overdrawnBy: number;
+  readonly status: 'active' | 'suspended' | 'revoked' | 'expired' | 'not-yet-valid' | 'exhausted' | 'overdrawn' | 'unknown';
+  readonly validFrom: string | null;
+  readonly validTo: string | null;
+  readonly revenueSharePercent: number | null;
+  readonly usages: readonly { readonly eventId: string; readonly dataCenterId: string; readonly quantity: number; readonly occurredAt: string }[];
+}
+
+export interface Rental {
+  readonly rentalId: string;
+  readonly providerDataCenterId: string | null;
+  readonly tenantOrganisationId: string | null;
+  readonly modelId: string | null;
+  readonly chipCount: number;
+  readonly purpose: 'training' | 'inference' | null;
+  readonly periodStart: string | null;
+  readonly periodEnd: string | null;
+  readonly status: 'scheduled' | 'active' | 'expired' | 'ended';
+  readonly extensions: number;
+  readonly endedAt: string | null;
+}
+
+export interface DevelopmentSignInOptions {
+  readonly roles: readonly ('viewer' | 'auditor')[];
+  readonly organisations: readonly { readonly organisationId: string; readonly name: string }[];
+}
+
+export interface DevelopmentSignIn {
+  readonly token: string;
+  readonly role: 'viewer' | 'auditor';
+  readonly organisationId: string;
+  readonly expiresAt: string;
+}
+
+/** A change the SSE stream announces (`event:` is its kind). */
+export interface LiveChange {
+  readonly projection: string;
+  readonly kind: string;
+  readonly dataCenterId: string | null;
+  readonly organisationId: string | null;
+}
