@@ -1,9 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@chip-ledger/audit';
+import { AUDIT_READ_DB, AuditReadModule } from '@chip-ledger/audit-read';
 import { CLOCK, systemClock } from '@chip-ledger/command-side';
 import { EVENT_STORE, PROCUREMENT_EVENT_STORE } from '@chip-ledger/event-store';
 import type { AppConfig } from '@chip-ledger/http';
-import { eventStoreProvider, serviceInfrastructure } from '@chip-ledger/infrastructure';
+import { eventStoreProvider, PG_POOL, serviceInfrastructure } from '@chip-ledger/infrastructure';
 import { ProcurementModule } from '@chip-ledger/procurement';
 import { ProjectionServiceModule } from '@chip-ledger/read-models';
 import { RentalModule } from '@chip-ledger/rental';
@@ -35,6 +36,8 @@ export class StandaloneModule {
         AuditModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'audit'), procurementStore, clock] }),
         // Embedded: projections read the PostgreSQL event log; with KAFKA_BROKERS they read the topics.
         ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }),
+        // After the query API, so its GET /events/stream is routed before GET /events/{eventId}.
+        AuditReadModule.forRoot({ providers: [{ provide: AUDIT_READ_DB, useExisting: PG_POOL }] }),
       ],
       // The root module's hooks run after those of the modules it imports (the pool among them).
       providers: onShutdown ? [{ provide: 'STANDALONE_SHUTDOWN', useValue: { onApplicationShutdown: onShutdown } }] : [],

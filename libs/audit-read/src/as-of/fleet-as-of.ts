@@ -65,7 +65,8 @@ export const fleetAsOf = (
     list.push(f);
     findingsByDc.set(f.dataCenterId, list);
   }
-  const chips: ChipTotals & ChipGroups = { installed: 0, inStock: 0, onOrder: 0, rentedOut: 0, byOrigin: {}, byClass: {}, byVendor: {} };
+  const sums = { installed: 0, inStock: 0, onOrder: 0, rentedOut: 0 };
+  const groups: ChipGroups = { byOrigin: {}, byClass: {}, byVendor: {} };
   const openFindings = { total: 0, byRule: {} as Record<string, Record<string, number>>, bySeverity: {} as Record<string, number> };
   const dataCenters: FleetDataCenterAsOf[] = [];
   for (const dataCenterId of view.dataCenterIds()) {
@@ -73,12 +74,11 @@ export const fleetAsOf = (
     if (facts === null || !visible(facts.ownerOrganisationId)) continue;
     const lines = chipMixAt(view, dataCenterId, domestic, rentalsAt(view, dataCenterId));
     const totals = totalsOf(lines);
-    const groups = groupChips(lines);
-    groupChips(lines, chips);
-    chips.installed += totals.installed;
-    chips.inStock += totals.inStock;
-    chips.onOrder += totals.onOrder;
-    chips.rentedOut += totals.rentedOut;
+    groupChips(lines, groups);
+    sums.installed += totals.installed;
+    sums.inStock += totals.inStock;
+    sums.onOrder += totals.onOrder;
+    sums.rentedOut += totals.rentedOut;
     const own = { total: 0, bySeverity: {} as Record<string, number>, byRule: {} as Record<string, number> };
     for (const f of findingsByDc.get(dataCenterId) ?? []) {
       own.total++;
@@ -88,13 +88,13 @@ export const fleetAsOf = (
       inc(openFindings.bySeverity, f.severity);
       inc((openFindings.byRule[f.ruleId] ??= {}), f.severity);
     }
-    dataCenters.push({ dataCenterId, dataCenter: facts, totals, chips: groups, openFindings: own });
+    dataCenters.push({ dataCenterId, dataCenter: facts, totals, chips: groupChips(lines), openFindings: own });
   }
   return {
     occurredAt: at.occurredAt,
     knownAt: at.knownAt,
     dataCenters,
-    totals: { dataCenters: dataCenters.length, chips, openFindings },
+    totals: { dataCenters: dataCenters.length, chips: { ...sums, ...groups }, openFindings },
     rulesInForce: rulesInForceAt(rulebook, at.occurredAt),
     eventsFolded: folded.state.seq,
     unfoldedEvents: folded.unfolded,

@@ -370,6 +370,10 @@ CREATE INDEX events_rental_provider_idx ON {{schema}}.events ((data->>'providerD
 CREATE INDEX events_catalog_idx ON {{schema}}.events (global_position)
   WHERE type IN ('ChipModelAdded', 'ChipModelCorrected');
 CREATE INDEX events_recorded_order_idx ON {{schema}}.events (recorded_at, global_position);
+-- The facts that tie an aggregate to an organisation: its data centers, licences, orders and rentals as tenant.
+CREATE INDEX events_organisation_ref_idx ON {{schema}}.events
+  ((COALESCE(data->>'ownerOrganisationId', data->>'consigneeOrganisationId', data->>'buyerOrganisationId', data->>'tenantOrganisationId')))
+  WHERE type IN ('DataCenterRegistered', 'ExportLicenceIssued', 'PurchaseOrderPlaced', 'RentalStarted');
 `,
   },
 ];

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentActor, Roles } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import { FINDINGS } from '../findings/findings.projection';
-import { findingById, listFindings } from '../findings/findings.queries';
+import { findingById, listFindings, type FindingView } from '../findings/findings.queries';
 import { decodeCursor, pageOf } from './cursor';
 import { ConsistencyQueryDto, FindingsQueryDto } from './dto/query.dto';
 import { positionOf, ReadModelReader } from './read-model-reader.service';
@@ -30,7 +30,8 @@ export class FindingsController {
       after: after && { openedAt: after[0], id: after[1] },
       limit: limit + 1,
     });
-    return pageOf(rows, limit, (last) => [last.openedAt, last.id]);
+    const page = pageOf(rows, limit, (last) => [last.openedAt, last.id]);
+    return { ...page, items: page.items.map(withEvidenceLinks) };
   }
 
   @Get(':findingId')
@@ -43,6 +44,9 @@ export class FindingsController {
     const schema = await this.reader.schema(FINDINGS, positionOf(query.after, position), actor);
     const finding = await findingById(this.reader.db, schema, findingId);
     this.reader.assertVisible(actor, finding?.ownerOrganisationId ?? null, 'FINDING', findingId);
-    return finding;
+    return finding && withEvidenceLinks(finding);
   }
 }
+
+/** Each evidence event id resolves at GET /events/{eventId} (the auditors' read side). */
+const withEvidenceLinks = (finding: FindingView) => ({ ...finding, links: { evidence: finding.evidence.map((eventId) => `/events/${eventId}`) } });

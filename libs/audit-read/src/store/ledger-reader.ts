@@ -1,0 +1,370 @@
+import type { Actor, Instant } from '@chip-ledger/domain';
+import { streamIds } from '@chip-ledger/domain';
+import type { Pool } from 'pg';
+import { LEDGER_STORES, ledgerOrder, storeRank, type LedgerEntry, type LedgerKey, type LedgerStore } from '../as-of/ledger-entry';
+
+/** Injection token of the `pg` pool the auditors' reads use (the app binds it to its pool). */
+export const AUDIT_READ_DB = Symbol.for('chip-ledger.AuditReadDb');
+
+/** Which events a history reads: all of the ledger, or those of some streams, naming some data centers or licences. */
+export interface Selection {
+  readonly streamIds?: readonly string[];
+  readonly dataCenterIds?: readonly string[];
+  /** Uses of these licences (deliveries and transfers citing them). */
+  readonly licenceIds?: readonly string[];
+}
+
+export interface HistoryFilter {
+  readonly types?: readonly string[];
+  readonly actorId?: string;
+  readonly occurredFrom?: Instant;
+  readonly occurredTo?: Instant;
+  readonly recordedFrom?: Instant;
+  readonly recordedTo?: Instant;
+}
+
+export type HistoryOrder = 'oldest' | 'newest';
+
+export interface HistoryPage {
+  readonly items: readonly LedgerEntry[];
+  /** Where the next page starts (the last item's key), or null on the last page. */
+  readonly next: LedgerKey | null;
+}
+
+const COLUMNS = `global_position, event_id::text AS event_id, stream_id, version, type, schema_version, occurred_at, recorded_at,
+  actor, correlation_id, causation_id, data, prev_hash, hash`;
+
+interface Row {
+  global_position: string;
+  event_id: string;
+  stream_id: string;
+  version: number;
+  type: string;
+  schema_version: number;
+  occurred_at: Date;
+  recorded_at: Date;
+  actor: Actor;
+  correlation_id: string;
+  causation_id: string | null;
+  data: unknown;
+  prev_hash: string;
+  hash: string;
+}
+
+const toEntry = (context: LedgerStore) => (r: Row): LedgerEntry => ({
+  eventId: r.event_id,
+  context,
+  streamId: r.stream_id,
+  version: r.version,
+  globalPosition: Number(r.global_position),
+  type: r.type,
+  schemaVersion: r.schema_version,
+  data: r.data,
+  actor: r.actor,
+  occurredAt: r.occurred_at.toISOString(),
+  recordedAt: r.recorded_at.toISOString(),
+  prevHash: r.prev_hash,
+  hash: r.hash,
+  correlationId: r.correlation_id,
+  causationId: r.causation_id,
+});
+
+/** Builds one statement's WHERE clause and parameters. */
+class Where {
+  readonly params: unknown[] = [];
+  readonly clauses: string[] = [];
+  bind(value: unknown): string {
+    this.params.push(value);
+    return `$${this.params.length}`;
+  }
+  add(clause: string): this {
+    this.clauses.push(clause);
+    return this;
+  }
+  text(): string {
+    return this.clauses.length === 0 ? 'true' : this.clauses.join(' AND ');
+  }
+}
+
+const selectionClause = (w: Where, selection: Selection): string | null => {
+  const parts: string[] = [];
+  if (selection.streamIds?.length) parts.push(`stream_id = ANY(${w.bind(selection.streamIds)}::text[])`);
+  if (selection.dataCenterIds?.length) parts.push(`(data->>'dataCenterId') = ANY(${w.bind(selection.dataCenterIds)}::text[])`);
+  if (selection.licenceIds?.length) parts.push(`(data->>'licenceId') = ANY(${w.bind(selection.licenceIds)}::text[])`);
+  return parts.length === 0 ? null : `(${parts.join(' OR ')})`;
+};
+
+const filterClauses = (w: Where, filter: HistoryFilter): void => {
+  if (filter.types?.length) w.add(`type = ANY(${w.bind(filter.types)}::text[])`);
+  if (filter.actorId !== undefined) w.add(`actor->>'id' = ${w.bind(filter.actorId)}`);
+  if (filter.occurredFrom !== undefined) w.add(`occurred_at >= ${w.bind(filter.occurredFrom)}::timestamptz`);
+  if (filter.occurredTo !== undefined) w.add(`occurred_at <= ${w.bind(filter.occurredTo)}::timestamptz`);
+  if (filter.recordedFrom !== undefined) w.add(`recorded_at >= ${w.bind(filter.recordedFrom)}::timestamptz`);
+  if (filter.recordedTo !== undefined) w.add(`recorded_at <= ${w.bind(filter.recordedTo)}::timestamptz`);
+};
+
+/**
+ * "After the cursor" in the ledger's order, for one store. The store's rank is a constant in its statement, so the
+ * comparison becomes one the (recorded_at, global_position) index serves: a later store's events at the cursor's
+ * instant all come after it, an earlier store's all before it.
+ */
+const afterClause = (w: Where, store: LedgerStore, after: LedgerKey, order: HistoryOrder): string => {
+  const at = w.bind(after.recordedAt);
+  const rank = storeRank(store);
+  const cursorRank = storeRank(after.context);
+  const forward = order === 'oldest';
+  if (rank === cursorRank) return `(recorded_at, global_position) ${forward ? '>' : '<'} (${at}::timestamptz, ${w.bind(after.globalPosition)}::bigint)`;
+  const sameInstantFollows = forward ? rank > cursorRank : rank < cursorRank;
+  return `recorded_at ${forward ? '>' : '<'}${sameInstantFollows ? '=' : ''} ${at}::timestamptz`;
+};
+
+/**
+ * Reads the ledger's event stores (one schema per context, in the same PostgreSQL database) for auditors: histories in
+ * the ledger's order, one event by id, and the events an as-of question needs. Read-only; every statement is plain
+ * SQL on the events tables, which belong to the event store (migration 0005 indexes what is selected on here).
+ */
+export class LedgerReader {
+  private present: LedgerStore[] | null = null;
+
+  constructor(private readonly db: Pool) {}
+
+  /** The stores whose events table exists (in the distributed form a service may not have created its schema yet). */
+  async stores(): Promise<readonly LedgerStore[]> {
+    if (this.present !== null && this.present.length === LEDGER_STORES.length) return this.present;
+    const { rows } = await this.db.query<{ store: LedgerStore }>(
+      `SELECT s AS store FROM unnest($1::text[]) AS s WHERE to_regclass(quote_ident(s) || '.events') IS NOT NULL`,
+      [LEDGER_STORES],
+    );
+    this.present = LEDGER_STORES.filter((s) => rows.some((r) => r.store === s));
+    return this.present;
+  }
+
+  private async query(store: LedgerStore, where: Where, tail: string): Promise<LedgerEntry[]> {
+    const { rows } = await this.db.query<Row>(`SELECT ${COLUMNS} FROM "${store}".events WHERE ${where.text()} ${tail}`, where.params);
+    return rows.map(toEntry(store));
+  }
+
+  /** A page of history in the ledger's order, `after` a cursor's key (exclusive). */
+  async history(selection: Selection | 'all', filter: HistoryFilter, after: LedgerKey | null, order: HistoryOrder, limit: number): Promise<HistoryPage> {
+    const direction = order === 'oldest' ? 'ASC' : 'DESC';
+    const perStore = await Promise.all(
+      (await this.stores()).map((store) => {
+        const w = new Where();
+        if (selection !== 'all') {
+          const clause = selectionClause(w, selection);
+          if (clause === null) return Promise.resolve([]);
+          w.add(clause);
+        }
+        filterClauses(w, filter);
+        if (after !== null) w.add(afterClause(w, store, after, order));
+        return this.query(store, w, `ORDER BY recorded_at ${direction}, global_position ${direction} LIMIT ${w.bind(limit + 1)}`);
+      }),
+    );
+    const merged = perStore.flat().sort(order === 'oldest' ? ledgerOrder : (a, b) => ledgerOrder(b, a));
+    const items = merged.slice(0, limit);
+    const last = items[items.length - 1];
+    return { items, next: merged.length > limit && last ? { recordedAt: last.recordedAt, context: last.context, globalPosition: last.globalPosition } : null };
+  }
+
+  async byId(eventId: string): Promise<LedgerEntry | null> {
+    for (const store of await this.stores()) {
+      const w = new Where();
+      w.add(`event_id = ${w.bind(eventId)}::uuid`);
+      const [found] = await this.query(store, w, '');
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The first event of a stream (it says what the stream is about), or null for a stream no store has. */
+  async firstOf(streamId: string): Promise<LedgerEntry | null> {
+    for (const store of await this.stores()) {
+      const w = new Where();
+      w.add(`stream_id = ${w.bind(streamId)}`).add('version = 1');
+      const [found] = await this.query(store, w, '');
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** The organisation owning a data center (its registration), or null when the ledger has no such data center. */
+  async ownerOfDataCenter(dataCenterId: string): Promise<string | null> {
+    const first = await this.firstOf(streamIds.dataCenter(dataCenterId));
+    return first?.type === 'DataCenterRegistered' ? String((first.data as { ownerOrganisationId: string }).ownerOrganisationId) : null;
+  }
+
+  /**
+   * Everything that touches a data center: the events naming it (its registration and reports, stock, orders placed
+   * for it, auditors' facts), the rentals it provides, and the licences used there (their own events).
+   */
+  async dataCenterSelection(dataCenterId: string): Promise<Selection> {
+    const [rentals, licences] = await Promise.all([this.rentalStreamsOf([dataCenterId]), this.licencesCitedAt([dataCenterId])]);
+    return { dataCenterIds: [dataCenterId], streamIds: [...rentals, ...licences.map(streamIds.exportLicence)] };
+  }
+
+  /**
+   * Everything that touches an organisation: its own stream, everything about the data centers it owns, the licences
+   * it is the consignee of (with their uses), the orders it placed and the rentals it is the tenant of.
+   */
+  async organisationSelection(organisationId: string): Promise<Selection> {
+    const named = await this.namingOrganisation(organisationId);
+    const dataCenterIds = named.filter((n) => n.type === 'DataCenterRegistered').map((n) => n.id);
+    const consigned = named.filter((n) => n.type === 'ExportLicenceIssued').map((n) => n.id);
+    const [rentals, cited] = await Promise.all([this.rentalStreamsOf(dataCenterIds), this.licencesCitedAt(dataCenterIds)]);
+    const licenceIds = [...new Set([...consigned, ...cited])];
+    return {
+      dataCenterIds,
+      licenceIds: consigned,
+      streamIds: [
+        streamIds.organisation(organisationId),
+        ...rentals,
+        ...licenceIds.map(streamIds.exportLicence),
+        ...named.filter((n) => n.type === 'PurchaseOrderPlaced').map((n) => streamIds.purchaseOrder(n.id)),
+        ...named.filter((n) => n.type === 'RentalStarted').map((n) => streamIds.rental(n.id)),
+      ],
+    };
+  }
+
+  /** A licence's own events and every delivery or transfer citing it. */
+  licenceSelection(licenceId: string): Selection {
+    return { streamIds: [streamIds.exportLicence(licenceId)], licenceIds: [licenceId] };
+  }
+
+  /** The data centers registered to, licences consigned to, orders placed by and rentals taken by an organisation. */
+  private async namingOrganisation(organisationId: string): Promise<{ type: string; id: string }[]> {
+    const out: { type: string; id: string }[] = [];
+    for (const store of await this.stores()) {
+      // The expression and predicate of migration 0005's events_organisation_ref_idx.
+      const { rows } = await this.db.query<{ type: string; id: string }>(
+        `SELECT type, COALESCE(data->>'dataCenterId', data->>'licenceId', data->>'purchaseOrderId', data->>'rentalId') AS id
+           FROM "${store}".events
+          WHERE type IN ('DataCenterRegistered', 'ExportLicenceIssued', 'PurchaseOrderPlaced', 'RentalStarted')
+            AND COALESCE(data->>'ownerOrganisationId', data->>'consigneeOrganisationId', data->>'buyerOrganisationId', data->>'tenantOrganisationId') = $1`,
+        [organisationId],
+      );
+      out.push(...rows);
+    }
+    return out;
+  }
+
+  private async rentalStreamsOf(dataCenterIds: readonly string[], knownAt?: Instant): Promise<string[]> {
+    if (dataCenterIds.length === 0 || !(await this.stores()).includes('rental')) return [];
+    const { rows } = await this.db.query<{ stream_id: string }>(
+      `SELECT stream_id FROM "rental".events WHERE type = 'RentalStarted' AND (data->>'providerDataCenterId') = ANY($1::text[])
+          AND ($2::timestamptz IS NULL OR recorded_at <= $2::timestamptz)`,
+      [dataCenterIds, knownAt ?? null],
+    );
+    return rows.map((r) => r.stream_id);
+  }
+
+  private async licencesCitedAt(dataCenterIds: readonly string[], knownAt?: Instant): Promise<string[]> {
+    if (dataCenterIds.length === 0) return [];
+    const { rows } = await this.db.query<{ licence_id: string }>(
+      `SELECT DISTINCT data->>'licenceId' AS licence_id FROM "procurement".events
+        WHERE (data->>'dataCenterId') = ANY($1::text[]) AND (data->>'licenceId') IS NOT NULL
+          AND ($2::timestamptz IS NULL OR recorded_at <= $2::timestamptz)`,
+      [dataCenterIds, knownAt ?? null],
+    );
+    return rows.map((r) => r.licence_id);
+  }
+
+  /** Every event of a selection recorded by `knownAt` that occurred by `occurredAt`. */
+  private async selected(selection: Selection, at: { occurredAt: Instant; knownAt: Instant }, types?: readonly string[]): Promise<LedgerEntry[]> {
+    const perStore = await Promise.all(
+      (await this.stores()).map((store) => {
+        const w = new Where();
+        const clause = selectionClause(w, selection);
+        if (clause === null) return Promise.resolve([]);
+        w.add(clause)
+          .add(`recorded_at <= ${w.bind(at.knownAt)}::timestamptz`)
+          .add(`occurred_at <= ${w.bind(at.occurredAt)}::timestamptz`);
+        if (types) w.add(`type = ANY(${w.bind(types)}::text[])`);
+        return this.query(store, w, '');
+      }),
+    );
+    return perStore.flat();
+  }
+
+  /**
+   * The events an as-of of one data center folds: everything about it (see `dataCenterSelection`), and what its
+   * findings read elsewhere: the catalog, the organisations concerned (owner, buyers, tenants), the licences it cites
+   * with all their uses (a balance is drawn everywhere) and the registrations of the data centers at the other end of
+   * those uses and of its transfers. Limited to what was recorded by `knownAt` and had occurred by `occurredAt`.
+   */
+  async asOfEvents(dataCenterId: string, at: { occurredAt: Instant; knownAt: Instant }): Promise<LedgerEntry[]> {
+    const [rentals, licences] = await Promise.all([this.rentalStreamsOf([dataCenterId], at.knownAt), this.licencesCitedAt([dataCenterId], at.knownAt)]);
+    const [own, catalog] = await Promise.all([
+      this.selected({ dataCenterIds: [dataCenterId], streamIds: [...rentals, ...licences.map(streamIds.exportLicence)], licenceIds: licences }, at),
+      this.catalog(at),
+    ]);
+    const organisations = new Set<string>();
+    const otherDataCenters = new Set<string>();
+    for (const e of own) {
+      const d = e.data as Record<string, unknown>;
+      for (const key of ['ownerOrganisationId', 'buyerOrganisationId', 'tenantOrganisationId', 'consigneeOrganisationId']) {
+        if (typeof d[key] === 'string') organisations.add(d[key] as string);
+      }
+      for (const key of ['dataCenterId', 'fromDataCenterId', 'toDataCenterId']) {
+        if (typeof d[key] === 'string' && d[key] !== dataCenterId) otherDataCenters.add(d[key] as string);
+      }
+    }
+    const others = otherDataCenters.size === 0 ? [] : await this.selected({ dataCenterIds: [...otherDataCenters] }, at, ['DataCenterRegistered']);
+    for (const e of others) organisations.add((e.data as { ownerOrganisationId: string }).ownerOrganisationId);
+    const orgs = organisations.size === 0 ? [] : await this.selected({ streamIds: [...organisations].map(streamIds.organisation) }, at);
+    return [...own, ...catalog, ...others, ...orgs];
+  }
+
+  /** Catalog additions and corrections (few; migration 0005 indexes them). */
+  private async catalog(at: { occurredAt: Instant; knownAt: Instant }): Promise<LedgerEntry[]> {
+    const w = new Where();
+    w.add(`type IN ('ChipModelAdded', 'ChipModelCorrected')`)
+      .add(`recorded_at <= ${w.bind(at.knownAt)}::timestamptz`)
+      .add(`occurred_at <= ${w.bind(at.occurredAt)}::timestamptz`);
+    return this.query('procurement', w, '');
+  }
+
+  /** Every event of the ledger recorded by `knownAt` that occurred by `occurredAt`, read in pages (for the fleet). */
+  async allEvents(at: { occurredAt: Instant; knownAt: Instant }, pageSize = 10_000): Promise<LedgerEntry[]> {
+    const out: LedgerEntry[] = [];
+    for (const store of await this.stores()) {
+      let after = 0;
+      for (;;) {
+        const w = new Where();
+        w.add(`global_position > ${w.bind(after)}::bigint`)
+          .add(`recorded_at <= ${w.bind(at.knownAt)}::timestamptz`)
+          .add(`occurred_at <= ${w.bind(at.occurredAt)}::timestamptz`);
+        const page = await this.query(store, w, `ORDER BY global_position LIMIT ${w.bind(pageSize)}`);
+        out.push(...page);
+        if (page.length < pageSize) break;
+        after = page[page.length - 1].globalPosition;
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Events recorded more than `thresholdMs` after they occurred, newest recording first, from `since` on, limited to
+   * the given data centers when set (a caller who sees only its own organisation).
+   */
+  async lateFacts(options: { thresholdMs: number; since?: Instant; after: LedgerKey | null; limit: number; dataCenterIds?: readonly string[] }): Promise<HistoryPage> {
+    const perStore = await Promise.all(
+      (await this.stores()).map((store) => {
+        const w = new Where();
+        w.add(`recorded_at - occurred_at > make_interval(secs => ${w.bind(options.thresholdMs / 1000)}::double precision)`);
+        if (options.since !== undefined) w.add(`recorded_at >= ${w.bind(options.since)}::timestamptz`);
+        if (options.dataCenterIds !== undefined) w.add(`(data->>'dataCenterId') = ANY(${w.bind(options.dataCenterIds)}::text[])`);
+        if (options.after !== null) w.add(afterClause(w, store, options.after, 'newest'));
+        return this.query(store, w, `ORDER BY recorded_at DESC, global_position DESC LIMIT ${w.bind(options.limit + 1)}`);
+      }),
+    );
+    const merged = perStore.flat().sort((a, b) => ledgerOrder(b, a));
+    const items = merged.slice(0, options.limit);
+    const last = items[items.length - 1];
+    return { items, next: merged.length > options.limit && last ? { recordedAt: last.recordedAt, context: last.context, globalPosition: last.globalPosition } : null };
+  }
+
+  /** The data centers an organisation owns (for scoping a caller who sees only its own). */
+  async dataCentersOf(organisationId: string): Promise<string[]> {
+    return (await this.namingOrganisation(organisationId)).filter((n) => n.type === 'DataCenterRegistered').map((n) => n.id);
+  }
+}
