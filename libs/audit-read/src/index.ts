@@ -8,3 +8,5 @@ export * from './queries/audit-queries';
 export * from './http/ledger-cursor';
 export { withLinks } from './http/audit-read.controller';
 export * from './audit-read.module';
+export * from './as-of/replay';
+export * from './replay/kafka-ledger-source';

@@ -11,6 +11,7 @@ import {
   FleetAsOfQuery,
   HistoryQuery,
   LateFactsQuery,
+  LedgerCountsQuery,
   RulesAtQuery,
   type AuditReadOptions,
   type HistoryScope,
@@ -83,6 +84,18 @@ export class AuditReadController {
   @AuditOperation('The whole ledger’s history, in the ledger order', AUDITORS, pageOf(ENVELOPE_SCHEMA), 'Every event of every store, newest or oldest first, with the filters below.')
   ledger(@CurrentActor() actor: Actor, @Query() q: HistoryQueryDto) {
     return this.history(actor, { kind: 'ledger' }, q);
+  }
+
+  @Get('counts')
+  @Roles(...AUDITORS)
+  @AuditOperation(
+    'How many events the ledger holds, per store',
+    AUDITORS,
+    { type: 'object', properties: { events: { type: 'integer', example: 1000000 }, byStore: { type: 'object', example: { procurement: 950000, rental: 30000, audit: 20000 } } } },
+    'What a full replay reads (recordedTo: as the ledger stood then).',
+  )
+  counts(@Query() q: RulesQueryDto) {
+    return this.queries.execute(new LedgerCountsQuery(q.at === undefined ? undefined : normalise(q.at)));
   }
 
   @Get('streams/:streamId/history')

@@ -279,4 +279,25 @@ export class LateFactsHandler implements IQueryHandler<LateFactsQuery, LateFacts
   }
 }
 
-export const AUDIT_QUERY_HANDLERS = [HistoryHandler, EventByIdHandler, DataCenterAsOfHandler, FleetAsOfHandler, RulesAtHandler, LateFactsHandler];
+export interface LedgerCounts {
+  readonly events: number;
+  readonly byStore: Record<string, number>;
+}
+
+export class LedgerCountsQuery extends Query<LedgerCounts> {
+  constructor(readonly recordedTo: Instant | undefined) {
+    super();
+  }
+}
+
+@QueryHandler(LedgerCountsQuery)
+export class LedgerCountsHandler implements IQueryHandler<LedgerCountsQuery, LedgerCounts> {
+  constructor(@Inject(LedgerReader) private readonly reader: LedgerReader) {}
+
+  async execute({ recordedTo }: LedgerCountsQuery): Promise<LedgerCounts> {
+    const byStore = await this.reader.counts(recordedTo);
+    return { events: Object.values(byStore).reduce((a, b) => a + b, 0), byStore };
+  }
+}
+
+export const AUDIT_QUERY_HANDLERS = [HistoryHandler, EventByIdHandler, DataCenterAsOfHandler, FleetAsOfHandler, RulesAtHandler, LateFactsHandler, LedgerCountsHandler];

@@ -363,6 +363,19 @@ export class LedgerReader {
     return { items, next: merged.length > options.limit && last ? { recordedAt: last.recordedAt, context: last.context, globalPosition: last.globalPosition } : null };
   }
 
+  /** How many events each store holds (recorded by `recordedTo` when given): what a full replay will read. */
+  async counts(recordedTo?: Instant): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    for (const store of await this.stores()) {
+      const { rows } = await this.db.query<{ n: string }>(
+        `SELECT count(*) AS n FROM "${store}".events WHERE $1::timestamptz IS NULL OR recorded_at <= $1::timestamptz`,
+        [recordedTo ?? null],
+      );
+      out[store] = Number(rows[0]?.n ?? 0);
+    }
+    return out;
+  }
+
   /** The data centers an organisation owns (for scoping a caller who sees only its own). */
   async dataCentersOf(organisationId: string): Promise<string[]> {
     return (await this.namingOrganisation(organisationId)).filter((n) => n.type === 'DataCenterRegistered').map((n) => n.id);
