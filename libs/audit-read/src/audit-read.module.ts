@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import type { Pool } from 'pg';
 import { AuditReadController, EventByIdController, RulesController } from './http/audit-read.controller';
 import { AUDIT_QUERY_HANDLERS, AUDIT_READ_OPTIONS, type AuditReadOptions } from './queries/audit-queries';
+import { AsOfEventCache } from './store/as-of-cache';
 import { AUDIT_READ_DB, LedgerReader } from './store/ledger-reader';
 
 /**
@@ -23,6 +24,7 @@ export class AuditReadModule {
         ...(providers ?? []),
         { provide: AUDIT_READ_OPTIONS, useValue: readOptions },
         { provide: LedgerReader, inject: [AUDIT_READ_DB], useFactory: (pool: Pool) => new LedgerReader(pool) },
+        { provide: AsOfEventCache, inject: [LedgerReader], useFactory: (reader: LedgerReader) => new AsOfEventCache(reader) },
         ...AUDIT_QUERY_HANDLERS,
       ],
     };

@@ -10,3 +10,4 @@ export { withLinks } from './http/audit-read.controller';
 export * from './audit-read.module';
 export * from './as-of/replay';
 export * from './replay/kafka-ledger-source';
+export * from './store/as-of-cache';

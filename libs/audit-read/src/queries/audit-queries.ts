@@ -8,6 +8,7 @@ import { fleetAsOf, type FleetAsOf } from '../as-of/fleet-as-of';
 import { foldLedger } from '../as-of/fold';
 import type { LedgerEntry, LedgerKey } from '../as-of/ledger-entry';
 import { rulesAt, type RuleAt } from '../as-of/rules-at';
+import { AsOfEventCache } from '../store/as-of-cache';
 import { LedgerReader, type HistoryFilter, type HistoryOrder, type HistoryPage, type Selection } from '../store/ledger-reader';
 import { canReadStream, notFound, seesEverything } from './access';
 
@@ -120,6 +121,7 @@ export class DataCenterAsOfHandler implements IQueryHandler<DataCenterAsOfQuery,
 
   constructor(
     @Inject(LedgerReader) private readonly reader: LedgerReader,
+    @Inject(AsOfEventCache) private readonly cache: AsOfEventCache,
     @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
   ) {
     this.rulebook = options.rulebook ?? RULEBOOK_V1;
@@ -128,7 +130,7 @@ export class DataCenterAsOfHandler implements IQueryHandler<DataCenterAsOfQuery,
   async execute({ actor, dataCenterId, at }: DataCenterAsOfQuery): Promise<DataCenterAsOf> {
     const owner = await this.reader.ownerOfDataCenter(dataCenterId);
     if (owner === null || !canAccessOrganisation(actor, owner)) throw notFound('DATA_CENTER', dataCenterId, 'dataCenterId');
-    const answer = dataCenterAsOf(foldLedger(await this.reader.asOfEvents(dataCenterId, at), at), this.rulebook, at, dataCenterId);
+    const answer = dataCenterAsOf(foldLedger(await this.cache.eventsFor(dataCenterId), at), this.rulebook, at, dataCenterId);
     if (answer === null) {
       throw new ProblemException(
         problem(404, 'DATA_CENTER.NOT_YET_KNOWN', 'Not found at that instant', `Data center ${dataCenterId} was not registered by ${at.occurredAt} as the ledger knew it at ${at.knownAt}.`, {
@@ -235,6 +237,7 @@ export class LateFactsHandler implements IQueryHandler<LateFactsQuery, LateFacts
 
   constructor(
     @Inject(LedgerReader) private readonly reader: LedgerReader,
+    @Inject(AsOfEventCache) private readonly cache: AsOfEventCache,
     @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
   ) {
     this.rulebook = options.rulebook ?? RULEBOOK_V1;
@@ -256,9 +259,10 @@ export class LateFactsHandler implements IQueryHandler<LateFactsQuery, LateFacts
     const dataCenterId = (event.data as { dataCenterId?: unknown }).dataCenterId;
     if (typeof dataCenterId !== 'string') return [];
     const occurredAt = event.occurredAt;
+    const events = await this.cache.eventsFor(dataCenterId);
     const judge = async (knownAt: Instant) => {
       const at = { occurredAt, knownAt };
-      const folded = foldLedger(await this.reader.asOfEvents(dataCenterId, at), at);
+      const folded = foldLedger(events, at);
       return new Map(findingsAt(folded.state, this.rulebook, occurredAt, dataCenterId).map((f) => [f.findingId, f]));
     };
     const before = await judge(new Date(Date.parse(event.recordedAt) - 1).toISOString());

@@ -31,7 +31,10 @@ export interface HistoryPage {
   readonly next: LedgerKey | null;
 }
 
-const COLUMNS = `global_position, event_id::text AS event_id, stream_id, version, type, schema_version, occurred_at, recorded_at,
+/** The instant as the API and the hash chain write it, formatted by PostgreSQL (no Date round trip per row). */
+const isoText = (column: string): string => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`;
+
+const COLUMNS = `global_position, event_id::text AS event_id, stream_id, version, type, schema_version, ${isoText('occurred_at')}, ${isoText('recorded_at')},
   actor, correlation_id, causation_id, data, prev_hash, hash`;
 
 interface Row {
@@ -41,8 +44,8 @@ interface Row {
   version: number;
   type: string;
   schema_version: number;
-  occurred_at: Date;
-  recorded_at: Date;
+  occurred_at: string;
+  recorded_at: string;
   actor: Actor;
   correlation_id: string;
   causation_id: string | null;
@@ -61,8 +64,8 @@ const toEntry = (context: LedgerStore) => (r: Row): LedgerEntry => ({
   schemaVersion: r.schema_version,
   data: r.data,
   actor: r.actor,
-  occurredAt: r.occurred_at.toISOString(),
-  recordedAt: r.recorded_at.toISOString(),
+  occurredAt: r.occurred_at,
+  recordedAt: r.recorded_at,
   prevHash: r.prev_hash,
   hash: r.hash,
   correlationId: r.correlation_id,
@@ -269,9 +272,10 @@ export class LedgerReader {
   }
 
   /** Every event of a selection recorded by `knownAt` that occurred by `occurredAt`. */
-  private async selected(selection: Selection, at: { occurredAt: Instant; knownAt: Instant }, types?: readonly string[]): Promise<LedgerEntry[]> {
+  private async selected(selection: Selection, at: { occurredAt: Instant; knownAt: Instant }, types?: readonly string[], only?: readonly LedgerStore[]): Promise<LedgerEntry[]> {
+    const stores = await this.stores();
     const perStore = await Promise.all(
-      (await this.stores()).map((store) => {
+      stores.filter((s) => only === undefined || only.includes(s)).map((store) => {
         const w = new Where();
         const clause = selectionClause(w, selection);
         if (clause === null) return Promise.resolve([]);
@@ -286,32 +290,64 @@ export class LedgerReader {
   }
 
   /**
-   * The events an as-of of one data center folds: everything about it (see `dataCenterSelection`), and what its
-   * findings read elsewhere: the catalog, the organisations concerned (owner, buyers, tenants), the licences it cites
-   * with all their uses (a balance is drawn everywhere) and the registrations of the data centers at the other end of
-   * those uses and of its transfers. Limited to what was recorded by `knownAt` and had occurred by `occurredAt`.
+   * The events an as-of of one data center folds: everything about it (its own events, the rentals it provides), and
+   * what its findings read elsewhere: the catalog, the organisations concerned (owner, buyers, tenants), the licences it
+   * cites with all their uses (a balance is drawn everywhere) and the registrations (and owners) of the data centers at
+   * the other end of those uses and of its transfers. Limited to what was recorded by `knownAt` and had occurred by
+   * `occurredAt`. Two or three round trips, each of parallel statements.
    */
   async asOfEvents(dataCenterId: string, at: { occurredAt: Instant; knownAt: Instant }): Promise<LedgerEntry[]> {
-    const [rentals, licences] = await Promise.all([this.rentalStreamsOf([dataCenterId], at.knownAt), this.licencesCitedAt([dataCenterId], at.knownAt)]);
-    const [own, catalog] = await Promise.all([
-      this.selected({ dataCenterIds: [dataCenterId], streamIds: [...rentals, ...licences.map(streamIds.exportLicence)], licenceIds: licences }, at),
+    const stores = await this.stores();
+    const [own, rentals, catalog] = await Promise.all([
+      this.selected({ dataCenterIds: [dataCenterId] }, at, undefined, stores.filter((s) => s !== 'rental')),
+      stores.includes('rental') ? this.rentalsOf(dataCenterId, at) : Promise.resolve([]),
       this.catalog(at),
     ]);
+    const seen = new Set<string>([...own, ...rentals].map((e) => e.eventId));
     const organisations = new Set<string>();
     const otherDataCenters = new Set<string>();
-    for (const e of own) {
-      const d = e.data as Record<string, unknown>;
-      for (const key of ['ownerOrganisationId', 'buyerOrganisationId', 'tenantOrganisationId', 'consigneeOrganisationId']) {
-        if (typeof d[key] === 'string') organisations.add(d[key] as string);
+    const licences = new Set<string>();
+    const note = (events: readonly LedgerEntry[]) => {
+      for (const e of events) {
+        const d = e.data as Record<string, unknown>;
+        for (const key of ['ownerOrganisationId', 'buyerOrganisationId', 'tenantOrganisationId']) if (typeof d[key] === 'string') organisations.add(d[key] as string);
+        for (const key of ['dataCenterId', 'fromDataCenterId', 'toDataCenterId']) if (typeof d[key] === 'string' && d[key] !== dataCenterId) otherDataCenters.add(d[key] as string);
+        if (typeof d['licenceId'] === 'string') licences.add(d['licenceId']);
       }
-      for (const key of ['dataCenterId', 'fromDataCenterId', 'toDataCenterId']) {
-        if (typeof d[key] === 'string' && d[key] !== dataCenterId) otherDataCenters.add(d[key] as string);
-      }
-    }
-    const others = otherDataCenters.size === 0 ? [] : await this.selected({ dataCenterIds: [...otherDataCenters] }, at, ['DataCenterRegistered']);
-    for (const e of others) organisations.add((e.data as { ownerOrganisationId: string }).ownerOrganisationId);
-    const orgs = organisations.size === 0 ? [] : await this.selected({ streamIds: [...organisations].map(streamIds.organisation) }, at);
-    return [...own, ...catalog, ...others, ...orgs];
+    };
+    note(own);
+    note(rentals);
+    const known = new Set(otherDataCenters);
+    const [licenceEvents, registrations, orgs] = await Promise.all([
+      licences.size === 0 ? [] : this.selected({ licenceIds: [...licences] }, at, undefined, ['procurement']),
+      otherDataCenters.size === 0 ? [] : this.selected({ dataCenterIds: [...otherDataCenters] }, at, ['DataCenterRegistered'], ['procurement']),
+      organisations.size === 0 ? [] : this.selected({ streamIds: [...organisations].map(streamIds.organisation) }, at, undefined, ['procurement']),
+    ]);
+    const fresh = licenceEvents.filter((e) => !seen.has(e.eventId));
+    note(fresh);
+    note(registrations);
+    // Uses of the licences at data centers not seen yet: their registrations and owners, in one more round trip.
+    const unseenDataCenters = [...otherDataCenters].filter((id) => !known.has(id));
+    const unseenOrganisations = [...organisations].filter((o) => !orgs.some((e) => e.streamId === streamIds.organisation(o)));
+    const [moreRegistrations, moreOrgs] = await Promise.all([
+      unseenDataCenters.length === 0 ? [] : this.selected({ dataCenterIds: unseenDataCenters }, at, ['DataCenterRegistered'], ['procurement']),
+      unseenOrganisations.length === 0 ? [] : this.selected({ streamIds: unseenOrganisations.map(streamIds.organisation) }, at, undefined, ['procurement']),
+    ]);
+    const lastOrgs = moreRegistrations
+      .map((e) => (e.data as { ownerOrganisationId: string }).ownerOrganisationId)
+      .filter((o) => !organisations.has(o));
+    const lastOrgEvents = lastOrgs.length === 0 ? [] : await this.selected({ streamIds: lastOrgs.map(streamIds.organisation) }, at, undefined, ['procurement']);
+    return [...own, ...rentals, ...catalog, ...fresh, ...registrations, ...orgs, ...moreRegistrations, ...moreOrgs, ...lastOrgEvents];
+  }
+
+  /** The events of the rentals a data center provides (their streams, found by their RentalStarted). */
+  private async rentalsOf(dataCenterId: string, at: { occurredAt: Instant; knownAt: Instant }): Promise<LedgerEntry[]> {
+    const w = new Where();
+    const k = w.bind(at.knownAt);
+    w.add(`stream_id IN (SELECT stream_id FROM "rental".events WHERE type = 'RentalStarted' AND (data->>'providerDataCenterId') = ${w.bind(dataCenterId)} AND recorded_at <= ${k}::timestamptz)`)
+      .add(`recorded_at <= ${k}::timestamptz`)
+      .add(`occurred_at <= ${w.bind(at.occurredAt)}::timestamptz`);
+    return this.query('rental', w, '');
   }
 
   /** Catalog additions and corrections (few; migration 0005 indexes them). */
@@ -361,6 +397,35 @@ export class LedgerReader {
     const items = merged.slice(0, options.limit);
     const last = items[items.length - 1];
     return { items, next: merged.length > options.limit && last ? { recordedAt: last.recordedAt, context: last.context, globalPosition: last.globalPosition } : null };
+  }
+
+  /**
+   * Per store, its commit horizon (`relay_horizon()`, migration 0004): no event with a lower transaction id can appear
+   * any more. Stores that predate the function (none here) would answer '0', so everything counts as new.
+   */
+  async horizons(): Promise<Record<string, string>> {
+    const out: Record<string, string> = {};
+    for (const store of await this.stores()) {
+      const { rows } = await this.db.query<{ h: string }>(`SELECT "${store}".relay_horizon()::text AS h`);
+      out[store] = rows[0]?.h ?? '0';
+    }
+    return out;
+  }
+
+  /**
+   * Every event whose transaction is at or above the given horizon of its store (what was recorded since), or null
+   * when there are more than `limit` of them.
+   */
+  async since(horizons: Record<string, string>, limit: number): Promise<LedgerEntry[] | null> {
+    const out: LedgerEntry[] = [];
+    for (const store of await this.stores()) {
+      const w = new Where();
+      w.add(`tx_id >= ${w.bind(horizons[store] ?? '0')}::xid8`);
+      const rows = await this.query(store, w, `ORDER BY tx_id, global_position LIMIT ${w.bind(limit + 1 - out.length)}`);
+      out.push(...rows);
+      if (out.length > limit) return null;
+    }
+    return out;
   }
 
   /** How many events each store holds (recorded by `recordedTo` when given): what a full replay will read. */
