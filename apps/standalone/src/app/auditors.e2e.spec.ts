@@ -210,6 +210,25 @@ describe('auditors: history, as-of, late facts', () => {
       expect((await get(`/audit/late-facts?thresholdHours=24&since=${removalRecordedAt}`, operator).expect(200)).body.items.map((l: { event: Envelope }) => l.event.eventId)).toContain(event.eventId);
     });
 
+    it('a backdated fact that would break the timeline is refused with a problem naming the conflicting event, and nothing is written', async () => {
+      const before = ((await get('/audit/data-centers/dc-gansu-1/history?limit=1000', auditor).expect(200)).body.items as Envelope[]).length;
+      const removal = (await get('/audit/data-centers/dc-gansu-1/history?type=ChipsRemoved', auditor).expect(200)).body.items[0] as Envelope;
+      // 512 were installed on 2025-11-01, but the removal of all 512 on 2025-12-01 relies on them.
+      const early = await http().post('/data-centers/dc-gansu-1/removals').set('Authorization', operator).send({ modelId: 'nvidia-h20', quantity: 1, reason: 'failed', occurredAt: '2025-11-01' });
+      expect(early.status).toBe(409);
+      expect(early.headers['content-type']).toContain('application/problem+json');
+      expect(early.body).toEqual(expect.objectContaining({ code: 'STOCK.INSUFFICIENT_INSTALLED', field: 'quantity', details: expect.objectContaining({ conflictingEventId: removal.eventId }) }));
+      const registration = ((await get('/audit/data-centers/dc-gansu-1/history?type=DataCenterRegistered', auditor).expect(200)).body.items as Envelope[])[0];
+      const tooEarly = await http()
+        .post('/data-centers/dc-gansu-1/deliveries')
+        .set('Authorization', operator)
+        .send({ deliveryId: 'del-early', modelId: 'nvidia-h20', quantity: 1, purchaseOrderId: 'po-1', shippedFromCountry: 'US', occurredAt: '2024-06-01' });
+      expect(tooEarly.status).toBe(422);
+      expect(tooEarly.body).toEqual(expect.objectContaining({ code: 'DATA_CENTER.FACT_BEFORE_REGISTRATION', details: expect.objectContaining({ conflictingEventId: registration.eventId }) }));
+      await get(`/events/${tooEarly.body.details.conflictingEventId}`, auditor).expect(200);
+      expect(((await get('/audit/data-centers/dc-gansu-1/history?limit=1000', auditor).expect(200)).body.items as Envelope[]).length).toBe(before);
+    });
+
     it('at now it equals what the projections show (chip mix and open findings)', async () => {
       const now = (await asOf(new Date().toISOString()).expect(200)).body;
       const mix = (await get('/data-centers/dc-gansu-1/chip-mix', auditor).set('X-Ledger-Position', written.token()).expect(200)).body.items;
