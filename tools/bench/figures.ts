@@ -51,6 +51,11 @@ export interface BenchFigures {
   // The auditors' as-of (phases/as-of.ts): a data center with 10,000 events, as of a middle instant, 50 queries
   asOfMs10k?: { p50: number; p99: number; cold: number };
   asOfEventsFolded?: number;
+  // The auditors' CLI replay (phases/cli-replay.ts): `npm run cli -- replay` over the audit-service's API on replayEvents events
+  cliReplayEventsPerSec?: number;
+  cliReplaySeconds?: number;
+  cliReplayEvents?: number;
+  cliReplayComplete?: boolean;
   [more: string]: number | boolean | string | null | undefined | Record<string, number>;
 }
 

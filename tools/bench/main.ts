@@ -24,6 +24,7 @@ import { kafkaProduceCeilingPhase } from './phases/kafka-produce-ceiling';
 import { pgInsertCeilingPhase } from './phases/pg-insert-ceiling';
 import { projectorPhase } from './phases/projector';
 import { AS_OF_BAR_MS, asOfPhase } from './phases/as-of';
+import { cliReplayPhase } from './phases/cli-replay';
 
 const run = promisify(execFile);
 const workspaceRoot = path.resolve(__dirname, '../..');
@@ -39,9 +40,10 @@ const phasesFor = (projector: { events: number; timeoutSec: number }): readonly 
   kafkaProduceCeilingPhase,
   asOfPhase,
   projectorPhase(projector),
+  cliReplayPhase({ events: projector.events }),
 ];
 
-/** `--only`: one phase by a word of its name (`projector`, `command`, `pg`, `kafka`, `as-of`), for iterating on it; the verdict then judges only its figures. */
+/** `--only`: one phase by a word of its name (`projector`, `command`, `pg`, `kafka`, `as-of`, `cli`), for iterating on it; the verdict then judges only its figures. */
 const selectPhases = (phases: readonly BenchPhase[], only: string | null): readonly BenchPhase[] => {
   if (only === null) return phases;
   const picked = phases.filter((p) => p.name.toLowerCase().includes(only.toLowerCase()));

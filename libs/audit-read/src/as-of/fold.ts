@@ -27,10 +27,6 @@ export interface FoldedLedger {
   readonly unfolded: readonly UnfoldedEvent[];
 }
 
-/** Whether the ledger, as it stood at `knownAt`, held the entry, and the entry had happened by `occurredAt`. */
-export const isVisible = (entry: LedgerEntry, at: { occurredAtMs: number; knownAtMs: number }): boolean =>
-  Date.parse(entry.recordedAt) <= at.knownAtMs && Date.parse(entry.occurredAt) <= at.occurredAtMs;
-
 /**
  * Folds what the ledger had recorded by `knownAt` of what had happened by `occurredAt` into compliance's state, in
  * `occurredAt` order (ties in the ledger's order, `foldOrder`), with compliance's own `evolveComplianceState`: the fold the

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { type IQueryHandler, Query, QueryHandler } from '@nestjs/cqrs';
 import { RULEBOOK_V1, type Rulebook } from '@chip-ledger/compliance';
 import { canAccessOrganisation, problem, ProblemException } from '@chip-ledger/http';
-import type { Actor, Instant } from '@chip-ledger/domain';
+import { streamIds, type Actor, type Instant } from '@chip-ledger/domain';
 import { dataCenterAsOf, findingsAt, type DataCenterAsOf } from '../as-of/data-center-as-of';
 import { fleetAsOf, type FleetAsOf } from '../as-of/fleet-as-of';
 import { foldLedger } from '../as-of/fold';
@@ -68,12 +68,12 @@ export class HistoryHandler implements IQueryHandler<HistoryQuery, HistoryPage> 
         return this.reader.dataCenterSelection(scope.id);
       }
       case 'organisation': {
-        const first = await this.reader.firstOf(`organisation-${scope.id}`);
+        const first = await this.reader.firstOf(streamIds.organisation(scope.id));
         if (first === null || !canAccessOrganisation(actor, scope.id)) throw notFound('ORGANISATION', scope.id, 'organisationId');
         return this.reader.organisationSelection(scope.id);
       }
       case 'licence': {
-        const first = await this.reader.firstOf(`export-licence-${scope.id}`);
+        const first = await this.reader.firstOf(streamIds.exportLicence(scope.id));
         if (first === null || !(await canReadStream(this.reader, actor, first))) throw notFound('LICENCE', scope.id, 'licenceId');
         return this.reader.licenceSelection(scope.id);
       }
@@ -260,13 +260,13 @@ export class LateFactsHandler implements IQueryHandler<LateFactsQuery, LateFacts
     if (typeof dataCenterId !== 'string') return [];
     const occurredAt = event.occurredAt;
     const events = await this.cache.eventsFor(dataCenterId);
-    const judge = async (knownAt: Instant) => {
+    const judge = (knownAt: Instant) => {
       const at = { occurredAt, knownAt };
       const folded = foldLedger(events, at);
       return new Map(findingsAt(folded.state, this.rulebook, occurredAt, dataCenterId).map((f) => [f.findingId, f]));
     };
-    const before = await judge(new Date(Date.parse(event.recordedAt) - 1).toISOString());
-    const after = await judge(event.recordedAt);
+    const before = judge(new Date(Date.parse(event.recordedAt) - 1).toISOString());
+    const after = judge(event.recordedAt);
     const changes: FindingChange[] = [];
     for (const id of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       const b = before.get(id);
