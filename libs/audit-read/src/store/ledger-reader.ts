@@ -72,6 +72,15 @@ const toEntry = (context: LedgerStore) => (r: Row): LedgerEntry => ({
   causationId: r.causation_id,
 });
 
+/**
+ * A row count written into the statement: a LIMIT given as a parameter is planned as if unknown (PostgreSQL assumes it
+ * returns a large part of the table), and the plan sorts the whole table instead of reading the first rows of an index.
+ */
+const sqlInt = (n: number): string => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`Not a row count: ${n}`);
+  return String(n);
+};
+
 /** Builds one statement's WHERE clause and parameters. */
 class Where {
   readonly params: unknown[] = [];
@@ -143,7 +152,9 @@ export class LedgerReader {
   }
 
   private async query(store: LedgerStore, where: Where, tail: string): Promise<LedgerEntry[]> {
-    const { rows } = await this.db.query<Row>(`SELECT ${COLUMNS} FROM "${store}".events WHERE ${where.text()} ${tail}`, where.params);
+    // Aliased `e`: the ORDER BY clauses name e.recorded_at, since a bare recorded_at would be the text output column
+    // (sorting text, and with no index to read it in order: the whole table sorted for every page).
+    const { rows } = await this.db.query<Row>(`SELECT ${COLUMNS} FROM "${store}".events e WHERE ${where.text()} ${tail}`, where.params);
     return rows.map(toEntry(store));
   }
 
@@ -160,7 +171,7 @@ export class LedgerReader {
         }
         filterClauses(w, filter);
         if (after !== null) w.add(afterClause(w, store, after, order));
-        return this.query(store, w, `ORDER BY recorded_at ${direction}, global_position ${direction} LIMIT ${w.bind(limit + 1)}`);
+        return this.query(store, w, `ORDER BY e.recorded_at ${direction}, e.global_position ${direction} LIMIT ${sqlInt(limit + 1)}`);
       }),
     );
     const merged = perStore.flat().sort(order === 'oldest' ? ledgerOrder : (a, b) => ledgerOrder(b, a));
@@ -369,7 +380,7 @@ export class LedgerReader {
         w.add(`global_position > ${w.bind(after)}::bigint`)
           .add(`recorded_at <= ${w.bind(at.knownAt)}::timestamptz`)
           .add(`occurred_at <= ${w.bind(at.occurredAt)}::timestamptz`);
-        const page = await this.query(store, w, `ORDER BY global_position LIMIT ${w.bind(pageSize)}`);
+        const page = await this.query(store, w, `ORDER BY e.global_position LIMIT ${sqlInt(pageSize)}`);
         out.push(...page);
         if (page.length < pageSize) break;
         after = page[page.length - 1].globalPosition;
@@ -390,7 +401,7 @@ export class LedgerReader {
         if (options.since !== undefined) w.add(`recorded_at >= ${w.bind(options.since)}::timestamptz`);
         if (options.dataCenterIds !== undefined) w.add(`(data->>'dataCenterId') = ANY(${w.bind(options.dataCenterIds)}::text[])`);
         if (options.after !== null) w.add(afterClause(w, store, options.after, 'newest'));
-        return this.query(store, w, `ORDER BY recorded_at DESC, global_position DESC LIMIT ${w.bind(options.limit + 1)}`);
+        return this.query(store, w, `ORDER BY e.recorded_at DESC, e.global_position DESC LIMIT ${sqlInt(options.limit + 1)}`);
       }),
     );
     const merged = perStore.flat().sort((a, b) => ledgerOrder(b, a));
@@ -421,7 +432,7 @@ export class LedgerReader {
     for (const store of await this.stores()) {
       const w = new Where();
       w.add(`tx_id >= ${w.bind(horizons[store] ?? '0')}::xid8`);
-      const rows = await this.query(store, w, `ORDER BY tx_id, global_position LIMIT ${w.bind(limit + 1 - out.length)}`);
+      const rows = await this.query(store, w, `ORDER BY e.tx_id, e.global_position LIMIT ${sqlInt(limit + 1 - out.length)}`);
       out.push(...rows);
       if (out.length > limit) return null;
     }
