@@ -36,7 +36,7 @@ export class StandaloneModule {
         AuditModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'audit'), procurementStore, clock] }),
         // Embedded: projections read the PostgreSQL event log; with KAFKA_BROKERS they read the topics.
         ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }),
-        // After the query API, so its GET /events/stream is routed before GET /events/{eventId}.
+        // GET /events/{eventId}; GET /events/stream (the query API's) is routed first by specificity (HTTP_APP_OPTIONS).
         AuditReadModule.forRoot({ providers: [{ provide: AUDIT_READ_DB, useExisting: PG_POOL }] }),
       ],
       // The root module's hooks run after those of the modules it imports (the pool among them).

@@ -1,6 +1,6 @@
 import type { INestApplication, DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp, DEVELOPMENT_JWT_SECRET, loadConfig, mintAccessToken, type AppConfig } from '@chip-ledger/http';
+import { configureHttpApp, DEVELOPMENT_JWT_SECRET, HTTP_APP_OPTIONS, loadConfig, mintAccessToken, type AppConfig } from '@chip-ledger/http';
 import type { Role } from '@chip-ledger/domain';
 
 /**
@@ -13,7 +13,7 @@ export async function startTestApp(
 ): Promise<{ app: INestApplication; config: AppConfig }> {
   const config = loadConfig({ ...env, PORT: '0' });
   const moduleRef = await Test.createTestingModule({ imports: [rootModule(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'] });
+  const app = moduleRef.createNestApplication({ ...HTTP_APP_OPTIONS, logger: ['error'] });
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return { app, config };
