@@ -48,6 +48,14 @@ export interface BenchFigures {
   projectorMaxRssMb?: number;
   /** Ceiling: a raw kafkajs consumer (no-op eachBatch) reading the same replayEvents messages from offset 0. */
   kafkaConsumeMsgsPerSec?: number;
+  // The auditors' as-of (phases/as-of.ts): a data center with 10,000 events, as of a middle instant, 50 queries
+  asOfMs10k?: { p50: number; p99: number; cold: number };
+  asOfEventsFolded?: number;
+  // The auditors' CLI replay (phases/cli-replay.ts): `npm run cli -- replay` over the audit-service's API on replayEvents events
+  cliReplayEventsPerSec?: number;
+  cliReplaySeconds?: number;
+  cliReplayEvents?: number;
+  cliReplayComplete?: boolean;
   [more: string]: number | boolean | string | null | undefined | Record<string, number>;
 }
 

@@ -23,6 +23,8 @@ import { freshnessPhase } from './phases/freshness';
 import { kafkaProduceCeilingPhase } from './phases/kafka-produce-ceiling';
 import { pgInsertCeilingPhase } from './phases/pg-insert-ceiling';
 import { projectorPhase } from './phases/projector';
+import { AS_OF_BAR_MS, asOfPhase } from './phases/as-of';
+import { cliReplayPhase } from './phases/cli-replay';
 
 const run = promisify(execFile);
 const workspaceRoot = path.resolve(__dirname, '../..');
@@ -36,10 +38,12 @@ const phasesFor = (projector: { events: number; timeoutSec: number }): readonly 
   freshnessPhase,
   pgInsertCeilingPhase,
   kafkaProduceCeilingPhase,
+  asOfPhase,
   projectorPhase(projector),
+  cliReplayPhase({ events: projector.events }),
 ];
 
-/** `--only`: one phase by a word of its name (`projector`, `command`, `pg`, `kafka`), for iterating on it; the verdict then judges only its figures. */
+/** `--only`: one phase by a word of its name (`projector`, `command`, `pg`, `kafka`, `as-of`, `cli`), for iterating on it; the verdict then judges only its figures. */
 const selectPhases = (phases: readonly BenchPhase[], only: string | null): readonly BenchPhase[] => {
   if (only === null) return phases;
   const picked = phases.filter((p) => p.name.toLowerCase().includes(only.toLowerCase()));
@@ -158,6 +162,8 @@ function verdict(figures: BenchFigures): string {
     `replay of ${(figures.replayEvents ?? 0).toLocaleString('en-US')} events ${typeof figures.replay1MSeconds === 'number' ? `${round(figures.replay1MSeconds)} s` : 'not done'} ${replayMet(figures) ? '<' : '≥'} ${round(replayBarSeconds(figures))} s` +
       (figures.replayEvents === 1_000_000 ? '' : ` (${BAR.replay1MSeconds} s per 1,000,000, pro rata)`),
   ];
+  const asOf = asOfP99(figures);
+  if (asOf !== null) checks.push(`as-of p99 ${round(asOf)} ms ${asOf < AS_OF_BAR_MS ? '<' : '≥'} ${AS_OF_BAR_MS} ms`);
   return `${barMet(figures) ? 'MET' : 'NOT MET'} (${checks.join(', ')})`;
 }
 
@@ -169,8 +175,16 @@ function replayMet(figures: BenchFigures): boolean {
 
 const replayBarSeconds = (figures: BenchFigures): number => (BAR.replay1MSeconds * (figures.replayEvents ?? 0)) / 1_000_000;
 
+/** The as-of phase's p99 (ms), or null when it did not run. */
+const asOfP99 = (figures: BenchFigures): number | null => {
+  const asOf = figures['asOfMs10k'];
+  return typeof asOf === 'object' && asOf !== null && typeof asOf['p99'] === 'number' ? asOf['p99'] : null;
+};
+
 function barMet(figures: BenchFigures): boolean {
+  const asOf = asOfP99(figures);
   return (
+    (asOf === null || asOf < AS_OF_BAR_MS) &&
     (figures.commandsPerSec ?? 0) >= BAR.commandsPerSec &&
     (figures.p99Ms ?? Infinity) < BAR.p99Ms &&
     (figures.relayLagMs ?? Infinity) < BAR.relayLagMs &&

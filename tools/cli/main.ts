@@ -1,113 +1,71 @@
 /**
- * Chip Ledger's command line: `npm run cli -- <command> [options]`.
+ * Chip Ledger's command line: `npm run cli -- <command> [options]` (`--help` on any command).
  *
- *   token --role <operator|viewer|auditor|admin> --org <organisationId> [--sub <id>] [--ttl <seconds>]
- *       Mint a bearer token signed with JWT_SECRET (or the development secret the embedded app uses).
- *   rebuild <projection> [--url http://127.0.0.1:3000]
- *       Rebuild a projection blue/green through the running service's admin API, with a progress bar.
+ *   token       mint a bearer token (JWT_SECRET or the development secret)
+ *   rebuild     rebuild a projection blue/green, with a progress bar
+ *   history     a history in the ledger's order (data center, stream, organisation, licence, or everything)
+ *   as-of       a data center or the fleet as the world was at T, as the ledger knew it at K
+ *   late-facts  facts recorded late, with the findings they changed
+ *   replay      fold the whole history (HTTP API or Kafka), with a progress bar and a summary
+ *
+ * Exit codes: 0 done, 1 the service refused or failed (its problem's detail is printed), 2 a bad command line.
  */
-import { parseArgs } from 'node:util';
-import { loadConfig, mintAccessToken, ROLES } from '@chip-ledger/http';
-import type { Role } from '@chip-ledger/domain';
+import { Command, CommanderError, Option } from 'commander';
+import { registerAsOf } from './commands/as-of';
+import { registerHistory } from './commands/history';
+import { registerLateFacts } from './commands/late-facts';
+import { registerRebuild } from './commands/rebuild';
+import { registerReplay } from './commands/replay';
+import { registerToken } from './commands/token';
+import { ServerError, UsageError } from './lib/errors';
 
-const USAGE = [
-  `usage: npm run cli -- token --role <${ROLES.join('|')}> --org <organisationId> [--sub <id>] [--ttl <seconds>]`,
-  '       npm run cli -- rebuild <chip-mix|findings|licence-balances|rentals> [--url http://127.0.0.1:3000]',
-].join('\n');
+/** Every command that talks to the service takes these. */
+const serviceOptions = (command: Command): Command =>
+  command
+    .addOption(new Option('--url <url>', 'the service (default http://127.0.0.1:3000, or CHIP_LEDGER_URL)'))
+    .addOption(new Option('--token <token>', 'bearer token (default CHIP_LEDGER_TOKEN, else a development token)'))
+    .addOption(new Option('--json', 'machine-readable output'));
 
-function token(args: string[]): number {
-  const { values } = parseArgs({
-    args,
-    options: { role: { type: 'string' }, org: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' } },
-    strict: true,
-  });
-  if (!values.role || !ROLES.includes(values.role as Role) || !values.org) {
-    console.error(USAGE);
-    return 2;
+export function buildProgram(): Command {
+  const program = new Command('chip-ledger')
+    .description("Chip Ledger's command line: tokens, rebuilds, and the auditors' history, as-of, late facts and replay")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') })
+    .showSuggestionAfterError(true);
+  registerToken(program);
+  for (const register of [registerRebuild, registerHistory, registerAsOf, registerLateFacts, registerReplay]) register(program);
+  for (const command of program.commands) {
+    command.exitOverride();
+    if (command.name() !== 'token') serviceOptions(command);
   }
-  const ttl = values.ttl ? Number(values.ttl) : 12 * 3600;
-  if (!Number.isInteger(ttl) || ttl <= 0) {
-    console.error('--ttl must be a positive number of seconds');
-    return 2;
-  }
-  const config = loadConfig(process.env);
-  const sub = values.sub ?? `${values.role}@${values.org}`;
-  console.log(mintAccessToken({ sub, org: values.org, role: values.role as Role }, config.jwtSecret, ttl));
-  if (config.jwtSecretIsDevelopmentDefault) console.error('(signed with the development secret: set JWT_SECRET to match a deployed service)');
-  return 0;
+  return program;
 }
 
-interface Progress {
-  readonly generation: number;
-  readonly state: 'building' | 'active' | 'retired';
-  readonly done: number;
-  readonly total: number;
-  readonly rate: number;
-  readonly etaSeconds: number | null;
-}
-
-async function rebuild(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { url: { type: 'string' } }, allowPositionals: true, strict: true });
-  const name = positionals[0];
-  if (!name) {
-    console.error(USAGE);
-    return 2;
-  }
-  const base = (values.url ?? `http://127.0.0.1:${process.env['PORT'] ?? 3000}`).replace(/\/$/, '');
-  const config = loadConfig(process.env);
-  const headers = { authorization: `Bearer ${mintAccessToken({ sub: 'cli', org: 'chip-ledger', role: 'admin' }, config.jwtSecret, 3600)}` };
-  const path = `${base}/admin/projections/${encodeURIComponent(name)}/rebuild`;
-  const started = await fetch(path, { method: 'POST', headers });
-  if (started.status !== 202) {
-    console.error(`rebuild refused (${started.status}): ${await started.text()}`);
-    return 1;
-  }
-  let progress = (await started.json()) as Progress;
-  const generation = progress.generation;
-  const tty = process.stdout.isTTY;
-  for (;;) {
-    const line = bar(name, progress);
-    if (tty) process.stdout.write(`\r${line}`);
-    else console.log(line);
-    if (progress.state !== 'building') break;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const res = await fetch(`${path}`, { headers });
-    if (!res.ok) {
-      console.error(`\nprogress unavailable (${res.status}): ${await res.text()}`);
-      return 1;
-    }
-    progress = (await res.json()) as Progress;
-    if (progress.generation !== generation) break;
-  }
-  if (tty) process.stdout.write('\n');
-  console.log(`${name}: generation ${generation} is ${progress.state}`);
-  return progress.state === 'active' ? 0 : 1;
-}
-
-/** `findings [██████████░░░░░░░░░░]  52% 52,000/100,000 · 8,400 ev/s · ETA 6 s` */
-function bar(name: string, p: Progress): string {
-  const fraction = p.total > 0 ? Math.min(1, p.done / p.total) : p.state === 'building' ? 0 : 1;
-  const width = 30;
-  const filled = Math.round(fraction * width);
-  const eta = p.etaSeconds === null ? '' : ` · ETA ${Math.ceil(p.etaSeconds)} s`;
-  return `${name} [${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${String(Math.round(fraction * 100)).padStart(3)}% ${p.done.toLocaleString('en')}/${p.total.toLocaleString('en')} · ${Math.round(p.rate).toLocaleString('en')} ev/s${eta}`;
-}
-
-const commands: Record<string, (args: string[]) => number | Promise<number>> = { token, rebuild };
-
-async function main(argv: string[]): Promise<number> {
-  const [name, ...args] = argv;
-  const command = name ? commands[name] : undefined;
-  if (!command) {
-    console.error(`${USAGE}\ncommands: ${Object.keys(commands).join(', ')}`);
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  if (argv.length === 0) {
+    program.outputHelp({ error: true });
     return 2;
   }
   try {
-    return await command(args);
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    console.error((error as Error).message);
-    return 2;
+    if (error instanceof CommanderError) {
+      // Help and version are answers, not errors.
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? 0 : 2;
+    }
+    if (error instanceof UsageError) {
+      console.error(`error: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof ServerError) {
+      console.error(`error: ${error.message}`);
+      return 1;
+    }
+    console.error(`error: ${(error as Error).message}`);
+    return 1;
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => process.exit(code));

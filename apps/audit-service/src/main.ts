@@ -8,7 +8,7 @@ async function main(): Promise<void> {
   await startHttpApp(AuditServiceModule.forRoot(config), config, {
     name: 'audit-service',
     title: 'Chip Ledger: audit',
-    description: "Auditors' own facts: audits opened and closed, notes, findings acknowledged, case-by-case reviews decided.",
+    description: "Auditors' own facts (audits opened and closed, notes, findings acknowledged, case-by-case reviews decided) and their read side: histories, as-of questions, late facts, the rulebook's timeline.",
   });
 }
 

@@ -1,9 +1,15 @@
-import { type INestApplication, Logger, type Type, type DynamicModule } from '@nestjs/common';
+import { type INestApplication, Logger, type NestApplicationOptions, type Type, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { AppConfig } from './config/app-config';
 import { serveDashboard } from './dashboard/serve-dashboard';
 import { configureHttpApp } from './http-platform.module';
 import { useAppLogger } from './logging/app-logger';
+
+/**
+ * Options every app is created with, in production and in tests alike. Literal paths are routed before parametric
+ * ones whatever module declared them (e.g. GET /events/stream before GET /events/{eventId}).
+ */
+export const HTTP_APP_OPTIONS: NestApplicationOptions = { routeResolutionStrategy: 'specificity' };
 
 /**
  * Create, configure and start a service's HTTP app; returns it listening. `dashboard: true` also serves the
@@ -16,7 +22,7 @@ export async function startHttpApp(
 ): Promise<INestApplication> {
   // Nest logs through pino from its first line (module initialisation included), as JSON unless at a terminal.
   // bodyParser: false: configureHttpApp installs the one JSON parser (limits, 413/415 as problems).
-  const app = await NestFactory.create(rootModule, { logger: useAppLogger(config), bodyParser: false });
+  const app = await NestFactory.create(rootModule, { ...HTTP_APP_OPTIONS, logger: useAppLogger(config), bodyParser: false });
   configureHttpApp(app, { title: service.title, description: service.description });
   if (service.dashboard) serveDashboard(app);
   await app.listen(config.port, config.host);

@@ -111,10 +111,10 @@ type Json<P extends keyof paths, M extends keyof paths[P], S extends number> = p
   : never;
 
 // GET responses are the read models' own shapes, both ways.
-same<Json<'/findings', 'get', 200>['items'][number], Mutable<FindingView>>(true);
-same<Json<'/findings/{findingId}', 'get', 200>, Mutable<FindingView>>(true);
+same<Json<'/findings', 'get', 200>['items'][number], Mutable<FindingView & { links: { evidence: string[] } }>>(true);
+same<Json<'/findings/{findingId}', 'get', 200>, Mutable<FindingView & { links: { evidence: string[] } }>>(true);
 same<Json<'/data-centers', 'get', 200>['items'][number], Mutable<DataCenterFacts>>(true);
-same<Json<'/data-centers/{dataCenterId}', 'get', 200>, Mutable<DataCenterFacts & { chipMix: ChipMixLine[]; openFindings: FindingView[] }>>(true);
+same<Json<'/data-centers/{dataCenterId}', 'get', 200>, Mutable<DataCenterFacts & { chipMix: ChipMixLine[]; openFindings: (FindingView & { links: { evidence: string[] } })[] }>>(true);
 same<Json<'/data-centers/{dataCenterId}/chip-mix', 'get', 200>['items'][number], Mutable<ChipMixLine>>(true);
 same<Json<'/fleet-mix', 'get', 200>['items'][number], Mutable<FleetMixRow>>(true);
 same<Json<'/export-licences/{licenceId}/balance', 'get', 200>, Mutable<LicenceBalance>>(true);

@@ -31,12 +31,13 @@ export const requireNotBeforeRegistration = (
   registeredAt: Instant,
   dataCenterId: string,
   field = 'occurredAt',
+  registeredEventId?: string,
 ): void => {
   if (compareInstants(at, registeredAt) < 0) {
     throw new DomainError(
       'DATA_CENTER.FACT_BEFORE_REGISTRATION',
-      `${field} (${at}) is before data center ${dataCenterId} was registered (${registeredAt})`,
-      { field, details: { dataCenterId, [field]: at, registeredAt } },
+      `${field} (${at}) is before data center ${dataCenterId} was registered (${registeredAt}${registeredEventId ? `, event ${registeredEventId}` : ''})`,
+      { field, details: { dataCenterId, [field]: at, registeredAt, ...(registeredEventId ? { conflictingEventId: registeredEventId } : {}) } },
     );
   }
 };

@@ -54,6 +54,8 @@ export const foldEvents = <State, TRecorded extends EventEnvelope>(
 export interface DataCenterFacts {
   readonly dataCenterId: string;
   readonly registeredAt: Instant;
+  /** The registration's event id, so a fact dated before it can name what it conflicts with. */
+  readonly registeredEventId?: string;
   readonly country: CountryCode;
   readonly ownerOrganisationId: string;
 }

@@ -79,11 +79,11 @@ export const requirePeriod = (start: Instant, end: Instant, endField: string): v
 };
 
 /** A fact may not predate the one it depends on in the same stream (ended before it started, ...). */
-export const requireNotBefore = (occurredAt: Instant, earliest: Instant, what: string, field = 'occurredAt'): void => {
+export const requireNotBefore = (occurredAt: Instant, earliest: Instant, what: string, field = 'occurredAt', conflictingEventId?: string): void => {
   if (compareInstants(occurredAt, earliest) < 0) {
-    throw new DomainError('OCCURRED_AT.OUT_OF_ORDER', `${field} (${occurredAt}) is before ${what} (${earliest})`, {
+    throw new DomainError('OCCURRED_AT.OUT_OF_ORDER', `${field} (${occurredAt}) is before ${what} (${earliest}${conflictingEventId ? `, event ${conflictingEventId}` : ''})`, {
       field,
-      details: { occurredAt, earliest },
+      details: { occurredAt, earliest, ...(conflictingEventId ? { conflictingEventId } : {}) },
     });
   }
 };

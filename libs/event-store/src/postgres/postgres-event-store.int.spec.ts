@@ -35,7 +35,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
   describe('migrations', () => {
     it('are recorded once and skipped when run again', async () => {
       const again = await store.migrate();
-      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_locks']);
+      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_locks', '0005_auditor_read_indexes']);
       expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATION_IDS });
       const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
       expect(rows).toEqual(MIGRATION_IDS.map((id) => ({ id })));

@@ -59,12 +59,15 @@ export class CancelPurchaseOrderHandler implements ICommandHandler<CancelPurchas
       const order = await loadAccessiblePurchaseOrder(uow, meta.actor, purchaseOrderId);
       // What has been delivered under the order, per model: only the rest can be cancelled.
       const deliveredByModel: Record<string, number> = {};
+      let lastDelivery: { occurredAt: string; eventId: string } | null = null;
       for (const modelId of new Set(order.lines.map((line) => line.modelId))) {
         const stock = await uow.load(chipStockDecider, streamIds.chipStock(order.dataCenterId, modelId));
         deliveredByModel[modelId] = stock.deliveredByPurchaseOrder[purchaseOrderId] ?? 0;
+        const last = stock.lastDeliveryByPurchaseOrder[purchaseOrderId];
+        if (last !== undefined && (lastDelivery === null || Date.parse(last.occurredAt) > Date.parse(lastDelivery.occurredAt))) lastDelivery = last;
       }
       const events = purchaseOrderDecider.decide(
-        { type: 'CancelPurchaseOrder', purchaseOrderId, reason: request.reason, occurredAt: uow.metadata.occurredAt, context: { deliveredByModel } },
+        { type: 'CancelPurchaseOrder', purchaseOrderId, reason: request.reason, occurredAt: uow.metadata.occurredAt, context: { deliveredByModel, lastDelivery } },
         order,
       );
       uow.record(streamId, events);

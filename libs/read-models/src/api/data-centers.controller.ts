@@ -8,6 +8,7 @@ import { FINDINGS } from '../findings/findings.projection';
 import { openFindingsOf } from '../findings/findings.queries';
 import { decodeCursor, pageOf } from './cursor';
 import { ChipMixResponse, DataCenterDetailResponse, DataCenterPage } from './data-centers.response.dto';
+import { withEvidenceLinks } from './findings.response.dto';
 import { ConsistencyQueryDto, DataCentersQueryDto } from './dto/query.dto';
 import { ReadOperation } from './read-operation';
 import { positionOf, ReadModelReader } from './read-model-reader.service';
@@ -67,7 +68,7 @@ export class DataCentersController {
       // The same position: the open findings must include the client's write too, not only the chip mix.
       this.reader.schema(FINDINGS, at, actor).then((s) => openFindingsOf(this.reader.db, s, dataCenterId)),
     ]);
-    return { ...facts, chipMix, openFindings };
+    return { ...facts, chipMix, openFindings: openFindings.map(withEvidenceLinks) };
   }
 
   @Get(':dataCenterId/chip-mix')

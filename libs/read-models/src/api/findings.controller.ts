@@ -6,7 +6,7 @@ import { FINDINGS } from '../findings/findings.projection';
 import { findingById, listFindings } from '../findings/findings.queries';
 import { decodeCursor, pageOf } from './cursor';
 import { ConsistencyQueryDto, FindingsQueryDto } from './dto/query.dto';
-import { FindingPage, FindingResponse } from './findings.response.dto';
+import { FindingPage, FindingResponse, withEvidenceLinks } from './findings.response.dto';
 import { ReadOperation } from './read-operation';
 import { positionOf, ReadModelReader } from './read-model-reader.service';
 
@@ -37,7 +37,8 @@ export class FindingsController {
       after: after && { openedAt: after[0], id: after[1] },
       limit: limit + 1,
     });
-    return pageOf(rows, limit, (last) => [last.openedAt, last.id]);
+    const page = pageOf(rows, limit, (last) => [last.openedAt, last.id]);
+    return { ...page, items: page.items.map(withEvidenceLinks) };
   }
 
   @Get(':findingId')
@@ -53,6 +54,6 @@ export class FindingsController {
     const finding = await findingById(this.reader.db, schema, findingId);
     this.reader.assertVisible(actor, finding?.ownerOrganisationId ?? null, 'FINDING', findingId);
     if (finding === null) throw this.reader.notFound('FINDING', findingId); // refused above; this tells the compiler
-    return finding;
+    return withEvidenceLinks(finding);
   }
 }

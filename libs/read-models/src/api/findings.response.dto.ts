@@ -7,6 +7,11 @@ export class FindingSourceResponse {
   @ApiProperty({ description: 'A link to the source', example: 'https://www.reuters.com/world/china/' }) readonly url!: string;
 }
 
+export class FindingLinksResponse {
+  @ApiProperty({ type: [String], description: 'Where each evidence event resolves (GET /events/{eventId}), in the order of `evidence`', example: ['/events/9a4d3c1e-0f2b-4e7a-8c6d-5b1a2f3e4d5c'] })
+  readonly evidence!: readonly string[];
+}
+
 /** One interval during which a finding was open with one severity (GET /findings, /findings/{findingId}). */
 export class FindingResponse implements FindingView {
   @ApiProperty({ description: 'Row id: one interval of the finding with one severity (use it with GET /findings/{findingId})', example: 'kR2m5xQ9vT0aL7cW3pN8sY' }) readonly id!: string;
@@ -29,6 +34,7 @@ export class FindingResponse implements FindingView {
   @ApiProperty({ description: 'Start of this interval', example: '2025-11-05T00:00:00.000Z' }) readonly openedAt!: string;
   @ApiProperty({ type: String, nullable: true, description: 'End of this interval; null while open', example: null }) readonly closedAt!: string | null;
   @ApiProperty({ example: '2025-11-05T00:00:02.314Z' }) readonly updatedAt!: string;
+  @ApiProperty({ type: FindingLinksResponse }) readonly links!: FindingLinksResponse;
 }
 
 export class FindingPage {
@@ -36,3 +42,9 @@ export class FindingPage {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page', example: 'WyIyMDI1LTExLTA1VDAwOjAwOjAwLjAwMFoiLCJrUjJtNXhROXZUMGFMN2NXM3BOOHNZIl0' })
   readonly nextCursor!: string | null;
 }
+
+/** Each evidence event id resolves at GET /events/{eventId} (the auditors' read side). */
+export const withEvidenceLinks = (finding: FindingView): FindingView & { links: { evidence: string[] } } => ({
+  ...finding,
+  links: { evidence: finding.evidence.map((eventId) => `/events/${eventId}`) },
+});

@@ -1,6 +1,6 @@
 import type { INestApplication, DynamicModule } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureHttpApp, DEVELOPMENT_JWT_SECRET, loadConfig, mintAccessToken, type AppConfig } from '@chip-ledger/http';
+import { configureHttpApp, DEVELOPMENT_JWT_SECRET, HTTP_APP_OPTIONS, loadConfig, mintAccessToken, type AppConfig } from '@chip-ledger/http';
 import type { Role } from '@chip-ledger/domain';
 
 /**
@@ -16,7 +16,7 @@ export async function startTestApp<C extends AppConfig = AppConfig>(
 ): Promise<{ app: INestApplication; config: C }> {
   const config = load({ LOG_LEVEL: 'error', ...env, PORT: '0' });
   const moduleRef = await Test.createTestingModule({ imports: [rootModule(config)] }).compile();
-  const app = moduleRef.createNestApplication({ logger: ['error'], bodyParser: false });
+  const app = moduleRef.createNestApplication({ ...HTTP_APP_OPTIONS, logger: ['error'], bodyParser: false });
   configureHttpApp(app, { title: 'test', description: 'test' });
   await app.init();
   return { app, config };

@@ -20,7 +20,7 @@ const DECISIONS: readonly DecideCaseReview['decision'][] = ['approved', 'refused
 const requireAuditFact = (command: AuditCommand): void => {
   requireInstant(command.occurredAt, 'occurredAt');
   const dataCenter = requireDataCenter(command.context.dataCenter, command.dataCenterId);
-  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId, 'occurredAt', dataCenter.registeredEventId);
 };
 
 const open = (command: OpenAudit, state: AuditState): AuditOpened[] => {
@@ -50,7 +50,7 @@ const close = (command: CloseAudit, state: AuditState): AuditClosed[] => {
       details: { closedAt: audit.closedAt },
     });
   }
-  requireNotBefore(command.occurredAt, audit.openedAt, 'the audit was opened');
+  requireNotBefore(command.occurredAt, audit.openedAt, 'the audit was opened', 'occurredAt', audit.openedEventId);
   return [{ type: 'AuditClosed', data: { dataCenterId: command.dataCenterId, auditId: command.auditId, conclusion: command.conclusion } }];
 };
 

@@ -24,7 +24,7 @@ const requireStockFact = (command: ChipStockCommand, dataCenter: DataCenterFacts
   requirePositiveInteger(command.quantity, 'quantity');
   requireInstant(command.occurredAt, 'occurredAt');
   const facts = requireDataCenter(dataCenter, command.dataCenterId);
-  requireNotBeforeRegistration(command.occurredAt, facts.registeredAt, facts.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, facts.registeredAt, facts.dataCenterId, 'occurredAt', facts.registeredEventId);
   return facts;
 };
 
@@ -51,7 +51,7 @@ const deliver = (command: DeliverChips, state: ChipStockState): ChipsDelivered[]
       { field: 'purchaseOrderId', details: { orderDataCenterId: order.dataCenterId } },
     );
   }
-  requireNotBefore(command.occurredAt, order.placedAt, `purchase order ${order.purchaseOrderId} was placed`);
+  requireNotBefore(command.occurredAt, order.placedAt, `purchase order ${order.purchaseOrderId} was placed`, 'occurredAt', order.placedEventId);
   const alreadyDelivered = state.deliveredByPurchaseOrder[order.purchaseOrderId] ?? 0;
   const open = order.orderedQuantity - order.cancelledQuantity - alreadyDelivered;
   if (command.quantity > open) {

@@ -42,6 +42,8 @@ export interface ChipStockState {
   readonly inStock: number;
   /** Chips delivered per purchase order id (a delivery may not exceed what its order still has open). */
   readonly deliveredByPurchaseOrder: Readonly<Record<string, number>>;
+  /** Per purchase order id, its latest-dated delivery (a cancellation of the order may not be dated before it). */
+  readonly lastDeliveryByPurchaseOrder: Readonly<Record<string, { readonly occurredAt: Instant; readonly eventId: string }>>;
   readonly deliveryIds: readonly string[];
   readonly transferIds: readonly string[];
   /** Every movement, sorted by `occurredAt` (recording order among equals). */
@@ -59,6 +61,7 @@ export const initialChipStockState = (): ChipStockState => ({
   transferredOut: 0,
   inStock: 0,
   deliveredByPurchaseOrder: {},
+  lastDeliveryByPurchaseOrder: {},
   deliveryIds: [],
   transferIds: [],
   movements: [],
@@ -92,6 +95,15 @@ const withMovement = (
   };
 };
 
+const laterDelivery = (
+  latest: ChipStockState['lastDeliveryByPurchaseOrder'],
+  purchaseOrderId: string,
+  event: { readonly occurredAt: Instant; readonly eventId: string },
+): ChipStockState['lastDeliveryByPurchaseOrder'] => {
+  const known = latest[purchaseOrderId];
+  return known !== undefined && compareInstants(known.occurredAt, event.occurredAt) > 0 ? latest : { ...latest, [purchaseOrderId]: { occurredAt: event.occurredAt, eventId: event.eventId } };
+};
+
 export const evolveChipStock = (state: ChipStockState, event: Recorded<ChipStockEvent>): ChipStockState => {
   switch (event.type) {
     case 'ChipsDelivered': {
@@ -104,6 +116,7 @@ export const evolveChipStock = (state: ChipStockState, event: Recorded<ChipStock
           ...state.deliveredByPurchaseOrder,
           [purchaseOrderId]: (state.deliveredByPurchaseOrder[purchaseOrderId] ?? 0) + quantity,
         },
+        lastDeliveryByPurchaseOrder: laterDelivery(state.lastDeliveryByPurchaseOrder, purchaseOrderId, event),
         deliveryIds: [...state.deliveryIds, deliveryId],
       };
     }

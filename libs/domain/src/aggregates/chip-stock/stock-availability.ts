@@ -57,6 +57,6 @@ export const requireWithdrawable = (
       : `at ${occurredAt} without breaking a later fact dated ${limitedBy.occurredAt} (event ${limitedBy.eventId})`;
   throw new DomainError(code, `${subject}: ${quantity} requested but only ${available} ${POOL_WORDING[pool]} ${when}`, {
     field: 'quantity',
-    details: { requested: quantity, available, asOf: occurredAt, limitedByEventId: limitedBy?.eventId ?? null },
+    details: { requested: quantity, available, asOf: occurredAt, limitedByEventId: limitedBy?.eventId ?? null, ...(limitedBy ? { conflictingEventId: limitedBy.eventId } : {}) },
   });
 };

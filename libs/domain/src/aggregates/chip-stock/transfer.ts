@@ -39,8 +39,8 @@ export const decideTransfer = (command: TransferChips, source: ChipStockState, d
   }
   const from = requireDataCenter(command.context.from, command.fromDataCenterId, 'fromDataCenterId');
   const to = requireDataCenter(command.context.to, command.toDataCenterId, 'toDataCenterId');
-  requireNotBeforeRegistration(command.occurredAt, from.registeredAt, from.dataCenterId);
-  requireNotBeforeRegistration(command.occurredAt, to.registeredAt, to.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, from.registeredAt, from.dataCenterId, 'occurredAt', from.registeredEventId);
+  requireNotBeforeRegistration(command.occurredAt, to.registeredAt, to.dataCenterId, 'occurredAt', to.registeredEventId);
   requireNewTransferId(source, command.transferId, 'source');
   requireNewTransferId(destination, command.transferId, 'destination');
   requireWithdrawable(

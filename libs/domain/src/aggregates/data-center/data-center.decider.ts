@@ -58,7 +58,7 @@ const reportConstruction = (command: ReportConstructionProgress, state: DataCent
       { field: 'completionPercent', details: { completionPercent: command.completionPercent } },
     );
   }
-  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId, 'occurredAt', dataCenter.registeredEventId);
 
   const earlier = dataCenter.construction.filter((report) => compareInstants(report.occurredAt, command.occurredAt) <= 0);
   const later = dataCenter.construction.filter((report) => compareInstants(report.occurredAt, command.occurredAt) > 0);
@@ -68,14 +68,14 @@ const reportConstruction = (command: ReportConstructionProgress, state: DataCent
     throw new DomainError(
       'DATA_CENTER.COMPLETION_DECREASED',
       `Completion ${command.completionPercent}% is below the ${previous.completionPercent}% reported for ${previous.occurredAt}`,
-      { field: 'completionPercent', details: { previous } },
+      { field: 'completionPercent', details: { previous, conflictingEventId: previous.eventId } },
     );
   }
   if (next !== undefined && command.completionPercent > next.completionPercent) {
     throw new DomainError(
       'DATA_CENTER.COMPLETION_DECREASED',
       `Completion ${command.completionPercent}% is above the ${next.completionPercent}% reported later, for ${next.occurredAt}`,
-      { field: 'completionPercent', details: { next } },
+      { field: 'completionPercent', details: { next, conflictingEventId: next.eventId } },
     );
   }
   return [
@@ -87,7 +87,7 @@ const reportConstruction = (command: ReportConstructionProgress, state: DataCent
 const reportStateFunding = (command: ReportStateFunding, state: DataCenterState): StateFundingReported[] => {
   requireInstant(command.occurredAt, 'occurredAt');
   const dataCenter = requireRegistered(state, command.dataCenterId);
-  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId, 'occurredAt', dataCenter.registeredEventId);
   return [
     {
       type: 'StateFundingReported',

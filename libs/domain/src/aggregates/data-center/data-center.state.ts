@@ -28,6 +28,7 @@ export type DataCenterState =
       readonly country: CountryCode;
       readonly region: string;
       readonly registeredAt: Instant;
+      readonly registeredEventId: string;
       /** Sorted by `occurredAt` (reports may be recorded late); non-decreasing in completion. */
       readonly construction: readonly ConstructionReport[];
       /** Every funding report, in recording order; the earliest `occurredAt` is when funding was first known. */
@@ -51,6 +52,7 @@ export const evolveDataCenter = (state: DataCenterState, event: Recorded<DataCen
         status: 'registered',
         ...event.data,
         registeredAt: event.occurredAt,
+        registeredEventId: event.eventId,
         construction: [],
         stateFunding: [],
       };
@@ -86,6 +88,7 @@ export const dataCenterFacts = (state: DataCenterState): DataCenterFacts | null 
     ? {
         dataCenterId: state.dataCenterId,
         registeredAt: state.registeredAt,
+        registeredEventId: state.registeredEventId,
         country: state.country,
         ownerOrganisationId: state.ownerOrganisationId,
       }

@@ -105,7 +105,7 @@ describe('data center', () => {
 
     it('gives other deciders its facts', () => {
       const state = foldEvents(dataCenterDecider, recordHistory([[REGISTERED_AT, registered]]));
-      expect(dataCenterFacts(state)).toEqual({ dataCenterId: 'dc-gansu', registeredAt: REGISTERED_AT, country: 'CN', ownerOrganisationId: 'org-gansu' });
+      expect(dataCenterFacts(state)).toEqual({ dataCenterId: 'dc-gansu', registeredAt: REGISTERED_AT, registeredEventId: 'test-stream#1', country: 'CN', ownerOrganisationId: 'org-gansu' });
       expect(dataCenterFacts(dataCenterDecider.initialState())).toBeNull();
     });
   });

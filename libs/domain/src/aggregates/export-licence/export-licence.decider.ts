@@ -59,7 +59,7 @@ const requireLifecycleCommand = (
   requireText(command.reason, 'reason');
   const licence = requireIssued(state, command.licenceId);
   requireNotRevoked(licence);
-  requireNotBefore(command.occurredAt, licence.issuedAt, 'the licence was issued');
+  requireNotBefore(command.occurredAt, licence.issuedAt, 'the licence was issued', 'occurredAt', licence.issuedEventId);
   return licence;
 };
 
@@ -140,8 +140,18 @@ const amend = (command: AmendExportLicence, state: ExportLicenceState): ExportLi
   return [{ type: 'ExportLicenceAmended', data: { licenceId: licence.licenceId, changes: data, reason: command.reason } }];
 };
 
+/**
+ * A status change is dated at or after the licence's last one: compliance reads the statuses in occurredAt order, so a
+ * reinstatement dated before the suspension it ends would leave the licence suspended from then on.
+ */
+const requireAfterLastStatusChange = (command: { occurredAt: string }, licence: IssuedLicence): void => {
+  const last = licence.statusHistory[licence.statusHistory.length - 1];
+  if (last !== undefined) requireNotBefore(command.occurredAt, last.occurredAt, `the licence's last status change (${last.status})`, 'occurredAt', last.eventId);
+};
+
 const suspend = (command: SuspendExportLicence, state: ExportLicenceState): ExportLicenceSuspended[] => {
   const licence = requireLifecycleCommand(command, state);
+  requireAfterLastStatusChange(command, licence);
   if (licence.status === 'suspended') {
     throw new DomainError('LICENCE.ALREADY_SUSPENDED', `Export licence ${licence.licenceId} is already suspended`);
   }
@@ -150,6 +160,7 @@ const suspend = (command: SuspendExportLicence, state: ExportLicenceState): Expo
 
 const reinstate = (command: ReinstateExportLicence, state: ExportLicenceState): ExportLicenceReinstated[] => {
   const licence = requireLifecycleCommand(command, state);
+  requireAfterLastStatusChange(command, licence);
   if (licence.status !== 'suspended') {
     throw new DomainError('LICENCE.NOT_SUSPENDED', `Export licence ${licence.licenceId} is not suspended`);
   }
@@ -158,6 +169,7 @@ const reinstate = (command: ReinstateExportLicence, state: ExportLicenceState): 
 
 const revoke = (command: RevokeExportLicence, state: ExportLicenceState): ExportLicenceRevoked[] => {
   const licence = requireLifecycleCommand(command, state);
+  requireAfterLastStatusChange(command, licence);
   return [{ type: 'ExportLicenceRevoked', data: { licenceId: licence.licenceId, reason: command.reason } }];
 };
 
@@ -170,7 +182,7 @@ const recordRemittance = (command: RecordRevenueShareRemittance, state: ExportLi
   requireInstant(command.occurredAt, 'occurredAt');
   requireText(command.reference, 'reference');
   const licence = requireIssued(state, command.licenceId);
-  requireNotBefore(command.occurredAt, licence.issuedAt, 'the licence was issued');
+  requireNotBefore(command.occurredAt, licence.issuedAt, 'the licence was issued', 'occurredAt', licence.issuedEventId);
   if (!Array.isArray(command.deliveryIds) || command.deliveryIds.length === 0) {
     throw new DomainError('VALUE.REQUIRED', 'A remittance names the deliveries it pays for', { field: 'deliveryIds' });
   }

@@ -59,8 +59,8 @@ const list = (command: ListRestrictedParty, state: OrganisationState): Restricte
     });
   }
   const previous = organisation.listings.filter((listing) => listing.list === command.list);
-  const lastDelisting = previous[previous.length - 1]?.delistedAt;
-  if (lastDelisting) requireNotBefore(command.occurredAt, lastDelisting, `the previous delisting from ${command.list}`);
+  const last = previous[previous.length - 1];
+  if (last?.delistedAt) requireNotBefore(command.occurredAt, last.delistedAt, `the previous delisting from ${command.list}`, 'occurredAt', last.delistedEventId ?? undefined);
   return [{ type: 'RestrictedPartyListed', data: { organisationId: organisation.organisationId, list: command.list, reference: command.reference } }];
 };
 
@@ -74,7 +74,7 @@ const delist = (command: DelistRestrictedParty, state: OrganisationState): Restr
       field: 'list',
     });
   }
-  requireNotBefore(command.occurredAt, open.listedAt, `the listing it ends`);
+  requireNotBefore(command.occurredAt, open.listedAt, `the listing it ends`, 'occurredAt', open.listedEventId);
   return [
     { type: 'RestrictedPartyDelisted', data: { organisationId: organisation.organisationId, list: command.list, reference: command.reference } },
   ];

@@ -29,6 +29,8 @@ export interface CancelPurchaseOrder {
   readonly context: {
     /** Chips delivered so far under this order, per model (from the chip stock of its data center). */
     readonly deliveredByModel: Readonly<Record<string, number>>;
+    /** The latest-dated delivery under the order, if any (a cancellation may not be dated before it). */
+    readonly lastDelivery?: { readonly occurredAt: Instant; readonly eventId: string } | null;
   };
 }
 

@@ -40,7 +40,7 @@ const place = (command: PlacePurchaseOrder, state: PurchaseOrderState): Purchase
     });
   }
   const dataCenter = requireDataCenter(command.context.dataCenter, command.dataCenterId);
-  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, dataCenter.registeredAt, dataCenter.dataCenterId, 'occurredAt', dataCenter.registeredEventId);
   requireOrganisation(command.context.buyerOrganisationRegistered, command.buyerOrganisationId, 'buyerOrganisationId');
   requireValidLines(command.lines, command.context.knownModelIds);
   const { purchaseOrderId, buyerOrganisationId, dataCenterId, supplier } = command;
@@ -71,7 +71,11 @@ const cancel = (command: CancelPurchaseOrder, state: PurchaseOrderState): Purcha
       details: { cancelledAt: state.cancellation?.cancelledAt },
     });
   }
-  requireNotBefore(command.occurredAt, state.placedAt, 'the order was placed');
+  requireNotBefore(command.occurredAt, state.placedAt, 'the order was placed', 'occurredAt', state.placedEventId);
+  // What is cancelled is what was not delivered: a cancellation dated before a delivery under the order would show,
+  // in occurredAt order, chips delivered on a cancelled order.
+  const lastDelivery = command.context.lastDelivery;
+  if (lastDelivery) requireNotBefore(command.occurredAt, lastDelivery.occurredAt, 'the last delivery under the order', 'occurredAt', lastDelivery.eventId);
   const cancelledLines = state.lines
     .map((line) => ({ modelId: line.modelId, quantity: line.quantity - Math.min(line.quantity, command.context.deliveredByModel[line.modelId] ?? 0) }))
     .filter((line) => line.quantity > 0);

@@ -61,6 +61,7 @@ export interface PurchaseOrderFacts {
   readonly purchaseOrderId: string;
   readonly dataCenterId: string;
   readonly placedAt: Instant;
+  readonly placedEventId?: string;
   /** Quantity of the model on the order (0 when the model is not on it). */
   readonly orderedQuantity: number;
   /** Quantity of the model cancelled (never deliverable any more). */
@@ -78,6 +79,7 @@ export const purchaseOrderFacts = (state: PurchaseOrderState, modelId: string): 
         purchaseOrderId: state.purchaseOrderId,
         dataCenterId: state.dataCenterId,
         placedAt: state.placedAt,
+        placedEventId: state.placedEventId,
         orderedQuantity: quantityOf(state.lines, modelId),
         cancelledQuantity: quantityOf(state.cancellation?.cancelledLines ?? [], modelId),
       };

@@ -125,6 +125,7 @@ describe('purchase order', () => {
         purchaseOrderId: 'po-1',
         dataCenterId: 'dc-hz',
         placedAt: PLACED_AT,
+        placedEventId: 'test-stream#1',
         orderedQuantity: 1000,
         cancelledQuantity: 0,
       });

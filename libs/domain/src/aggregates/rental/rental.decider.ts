@@ -46,9 +46,9 @@ const start = (command: StartRental, state: RentalState): RentalStarted[] => {
     throw new DomainError('RENTAL.ALREADY_STARTED', `Rental ${command.rentalId} already exists`, { field: 'rentalId' });
   }
   const provider = requireDataCenter(command.context.providerDataCenter, command.providerDataCenterId, 'providerDataCenterId');
-  requireNotBeforeRegistration(command.occurredAt, provider.registeredAt, provider.dataCenterId);
+  requireNotBeforeRegistration(command.occurredAt, provider.registeredAt, provider.dataCenterId, 'occurredAt', provider.registeredEventId);
   // Capacity cannot be rented for a time when the provider did not exist.
-  requireNotBeforeRegistration(command.periodStart, provider.registeredAt, provider.dataCenterId, 'periodStart');
+  requireNotBeforeRegistration(command.periodStart, provider.registeredAt, provider.dataCenterId, 'periodStart', provider.registeredEventId);
   requireOrganisation(command.context.tenantOrganisationRegistered, command.tenantOrganisationId, 'tenantOrganisationId');
   requireKnownChipModel(command.context.chipModelKnown, command.modelId);
   if (command.chipCount > command.context.installedAtProvider) {
@@ -68,12 +68,12 @@ const extend = (command: ExtendRental, state: RentalState): RentalExtended[] => 
   requireInstant(command.occurredAt, 'occurredAt');
   requireInstant(command.newPeriodEnd, 'newPeriodEnd');
   const rental = requireActive(state, command.rentalId);
-  requireNotBefore(command.occurredAt, rental.startedAt, 'the rental started');
+  requireNotBefore(command.occurredAt, rental.startedAt, 'the rental started', 'occurredAt', rental.startedEventId);
   if (compareInstants(command.newPeriodEnd, rental.periodEnd) <= 0) {
     throw new DomainError(
       'RENTAL.EXTENSION_NOT_LATER',
       `newPeriodEnd (${command.newPeriodEnd}) must be after the current end (${rental.periodEnd})`,
-      { field: 'newPeriodEnd', details: { currentPeriodEnd: rental.periodEnd } },
+      { field: 'newPeriodEnd', details: { currentPeriodEnd: rental.periodEnd, conflictingEventId: rental.periodEndHistory[rental.periodEndHistory.length - 1]?.eventId ?? rental.startedEventId } },
     );
   }
   return [{ type: 'RentalExtended', data: { rentalId: rental.rentalId, newPeriodEnd: command.newPeriodEnd } }];
@@ -83,7 +83,7 @@ const extend = (command: ExtendRental, state: RentalState): RentalExtended[] => 
 const end = (command: EndRental, state: RentalState): RentalEnded[] => {
   requireInstant(command.occurredAt, 'occurredAt');
   const rental = requireActive(state, command.rentalId);
-  requireNotBefore(command.occurredAt, rental.startedAt, 'the rental started');
+  requireNotBefore(command.occurredAt, rental.startedAt, 'the rental started', 'occurredAt', rental.startedEventId);
   return [{ type: 'RentalEnded', data: { rentalId: rental.rentalId, reason: command.reason } }];
 };
 

@@ -1,0 +1,13 @@
+export * from './as-of/ledger-entry';
+export * from './as-of/fold';
+export * from './as-of/rules-at';
+export * from './as-of/data-center-as-of';
+export * from './as-of/fleet-as-of';
+export * from './store/ledger-reader';
+export * from './queries/audit-queries';
+export * from './http/ledger-cursor';
+export { withLinks } from './http/audit-read.controller';
+export * from './audit-read.module';
+export * from './as-of/replay';
+export * from './replay/kafka-ledger-source';
+export * from './store/as-of-cache';
