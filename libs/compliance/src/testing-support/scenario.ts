@@ -1,48 +1,9 @@
-import { streamIds, type Actor, type Instant, type LedgerEvent, type OrderLine } from '@chip-ledger/domain';
+import { streamIdOf, type Actor, type Instant, type LedgerEvent, type OrderLine } from '@chip-ledger/domain';
 import type { LedgerEnvelope } from '../state/compliance-state';
 
 /** '2025-11-05' or a full ISO instant → a full ISO instant (UTC midnight for a bare date). */
 export const at = (when: string): Instant => (/^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T00:00:00.000Z` : when);
 
-const streamOf = (e: LedgerEvent): string => {
-  const d = e.data as Record<string, unknown>;
-  switch (e.type) {
-    case 'OrganisationRegistered':
-    case 'RestrictedPartyListed':
-    case 'RestrictedPartyDelisted':
-      return streamIds.organisation(e.data.organisationId);
-    case 'ChipModelAdded':
-      return streamIds.chipModel(e.data.model.modelId);
-    case 'ChipModelCorrected':
-      return streamIds.chipModel(e.data.modelId);
-    case 'DataCenterRegistered':
-    case 'ConstructionProgressReported':
-    case 'StateFundingReported':
-      return streamIds.dataCenter(e.data.dataCenterId);
-    case 'PurchaseOrderPlaced':
-    case 'PurchaseOrderCancelled':
-      return streamIds.purchaseOrder(e.data.purchaseOrderId);
-    case 'ChipsDelivered':
-    case 'ChipsInstalled':
-    case 'ChipsRemoved':
-    case 'ChipsTransferredOut':
-    case 'ChipsTransferredIn':
-      return streamIds.chipStock(e.data.dataCenterId, e.data.modelId);
-    case 'RentalStarted':
-    case 'RentalExtended':
-    case 'RentalEnded':
-      return streamIds.rental(e.data.rentalId);
-    case 'ExportLicenceIssued':
-    case 'ExportLicenceAmended':
-    case 'ExportLicenceSuspended':
-    case 'ExportLicenceReinstated':
-    case 'ExportLicenceRevoked':
-    case 'RevenueShareRemitted':
-      return streamIds.exportLicence(e.data.licenceId);
-    default:
-      return streamIds.audit(String(d['dataCenterId']));
-  }
-};
 
 const operator: Actor = { id: 'test-operator', organisation: 'test', role: 'operator' };
 const auditor: Actor = { id: 'test-auditor', organisation: 'audit', role: 'auditor' };
@@ -57,7 +18,7 @@ export class Scenario {
   private n = 0;
 
   record(when: string, event: LedgerEvent, options: { recordedAt?: string; eventId?: string } = {}): LedgerEnvelope {
-    const streamId = streamOf(event);
+    const streamId = streamIdOf(event);
     const version = (this.versions.get(streamId) ?? 0) + 1;
     this.versions.set(streamId, version);
     this.n += 1;

@@ -1,48 +1,9 @@
-import { EVENT_SCHEMA_VERSIONS, streamIds, type LedgerEvent, type OrderLine } from '@chip-ledger/domain';
+import { contextOfEvent, EVENT_SCHEMA_VERSIONS, streamIdOf, type LedgerEvent, type OrderLine } from '@chip-ledger/domain';
 import type { LedgerEntry, LedgerStore } from '../ledger-entry';
 
 /** '2025-11-05' → '2025-11-05T00:00:00.000Z'; a full instant is normalised. */
 export const at = (when: string): string => new Date(/^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T00:00:00.000Z` : when).toISOString();
 
-const streamOf = (e: LedgerEvent): { streamId: string; context: LedgerStore } => {
-  const d = e.data as Record<string, string>;
-  switch (e.type) {
-    case 'OrganisationRegistered':
-    case 'RestrictedPartyListed':
-    case 'RestrictedPartyDelisted':
-      return { streamId: streamIds.organisation(e.data.organisationId), context: 'procurement' };
-    case 'ChipModelAdded':
-      return { streamId: streamIds.chipModel(e.data.model.modelId), context: 'procurement' };
-    case 'ChipModelCorrected':
-      return { streamId: streamIds.chipModel(e.data.modelId), context: 'procurement' };
-    case 'DataCenterRegistered':
-    case 'ConstructionProgressReported':
-    case 'StateFundingReported':
-      return { streamId: streamIds.dataCenter(e.data.dataCenterId), context: 'procurement' };
-    case 'PurchaseOrderPlaced':
-    case 'PurchaseOrderCancelled':
-      return { streamId: streamIds.purchaseOrder(e.data.purchaseOrderId), context: 'procurement' };
-    case 'ChipsDelivered':
-    case 'ChipsInstalled':
-    case 'ChipsRemoved':
-    case 'ChipsTransferredOut':
-    case 'ChipsTransferredIn':
-      return { streamId: streamIds.chipStock(e.data.dataCenterId, e.data.modelId), context: 'procurement' };
-    case 'RentalStarted':
-    case 'RentalExtended':
-    case 'RentalEnded':
-      return { streamId: streamIds.rental(e.data.rentalId), context: 'rental' };
-    case 'ExportLicenceIssued':
-    case 'ExportLicenceAmended':
-    case 'ExportLicenceSuspended':
-    case 'ExportLicenceReinstated':
-    case 'ExportLicenceRevoked':
-    case 'RevenueShareRemitted':
-      return { streamId: streamIds.exportLicence(e.data.licenceId), context: 'procurement' };
-    default:
-      return { streamId: streamIds.audit(d['dataCenterId']), context: 'audit' };
-  }
-};
 
 /**
  * Builds ledger entries for unit tests the way the stores would record them: per-store global positions, per-stream
@@ -54,7 +15,8 @@ export class LedgerBuilder {
   private readonly positions = new Map<LedgerStore, number>();
 
   record(when: string, event: LedgerEvent, options: { recordedAt?: string } = {}): LedgerEntry {
-    const { streamId, context } = streamOf(event);
+    const streamId = streamIdOf(event);
+    const context: LedgerStore = contextOfEvent(event);
     const version = (this.versions.get(streamId) ?? 0) + 1;
     this.versions.set(streamId, version);
     const globalPosition = (this.positions.get(context) ?? 0) + 1;

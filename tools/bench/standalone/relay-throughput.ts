@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 /**
  * How fast the outbox relay drains a backlog into Kafka.
  *
- *   DATABASE_URL=... KAFKA_BROKERS=... node tools/scripts/ts-run.mjs libs/messaging/src/bench/relay-throughput.ts [events] [batchSize]
+ *   DATABASE_URL=... KAFKA_BROKERS=... node tools/scripts/ts-run.mjs tools/bench/standalone/relay-throughput.ts [events] [batchSize]
  *
  * Appends `events` single-event appends (32 concurrent writers) while no relay runs, then starts one and
  * times the drain; also reports the end-to-end lag of a trickle of appends once caught up.
@@ -9,10 +10,19 @@
 import { createEventStorePool, PostgresEventStore, PostgresRelayOutbox } from '@chip-ledger/event-store';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName } from '@chip-ledger/testing';
 import { logLevel } from 'kafkajs';
-import { createKafkaClient } from '../kafka/kafka-client';
-import { KafkaEventPublisher } from '../kafka/kafka-event-publisher';
-import { OutboxRelay } from '../relay/outbox-relay';
-import { newEvent } from '../test-support/ledger-writers';
+import { createKafkaClient, KafkaEventPublisher, OutboxRelay } from '@chip-ledger/messaging';
+import type { NewEvent } from '@chip-ledger/event-store';
+
+const newEvent = (data: Record<string, unknown> = {}): NewEvent => ({
+  eventId: randomUUID(),
+  type: 'ChipsDelivered',
+  schemaVersion: 1,
+  occurredAt: '2025-11-05T00:00:00.000Z',
+  actor: { id: 'writer', organisation: 'org-1', role: 'operator' },
+  correlationId: randomUUID(),
+  causationId: null,
+  data,
+});
 
 const [total, batchSize] = [Number(process.argv[2] ?? 20_000), Number(process.argv[3] ?? 500)];
 

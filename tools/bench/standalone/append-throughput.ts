@@ -1,7 +1,7 @@
 /**
  * Append throughput of the PostgreSQL store, without HTTP: what a command service can get at most.
  *
- *   DATABASE_URL=postgres://... node tools/scripts/ts-run.mjs libs/event-store/src/bench/append-throughput.ts [concurrency] [seconds] [poolSize]
+ *   DATABASE_URL=postgres://... node tools/scripts/ts-run.mjs tools/bench/standalone/append-throughput.ts [concurrency] [seconds] [poolSize]
  *
  * Runs three workloads on a fresh database: single-event appends to new streams; load-then-append on a
  * stream (what a command handler does: readStream, decide, append at the version read); the same with an
@@ -9,8 +9,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase } from '@chip-ledger/testing';
-import type { AppendOptions, EventStore, NewEvent } from '../port/event-store.port';
-import { createEventStorePool, PostgresEventStore } from '../postgres/postgres-event-store';
+import { createEventStorePool, PostgresEventStore, type AppendOptions, type EventStore, type NewEvent } from '@chip-ledger/event-store';
 
 const [concurrency, seconds, poolSize] = [Number(process.argv[2] ?? 32), Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 16)];
 const actor = { id: 'bench', organisation: 'org-bench', role: 'operator' } as const;
