@@ -87,21 +87,21 @@ class InMemoryFindings {
 describe('the findings timeline of a data center', () => {
   it('judged once from nothing, equals judging it in full at every instant', async () => {
     await fc.assert(
-      fc.asyncProperty(randomHistory(), async (envelopes) => {
+      fc.asyncProperty(randomHistory({ maxFacts: Number(process.env["FC_MAX_FACTS"] ?? 40) }), async (envelopes) => {
         const state = foldComplianceState(envelopes);
         for (const { dataCenterId } of HISTORY_DATA_CENTERS) {
           const judged = await judgeDataCenterTimeline(state, RULEBOOK_V1, newDataCenterTimeline(dataCenterId), HISTORY_NOW);
           expect(rows(judged.intervals)).toEqual(rows(everyInstant(envelopes, dataCenterId, HISTORY_NOW)));
         }
       }),
-      { numRuns: 200 },
+      { numRuns: Number(process.env["FC_RUNS"] ?? 200), ...(process.env["FC_SEED"] ? { seed: Number(process.env["FC_SEED"]), path: process.env["FC_PATH"] } : {}) },
     );
   });
 
   it('is the same whatever order the facts arrive in, however they are cut into batches, and as the clock moves', async () => {
     await fc.assert(
       fc.asyncProperty(
-        randomHistory().chain((envelopes) =>
+        randomHistory({ maxFacts: Number(process.env["FC_MAX_FACTS"] ?? 40) }).chain((envelopes) =>
           fc.tuple(
             fc.constant(envelopes),
             fc.shuffledSubarray(envelopes, { minLength: envelopes.length, maxLength: envelopes.length }),
@@ -128,7 +128,7 @@ describe('the findings timeline of a data center', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: Number(process.env["FC_RUNS"] ?? 200), ...(process.env["FC_SEED"] ? { seed: Number(process.env["FC_SEED"]), path: process.env["FC_PATH"] } : {}) },
     );
   });
 });

@@ -55,14 +55,22 @@ export const rewindDataCenterTimeline = (timeline: DataCenterTimeline, from: num
 
 const iso = (ms: number): Instant => new Date(ms).toISOString();
 
+const ALL_PARTS: readonly EvaluationPart[] = ['acts', 'remittance', 'balance', 'cn', 'prc', 'rentals'];
+/**
+ * Parts whose findings hold from an act (`Finding.occurredAt`) that is not itself a planned instant: a movement's own
+ * verdicts, a use drawing on a licence. The other parts' acts are planned instants (an order's lines, a rental's facts,
+ * a revenue-share window's end), so their findings are seen where they begin.
+ */
+const ACT_PARTS: ReadonlySet<EvaluationPart> = new Set(['acts', 'balance']);
+
 /**
  * Judges one data center's timeline from where it stands through `through` (usually now): at every instant of
  * `judgementPlan` in between (each judgement limited to what can change there), then once in full at `through`.
  * The answer is a function of the facts in `state`, whatever order they were folded in and however the judging was
  * cut into calls; it equals judging the data center at every instant (the property tests compare both):
- * - a finding opens at the judged instant it is first seen, or, for a finding of an act (a delivery, an order, a
- *   remittance window closing: `Finding.occurredAt`) seen after the act, at the act's instant, when nothing that
- *   could have made it appear was judged in between;
+ * - a finding opens at the judged instant it is first seen, or, for a finding of an act that is not itself a planned
+ *   instant (a movement's own verdicts, a use drawing on a licence: `Finding.occurredAt`) seen after the act, at the
+ *   act's instant, when nothing that could have made it appear was judged in between;
  * - it closes at the first judged instant it is no longer seen, with its content as of just before that instant;
  * - an open finding's content is its content at `through`.
  * Returns every interval this call closed, every open one (whether or not its content changed), and the next instant
@@ -96,8 +104,9 @@ export async function judgeDataCenterTimeline(
         o.finding = f;
         continue;
       }
-      const act = f.occurredAt === null ? null : Date.parse(f.occurredAt);
-      const since = timeline.lastJudged.get(evaluationPartOf(f)) ?? Number.NEGATIVE_INFINITY;
+      const part = evaluationPartOf(f);
+      const act = f.occurredAt === null || !ACT_PARTS.has(part) ? null : Date.parse(f.occurredAt);
+      const since = timeline.lastJudged.get(part) ?? Number.NEGATIVE_INFINITY;
       timeline.open.set(key, { finding: f, openedAt: act !== null && act > since && act <= at ? act : at });
     }
     for (const part of scope?.parts ?? ['acts', 'remittance', 'balance', 'cn', 'prc', 'rentals']) {
@@ -106,20 +115,39 @@ export async function judgeDataCenterTimeline(
     }
   };
 
+  /**
+   * A finding of an act holds from the act on, so it need not be judged at the act: the next judgement of its part
+   * finds it and dates it by the act. Unless that judgement is the one that ends it (a catalog correction, another
+   * site's earlier use of the licence): so before a step that can end findings of acts, those parts are judged just
+   * before it, where whatever acts occurred since they were last judged still hold.
+   */
+  const judgeActsBefore = (at: number, scope: JudgementScope | null): void => {
+    const parts = [...(scope?.parts ?? ALL_PARTS)].filter((p) => ACT_PARTS.has(p) && (timeline.lastJudged.get(p) ?? Number.NEGATIVE_INFINITY) < at - 1);
+    if (parts.length === 0) return;
+    const before: JudgementScope = { parts: new Set(parts), modelIds: null, rentalIds: scope?.rentalIds ?? null };
+    judge(at - 1, before, evaluate(state, rulebook, iso(at - 1), { dataCenterId, ...restriction(before, false) }));
+  };
+
   // One plan to the end of time: what lies beyond `through` is when to come back.
   const plan: readonly PlannedJudgement[] = judgementPlan(state, rulebook, dataCenterId, timeline.judgedThrough, Number.POSITIVE_INFINITY);
   let next: number | null = null;
+  let stepAtThrough: PlannedJudgement | null = null;
   for (const step of plan) {
     if (step.at > through) {
       next = step.at;
       break;
     }
-    if (step.at === through) continue;
     await options.pause?.();
+    if (step.at === through) {
+      stepAtThrough = step;
+      continue;
+    }
+    judgeActsBefore(step.at, step);
     judge(step.at, step, evaluate(state, rulebook, iso(step.at), { dataCenterId, ...restriction(step, false) }));
   }
   if (through > timeline.judgedThrough) {
     await options.pause?.();
+    if (stepAtThrough !== null) judgeActsBefore(through, null);
     judge(through, null, evaluate(state, rulebook, iso(through), { dataCenterId, cache: options.cache }));
     timeline.judgedThrough = through;
   }
