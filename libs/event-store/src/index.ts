@@ -9,3 +9,4 @@ export * from './postgres/postgres-relay-outbox';
 export * from './postgres/migrator';
 export * from './postgres/migrations';
 export * from './postgres/advisory-lease';
+export * from './postgres/ledger-heads';
