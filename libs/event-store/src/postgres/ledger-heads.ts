@@ -19,7 +19,7 @@ export interface LedgerHeads {
  * cost one query, not N, and each still gets heads read after its own commit.
  */
 export class PostgresLedgerHeads implements LedgerHeads {
-  /** Schemas known to have an events table (a store never goes away); the others are looked up again. */
+  /** Schemas known to have an events table (a store never goes away); the others are looked up with every read. */
   private readonly present = new Set<string>();
   private inFlight: Promise<unknown> = Promise.resolve();
   private next: Promise<ReadonlyMap<string, number>> | null = null;
@@ -48,20 +48,24 @@ export class PostgresLedgerHeads implements LedgerHeads {
   }
 
   private async query(): Promise<ReadonlyMap<string, number>> {
+    if (this.schemas.length === 0) return new Map();
+    const stores = this.schemas.filter((schema) => this.present.has(schema));
     const unknown = this.schemas.filter((schema) => !this.present.has(schema));
-    if (unknown.length > 0) {
-      const { rows } = await this.pool.query<{ schema: string }>(
-        `SELECT s AS schema FROM unnest($1::text[]) AS s WHERE to_regclass(quote_ident(s) || '.events') IS NOT NULL`,
-        [unknown],
-      );
-      for (const row of rows) this.present.add(row.schema);
+    // In the same statement: whether the stores not seen yet exist now (a service deployed later creates its schema).
+    const { rows } = await this.pool.query<Record<string, string | boolean | null>>(
+      `SELECT ${[
+        ...stores.map((schema, i) => `(SELECT max(global_position) FROM ${quoteSchema(schema)}.events)::text AS h${i}`),
+        ...unknown.map((_, i) => `to_regclass($${i + 1}) IS NOT NULL AS e${i}`),
+      ].join(', ')}`,
+      unknown.map((schema) => `${quoteSchema(schema)}.events`),
+    );
+    const appeared = unknown.filter((_, i) => rows[0][`e${i}`] === true);
+    if (appeared.length > 0) {
+      // Rare (once per store and process): read again with it, so its events are not left out of the heads.
+      for (const schema of appeared) this.present.add(schema);
+      return this.query();
     }
     const heads = new Map<string, number>(this.schemas.map((schema) => [schema, 0]));
-    const stores = this.schemas.filter((schema) => this.present.has(schema));
-    if (stores.length === 0) return heads;
-    const { rows } = await this.pool.query<Record<string, string | null>>(
-      `SELECT ${stores.map((schema, i) => `(SELECT max(global_position) FROM ${quoteSchema(schema)}.events)::text AS h${i}`).join(', ')}`,
-    );
     stores.forEach((schema, i) => heads.set(schema, Number(rows[0][`h${i}`] ?? 0)));
     return heads;
   }
