@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Actor } from '@chip-ledger/domain';
-import { POSITION_SIGNER, problem, ProblemException, type IdempotencyRequest, type PositionSigner } from '@chip-ledger/http';
-import { EVENT_STORE, type AppendResult, type EventStore, type IdempotencyKey } from '@chip-ledger/event-store';
+import { ledgerPositionToken, POSITION_SIGNER, problem, ProblemException, type IdempotencyRequest, type PositionSigner } from '@chip-ledger/http';
+import { EVENT_STORE, LEDGER_HEADS, type AppendResult, type EventStore, type IdempotencyKey, type LedgerHeads } from '@chip-ledger/event-store';
 import { CLOCK, type Clock } from './tokens';
 import { toCommandResponse, type CommandResponse } from './http/command-response';
 import { StreamStateCache } from './stream-state-cache';
@@ -46,6 +46,8 @@ export class CommandExecutor {
     @Inject(CLOCK) private readonly clock: Clock,
     /** Signs the read-your-writes token for the writer's organisation (absent: unsigned, e.g. in tests of the executor alone). */
     @Optional() @Inject(POSITION_SIGNER) private readonly signer: PositionSigner | null = null,
+    /** The heads of every context store, read after the append for the read-your-writes token (absent: no token). */
+    @Optional() @Inject(LEDGER_HEADS) private readonly heads: LedgerHeads | null = null,
   ) {}
 
   async execute(request: CommandRequest, work: (uow: UnitOfWork) => Promise<void>): Promise<AppendResult | null> {
@@ -110,8 +112,18 @@ export class CommandExecutor {
       },
       work,
     );
+    return toCommandResponse(result, targetStreamId, await this.position(meta.actor.organisation));
+  }
+
+  /**
+   * The read-your-writes token: every context store's head, read after the append committed (or, for a replayed or
+   * empty command, now: the fact is recorded already), so it covers this write and everything recorded before it.
+   */
+  async position(organisation: string): Promise<string | null> {
+    if (!this.heads) return null;
+    const heads = await this.heads.read();
     const signer = this.signer;
-    return toCommandResponse(result, targetStreamId, signer ? (streamId, version) => signer.sign(meta.actor.organisation, streamId, version) : undefined);
+    return ledgerPositionToken(heads, signer ? (h) => signer.signHeads(organisation, h) : undefined);
   }
 
   private occurredAt(given: string | null | undefined): string {

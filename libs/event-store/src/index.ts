@@ -10,3 +10,4 @@ export * from './postgres/migrator';
 export * from './postgres/migrations';
 export * from './postgres/advisory-lease';
 export * from './postgres/append-statistics';
+export * from './postgres/ledger-heads';

@@ -11,6 +11,25 @@ import type { PoolClient } from 'pg';
 export interface ProjectedEvent extends EventEnvelope {
   /** Where the engine read it: a Kafka topic/partition/offset, or the PostgreSQL log ('pg:<schema>', 0, position). */
   readonly source: { readonly topic: string; readonly partition: number; readonly offset: string };
+  /**
+   * Where it was recorded: its context's store (procurement, rental, audit) and its global position there. The same
+   * whichever form delivered it (Kafka headers, or the PostgreSQL log itself), so a total order of facts that does
+   * not depend on delivery. Null for a Kafka message without the headers (published before they existed).
+   */
+  readonly origin: { readonly context: string; readonly position: number } | null;
+}
+
+/**
+ * What the engine knows of the log as a batch (or tick) runs, beyond its events (ADR 0019).
+ */
+export interface ProjectionContext {
+  /**
+   * Per context (procurement, rental, audit): the global position through which every event of that context's store
+   * has been applied to this generation, this batch included. Every fact with an `origin` at or below it is known;
+   * a fact above it may still be missing an earlier one on another partition. A context is absent until the engine
+   * has proven a position for it (a watermark marker on each of its topic's partitions, or the log feed's).
+   */
+  readonly complete: ReadonlyMap<string, number>;
 }
 
 /** What changed, for the server-sent-events stream (finding opened/closed, chip mix changed...). */
@@ -47,12 +66,22 @@ export interface Projection {
    * the transaction of the next batch: in-memory state must be rebuildable from the tables alone.
    */
   load?(client: PoolClient, schema: string): Promise<void>;
-  apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]>;
+  /**
+   * `context.complete`: how far each context is known whole once this batch is applied (see {@link ProjectionContext}).
+   * `events` is empty only for a projection that asked for `applyOnCompleteness` and a batch that moved nothing but it.
+   */
+  apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[], context?: ProjectionContext): Promise<ProjectionChange[]>;
+  /**
+   * Also call `apply`, with no events, when a batch brought only watermark markers that moved `context.complete`
+   * (a projection holding back judgement until the facts before it are known). Default false.
+   */
+  readonly applyOnCompleteness?: boolean;
   /**
    * Time alone can change the answer (a rule coming into force, a 90-day remittance window ending): the
    * engine calls `tick` at `nextWakeUp()` (and at least every minute), in a transaction of its own.
+   * `context.complete` as stored by the last batch.
    */
-  tick?(client: PoolClient, schema: string, now: Date): Promise<ProjectionChange[]>;
+  tick?(client: PoolClient, schema: string, now: Date, context?: ProjectionContext): Promise<ProjectionChange[]>;
   nextWakeUp?(now: Date): Date | null;
 }
 

@@ -32,7 +32,8 @@ async function main(): Promise<void> {
   const topic = uniqueTopicName('relay-bench');
   await createTestTopics([topic], 6);
   const kafka = createKafkaClient({ clientId: 'relay-bench', brokers: requireKafkaBrokers(), logLevel: logLevel.NOTHING });
-  const publisher = new KafkaEventPublisher(kafka, { topic });
+  // As KafkaRelays runs it: events name their context, and watermark markers go out (ADR 0019).
+  const publisher = new KafkaEventPublisher(kafka, { topic, context: 'procurement' });
   const store = new PostgresEventStore(pool, 'procurement');
   await store.migrate();
   const relay = new OutboxRelay(new PostgresRelayOutbox(pool, 'procurement'), publisher, { batchSize, pollIntervalMs: 20 });
@@ -56,7 +57,7 @@ async function main(): Promise<void> {
     relay.start();
     await relay.waitUntilCaughtUp(300_000, 100);
     const seconds = (Date.now() - started) / 1000;
-    console.log(`relay drained ${total} events in ${seconds.toFixed(1)} s: ${(total / seconds).toFixed(0)} events/s, ${publisher.stats().requests} produce requests (batch ${batchSize})`);
+    console.log(`relay drained ${total} events in ${seconds.toFixed(1)} s: ${(total / seconds).toFixed(0)} events/s, ${publisher.stats().requests} produce requests (batch ${batchSize}), ${publisher.stats().markers} watermark markers`);
 
     const lags: number[] = [];
     for (let i = 0; i < 50; i++) {

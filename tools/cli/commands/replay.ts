@@ -116,7 +116,7 @@ export function registerReplay(program: Command): void {
         );
         const rules = Object.entries(summary.findingsByRule).sort(([a], [b]) => a.localeCompare(b));
         console.log(rules.length === 0 ? `no open findings at ${summary.findingsAt}` : `open findings at ${summary.findingsAt}:\n${renderTable(['rule', 'breach', 'review', 'risk'], rules.map(([rule, s]) => [rule, s['breach'] ?? 0, s['review'] ?? 0, s['risk'] ?? 0]))}`);
-        if (kafka?.skippedMarkers) console.log(`${kafka.skippedMarkers} marker message(s) skipped (no event-id header)`);
+        if (kafka?.skippedMarkers) console.log(`${kafka.skippedMarkers} message(s) that are not events skipped (watermark markers)`);
         if (!complete) {
           console.error(`NOT COMPLETE: ${summary.unfolded.length} event(s) could not be folded${kafka?.undecodable ? `, ${kafka.undecodable} message(s) could not be decoded` : ''}`);
           for (const u of summary.unfolded.slice(0, 10)) console.error(`  ${u.eventId} ${u.type}: ${u.reason}`);

@@ -64,7 +64,7 @@ describe('auditors’ CLI against the distributed services', () => {
     await post(procurement, '/data-centers/dc-sg-1/installations', operator, { modelId: 'nvidia-h100-sxm', quantity: 1024, occurredAt: '2024-04-02' });
     await post(rental, '/rentals', operator, { rentalId: 'r-cn', providerDataCenterId: 'dc-sg-1', tenantOrganisationId: 'cn-lab', modelId: 'nvidia-h100-sxm', chipCount: 512, purpose: 'training', periodStart: '2025-06-01', periodEnd: '2030-01-01', occurredAt: '2025-05-20' });
     await post(audit, '/data-centers/dc-sg-1/audit-notes', auditor, { note: 'IaaS training for a CN tenant: red flag reviewed.', occurredAt: '2025-07-01' });
-    // A marker on a topic (no event-id header): a replay skips it.
+    // A message that is not an event (no event-id header) on a topic: a replay skips it, as it skips the relays' watermark markers.
     const producer = createKafkaClient({ brokers, clientId: 'auditors-cli-test' }).producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({ topic: ledgerTopic('audit', topicPrefix), messages: [{ key: 'marker', value: JSON.stringify({ marker: true }) }] });
@@ -91,7 +91,8 @@ describe('auditors’ CLI against the distributed services', () => {
     const http = JSON.parse(overHttp.stdout);
     const kafka = JSON.parse(fromKafka.stdout);
     expect(http).toEqual(expect.objectContaining({ events: total.events, complete: true, dataCenters: 1, source: 'http' }));
-    expect(kafka).toEqual(expect.objectContaining({ events: total.events, complete: true, skippedMarkers: 1, source: 'kafka' }));
+    expect(kafka).toEqual(expect.objectContaining({ events: total.events, complete: true, source: 'kafka' }));
+    expect(kafka.skippedMarkers).toBeGreaterThanOrEqual(1);
     for (const key of ['events', 'streams', 'dataCenters', 'findingsByRule']) expect({ key, value: kafka[key] }).toEqual({ key, value: http[key] });
     expect(http.findingsByRule['US-IAAS-TRAINING']).toEqual({ risk: 1 });
 

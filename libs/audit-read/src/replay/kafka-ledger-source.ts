@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createKafkaClient, decodeEventMessage, LEDGER_CONTEXTS, ledgerTopic, type LedgerContext } from '@chip-ledger/messaging';
+import { createKafkaClient, decodeEventMessage, eventOrigin, isMarkerMessage, LEDGER_CONTEXTS, ledgerTopic, type LedgerContext } from '@chip-ledger/messaging';
 import type { IHeaders } from 'kafkajs';
 import { ledgerOrder, type LedgerEntry } from '../as-of/ledger-entry';
 
-/** The header carrying the event's global position in its store, when the relay sets it. */
-export const GLOBAL_POSITION_HEADER = 'global-position';
 const EVENT_ID_HEADER = 'event-id';
 
 export interface KafkaLedgerOptions {
@@ -19,7 +17,7 @@ export interface KafkaLedgerOptions {
 export interface KafkaLedger {
   /** Every event, in the ledger's order (per store: global position; then recordedAt across stores). */
   readonly entries: LedgerEntry[];
-  /** Messages that were not events (no event-id header: markers) and were skipped. */
+  /** Messages that were not events (the relays' watermark markers, or anything without an event-id header), skipped. */
   readonly skippedMarkers: number;
   /** Messages with an event-id header whose value is not an event envelope. */
   readonly undecodable: { readonly topic: string; readonly partition: number; readonly offset: string; readonly reason: string }[];
@@ -83,14 +81,13 @@ export async function readLedgerFromKafka(options: KafkaLedgerOptions): Promise<
               for (const message of batch.messages) {
                 if (last === undefined || BigInt(message.offset) > last) break;
                 read++;
-                if (header(message.headers, EVENT_ID_HEADER) === undefined) {
+                if (isMarkerMessage(message) || header(message.headers, EVENT_ID_HEADER) === undefined) {
                   skippedMarkers++;
                   continue;
                 }
                 try {
                   const event = decodeEventMessage(message);
-                  const position = Number(header(message.headers, GLOBAL_POSITION_HEADER) ?? Number.NaN);
-                  perContext.get(context)?.push({ ...event, context, globalPosition: Number.isSafeInteger(position) ? position : -1 });
+                  perContext.get(context)?.push({ ...event, context, globalPosition: eventOrigin(message)?.position ?? -1 });
                 } catch (error) {
                   undecodable.push({ topic: batch.topic, partition: batch.partition, offset: message.offset, reason: (error as Error).message });
                 }

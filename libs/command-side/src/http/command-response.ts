@@ -1,6 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { AppendResult } from '@chip-ledger/event-store';
-import { positionToken } from '@chip-ledger/http';
 
 export class StreamWriteResponse {
   @ApiProperty({ description: 'A stream written', example: 'chip-stock-dc-johor-2.nvidia-h200' }) streamId!: string;
@@ -20,22 +19,23 @@ export class CommandResponse {
   @ApiProperty({ type: [StreamWriteResponse], description: 'Every stream written (a transfer writes two).' }) streams!: StreamWriteResponse[];
   @ApiProperty({
     description:
-      "Read-your-writes token: pass it to the query API (`?after=` or X-Ledger-Position) to wait until the projections have applied this write. It lists every stream written at its new version, signed for the writer's organisation ('<streamId>@<version>~<signature>', comma-separated); tokens of several writes may be joined with commas. null when nothing was written.",
+      "Read-your-writes token: pass it to the query API (`?after=` or `X-Ledger-Position`) to wait until the read models include this write and every fact recorded before it, in any context. It is the position of every context's event store when the write had committed (procurement, rental, audit), signed for the writer's organisation: 'p:<n>.r:<n>.a:<n>~<signature>', the same size whatever the write touched. Tokens of several writes may be joined with commas.",
     nullable: true,
     type: String,
-    example: 'chip-stock-dc-gansu-qingyang-1.nvidia-h20@3~q2nJ9dZ0o4kU8bYv1xT3Lw',
+    example: 'p:1234.r:56.a:7~q2nJ9dZ0o4kU8bYv1xT3Lw',
   })
   position!: string | null;
 }
 
-export function toCommandResponse(result: AppendResult | null, primaryStreamId: string, sign?: (streamId: string, version: number) => string): CommandResponse {
-  if (!result) return { streamId: primaryStreamId, version: 0, eventIds: [], streams: [], position: null };
+/** `position`: the read-your-writes token (ADR 0019), null when the service reads no ledger heads. */
+export function toCommandResponse(result: AppendResult | null, primaryStreamId: string, position: string | null): CommandResponse {
+  if (!result) return { streamId: primaryStreamId, version: 0, eventIds: [], streams: [], position };
   const primary = result.streams.find((s) => s.streamId === primaryStreamId) ?? result.streams[0];
   return {
     streamId: primary?.streamId ?? primaryStreamId,
     version: primary?.version ?? 0,
     eventIds: [...(primary?.eventIds ?? [])],
     streams: result.streams.map((s) => ({ streamId: s.streamId, version: s.version, eventIds: [...s.eventIds] })),
-    position: positionToken(result.streams, sign),
+    position,
   };
 }

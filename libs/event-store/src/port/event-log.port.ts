@@ -34,7 +34,77 @@ export interface CommittedBatch {
   readonly positions: LogPosition[];
   /** Where the next read starts: the log position of the last event returned, or `after` when none was. */
   readonly next: LogPosition;
+  /** What the read's snapshot proves about global positions (see {@link CompletenessTracker}); absent from readers that do not tell. */
+  readonly horizon?: ReadHorizon;
 }
+
+/**
+ * What one commit-safe read knew, from its single snapshot. With it a tailing reader can tell up to which global
+ * position it has seen *every* event that will ever exist (docs/decisions/0019-watermarks-and-read-your-writes.md).
+ */
+export interface ReadHorizon {
+  /** The relay horizon (xid8 as text): every transaction below it had finished, or never appends. */
+  readonly below: string;
+  /** The snapshot's xmax (xid8 as text): every transaction that had an id when the read began is below it. */
+  readonly snapshotEnd: string;
+  /** The highest global position visible to the read (0 when none). */
+  readonly head: number;
+}
+
+/**
+ * Turns a tailing reader's successive reads into a watermark: the global position through which every event of the
+ * store has been read (and handed on). A read whose snapshot saw `head` as the highest visible position proves that
+ * every position up to `head` was taken by a transaction below its `snapshotEnd` (an append takes its transaction id
+ * before its first position: event-store migration 0006, and a sequence never goes back). Once a later read has a
+ * horizon at or past that `snapshotEnd`, all those transactions have finished; if that read returned everything
+ * below its horizon (its batch was not full) and it was handed on, every event at or below `head` has been too.
+ * Pure and synchronous; one per reader (relay, feed subscription).
+ */
+export class CompletenessTracker {
+  /** (head, snapshotEnd) of reads not yet proven complete, both increasing. */
+  private pending: { head: number; snapshotEnd: bigint }[] = [];
+  private through: number | null = null;
+
+  /** The watermark so far: every event at or below it has been handed on (null: nothing proven yet). */
+  get completeThrough(): number | null {
+    return this.through;
+  }
+
+  /**
+   * What the watermark becomes once the batch of a read with this horizon has been handed on (`readAll`: the read
+   * returned everything below its horizon, i.e. fewer events than its limit). Changes nothing until `commit()`: the
+   * feed delivers the batch with this value and commits it only once the batch was acknowledged.
+   */
+  after(horizon: ReadHorizon | undefined, readAll: boolean): { readonly completeThrough: number | null; commit(): void } {
+    if (!horizon) return { completeThrough: this.through, commit: () => undefined };
+    const pending = [...this.pending];
+    const end = BigInt(horizon.snapshotEnd);
+    const last = pending[pending.length - 1];
+    if (last && last.snapshotEnd === end) pending[pending.length - 1] = { head: Math.max(last.head, horizon.head), snapshotEnd: end };
+    else pending.push({ head: horizon.head, snapshotEnd: end });
+    // Too many reads not yet proven (a long backlog read in full batches): the oldest are dropped, since the later
+    // ones (higher heads, later ends) prove as much once they are proven, only later.
+    while (pending.length > MAX_PENDING) pending.shift();
+    let through = this.through;
+    let proven = 0;
+    if (readAll) {
+      const below = BigInt(horizon.below);
+      while (proven < pending.length && pending[proven].snapshotEnd <= below) {
+        through = Math.max(through ?? 0, pending[proven].head);
+        proven++;
+      }
+    }
+    return {
+      completeThrough: through,
+      commit: () => {
+        this.pending = pending.slice(proven);
+        this.through = through;
+      },
+    };
+  }
+}
+
+const MAX_PENDING = 1_000;
 
 /** Reads the log for tailing consumers (the outbox relay, the embedded projection feed). */
 export interface EventLogReader {

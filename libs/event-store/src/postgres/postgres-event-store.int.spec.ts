@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import { Client, type Pool } from 'pg';
-import { LOG_START } from '../port/event-log.port';
+import { CompletenessTracker, LOG_START } from '../port/event-log.port';
 import { InvalidAppendError, StoreBusyError, WrongExpectedVersionError } from '../port/event-store.errors';
 import type { NewEvent } from '../port/event-store.port';
 import { eventStoreMigrations } from './migrations';
@@ -35,7 +35,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
   describe('migrations', () => {
     it('are recorded once and skipped when run again', async () => {
       const again = await store.migrate();
-      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_locks', '0005_auditor_read_indexes']);
+      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_locks', '0005_auditor_read_indexes', '0006_xid_before_position']);
       expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATION_IDS });
       const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
       expect(rows).toEqual(MIGRATION_IDS.map((id) => ({ id })));
@@ -451,8 +451,10 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       expect(rest.positions.map((p) => p.txId)).toEqual(['10', '100']);
     });
 
-    it('holds back events committed after a transaction that is still open, then delivers them all', async () => {
+    it('holds back events committed after a transaction that is still open, then delivers them all; its watermark claims none of them meanwhile', async () => {
       const start = await store.readCommitted(LOG_START, 10_000);
+      const tracker = new CompletenessTracker();
+      tracker.after(start.horizon, true).commit();
       // A writer whose transaction stays open after its insert took a global position. Appends announce
       // themselves with the store's shared advisory lock before their transaction has an id (migration 0004).
       const slow = new Client({ connectionString: database.url });
@@ -470,6 +472,11 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         const during = await store.readCommitted(start.next, 100);
         expect(during.events).toEqual([]);
         expect(during.next).toEqual(start.next);
+        // The read saw the fast append (its head), and knew a transaction below its snapshot's end was still appending.
+        expect(during.horizon?.head).toBe(fast.position);
+        expect(BigInt(during.horizon?.below ?? 0)).toBeLessThan(BigInt(during.horizon?.snapshotEnd ?? 0));
+        tracker.after(during.horizon, true).commit();
+        const claimedDuring = tracker.completeThrough ?? 0;
 
         await slow.query('COMMIT');
         // Another append of this store may still be running a moment (parallel tests share the schema name in
@@ -482,9 +489,14 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
         expect(after.events.map((e) => e.streamId)).toEqual(['slow-stream', 'fast-stream']);
         expect(after.events[1].globalPosition).toBe(fast.position);
         expect(after.events[0].globalPosition).toBeLessThan(fast.position);
+        expect(claimedDuring).toBeLessThan(after.events[0].globalPosition);
         expect(after.positions.map((p) => p.position)).toEqual(after.events.map((e) => e.globalPosition));
         expect(after.next).toEqual(after.positions[1]);
-        expect(await store.readCommitted(after.next, 100)).toEqual({ events: [], positions: [], next: after.next });
+        expect(await store.readCommitted(after.next, 100)).toMatchObject({ events: [], positions: [], next: after.next });
+        tracker.after(after.horizon, true).commit();
+        const quiet = await store.readCommitted(after.next, 100);
+        tracker.after(quiet.horizon, true).commit();
+        expect(tracker.completeThrough).toBeGreaterThanOrEqual(fast.position);
       } finally {
         await slow.end();
       }

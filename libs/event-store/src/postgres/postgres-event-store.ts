@@ -306,13 +306,16 @@ export class PostgresEventStore implements EventStore, EventLogReader {
   }
 
   async readCommitted(after: LogPosition, limit: number): Promise<CommittedBatch> {
-    const { rows } = await this.pool.query<EventRow & { tx_text: string }>({
+    const { rows } = await this.pool.query<(EventRow & { tx_text: string }) & { horizon_below: string; horizon_end: string; horizon_head: string | null }>({
       name: `es_read_committed_${this.schema}`,
       text: this.sql.readCommitted,
       values: [after.txId, after.position, limit],
     });
-    const positions = rows.map((row) => ({ txId: row.tx_text, position: Number(row.global_position) }));
-    return { events: rows.map(toStoredEvent), positions, next: positions[positions.length - 1] ?? after };
+    // Always one row at least: the horizon's, with no event when nothing was there to read.
+    const found = rows.filter((row) => row.global_position !== null);
+    const positions = found.map((row) => ({ txId: row.tx_text, position: Number(row.global_position) }));
+    const horizon = rows[0] && { below: rows[0].horizon_below, snapshotEnd: rows[0].horizon_end, head: Number(rows[0].horizon_head ?? 0) };
+    return { events: found.map(toStoredEvent), positions, next: positions[positions.length - 1] ?? after, horizon };
   }
 
   async verifyStream(streamId: string): Promise<StreamVerification> {
@@ -494,11 +497,22 @@ function statements(q: string) {
     // (migration 0004's relay_horizon), in (tx_id, position) order.
     // The text copy of tx_id has its own alias: ORDER BY a bare name prefers an output column, and sorting
     // the text would put transaction 1000 before 999.
+    // The horizon row comes with it, from the same snapshot: the horizon, the snapshot's xmax and the highest visible
+    // position are what a watermark is proven from (CompletenessTracker, ADR 0019). LEFT JOIN: a row even when no
+    // event is there to read.
     readCommitted: `
-      SELECT ${EVENT_COLUMNS}, e.tx_id::text AS tx_text FROM ${q}.events e
-       WHERE (e.tx_id, e.global_position) > ($1::xid8, $2::bigint)
-         AND e.tx_id < (SELECT ${q}.relay_horizon())
-       ORDER BY e.tx_id, e.global_position
-       LIMIT $3`,
+      WITH h AS MATERIALIZED (
+        SELECT ${q}.relay_horizon() AS below, pg_snapshot_xmax(pg_current_snapshot()) AS snapshot_end,
+               (SELECT max(x.global_position) FROM ${q}.events x) AS head
+      )
+      SELECT e.*, h.below::text AS horizon_below, h.snapshot_end::text AS horizon_end, h.head::text AS horizon_head
+        FROM h LEFT JOIN LATERAL (
+          SELECT ${EVENT_COLUMNS}, e.tx_id::text AS tx_text, e.tx_id AS tx_order FROM ${q}.events e
+           WHERE (e.tx_id, e.global_position) > ($1::xid8, $2::bigint)
+             AND e.tx_id < h.below
+           ORDER BY e.tx_id, e.global_position
+           LIMIT $3
+        ) e ON true
+       ORDER BY e.tx_order, e.global_position`,
   };
 }

@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Inject, Injectable, Module, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
+import { createEventStorePool, LEDGER_HEADS, PostgresEventStore, PostgresLedgerHeads } from '@chip-ledger/event-store';
+import { LEDGER_CONTEXTS } from '@chip-ledger/messaging';
 import type { Pool } from 'pg';
 import type { ServiceMetrics } from '../metrics/service-metrics';
 import { SERVICE_METRICS } from '../metrics/metrics.module';
@@ -15,7 +16,7 @@ class PoolCloser implements OnApplicationShutdown {
   }
 }
 
-/** The PostgreSQL connection pool, from DATABASE_URL (or the embedded server's URL). */
+/** The PostgreSQL connection pool, from DATABASE_URL (or the embedded server's URL), and the ledger heads read through it. */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -25,8 +26,10 @@ export class DatabaseModule {
       providers: [
         { provide: PG_POOL, useFactory: () => createEventStorePool({ connectionString: options.url, max: options.poolSize ?? 24, applicationName: options.applicationName }) },
         PoolCloser,
+        // Every context's store lives in this database (one schema each): a write's read-your-writes token is their heads (ADR 0019).
+        { provide: LEDGER_HEADS, inject: [PG_POOL], useFactory: (pool: Pool) => new PostgresLedgerHeads(pool, LEDGER_CONTEXTS) },
       ],
-      exports: [PG_POOL],
+      exports: [PG_POOL, LEDGER_HEADS],
     };
   }
 }

@@ -46,7 +46,8 @@ export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdow
   ) {
     this.kafka = createKafkaClient({ brokers: options.brokers, clientId: 'chip-ledger-relay' });
     this.relays = options.contexts.map((context) => {
-      const publisher = new KafkaEventPublisher(this.kafka, { topic: ledgerTopic(context, options.topicPrefix) });
+      // The context names its events' origin and its watermark markers (ADR 0019).
+      const publisher = new KafkaEventPublisher(this.kafka, { topic: ledgerTopic(context, options.topicPrefix), context });
       let lastLogged = 0;
       const relay = new OutboxRelay(new PostgresRelayOutbox(pool, context), publisher, {
         pollIntervalMs: 50,

@@ -10,10 +10,15 @@ export const EVENT_FEED = Symbol.for('chip-ledger.EventFeed');
 export interface FeedCheckpoint {
   readonly source: string;
   readonly position: string;
+  /**
+   * Once this batch is applied, every event of the source up to this global position has been (the watermark, ADR
+   * 0019); null or absent when the feed cannot tell yet. Store it with the batch, like `position`.
+   */
+  readonly completeThrough?: number | null;
 }
 
 export interface FeedBatch {
-  /** In order: per stream, by version. */
+  /** In order: per stream, by version. Empty when the batch only moves `checkpoint.completeThrough`. */
   readonly events: readonly ChainedEvent[];
   /** Store this with the batch's effect; hand it back through `startAt` after a restart. */
   readonly checkpoint: FeedCheckpoint;

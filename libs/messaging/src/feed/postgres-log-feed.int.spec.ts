@@ -10,11 +10,18 @@ class RecordingProjection {
   readonly applied: ChainedEvent[] = [];
   checkpoint: FeedCheckpoint | null = null;
   failNext = 0;
+  /** Watermarks claimed that an event applied later contradicts (an event at or below one arriving after it). */
+  readonly contradicted: { completeThrough: number; position: number }[] = [];
 
   readonly handle = async (batch: FeedBatch, ack: () => Promise<void>): Promise<void> => {
     if (this.failNext > 0) {
       this.failNext--;
       throw new Error('read model unavailable');
+    }
+    const claimed = this.checkpoint?.completeThrough ?? 0;
+    for (const event of batch.events) {
+      const position = (event as { globalPosition?: number }).globalPosition ?? 0;
+      if (position <= claimed) this.contradicted.push({ completeThrough: claimed, position });
     }
     this.applied.push(...batch.events);
     this.checkpoint = batch.checkpoint;
@@ -56,7 +63,7 @@ describe('PostgresLogFeed (real PostgreSQL)', () => {
     await database.drop();
   });
 
-  it('delivers every event once, in stream order, while writers commit out of position order', async () => {
+  it('delivers every event once, in stream order, while writers commit out of position order; no watermark is claimed before an event it covers', async () => {
     const projection = new RecordingProjection();
     const feed = new PostgresLogFeed(store, { batchSize: 40, pollIntervalMs: 5 });
     const subscription = await feed.subscribe(projection.handle);
@@ -68,6 +75,11 @@ describe('PostgresLogFeed (real PostgreSQL)', () => {
       await until(() => projection.applied.length >= written.events, 20_000, 'all events');
       expectExactlyOnceInOrder(projection.applied, written);
       expect(projection.checkpoint?.source).toBe('pg:procurement');
+      // Watermarks (ADR 0019): every batch says through which global position the store is whole once it is applied;
+      // no event may come after a watermark covering it, and the last one covers everything.
+      const head = Math.max(...projection.applied.map((e) => (e as { globalPosition?: number }).globalPosition ?? 0));
+      await until(() => projection.checkpoint?.completeThrough === head, 5_000, 'the watermark to reach the head');
+      expect(projection.contradicted).toEqual([]);
     } finally {
       await subscription.stop();
     }

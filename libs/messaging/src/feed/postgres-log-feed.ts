@@ -1,4 +1,4 @@
-import { formatLogPosition, LOG_START, parseLogPosition, type CommittedBatch, type EventLogReader, type LogPosition } from '@chip-ledger/event-store';
+import { CompletenessTracker, formatLogPosition, LOG_START, parseLogPosition, type CommittedBatch, type EventLogReader, type LogPosition } from '@chip-ledger/event-store';
 import type { EventFeed, FeedBatch, FeedHandler, FeedSubscription, SubscribeOptions } from './event-feed.port';
 
 export interface PostgresLogFeedOptions {
@@ -15,7 +15,9 @@ export interface PostgresLogFeedOptions {
 /**
  * Feeds projections from a store's event table (embedded mode, no Kafka). Reads in commit-safe order
  * (transaction id, position) below the oldest running transaction, so an event committed late at a lower
- * position is still delivered, exactly once per acknowledged batch. The source is `pg:<schema>`.
+ * position is still delivered, exactly once per acknowledged batch. The source is `pg:<schema>`. Each batch's
+ * checkpoint carries the watermark it proves (`completeThrough`); when the watermark moves with nothing new to
+ * deliver (the transactions it waited for wrote nothing), an empty batch carries it.
  */
 export class PostgresLogFeed implements EventFeed {
   readonly source: string;
@@ -65,6 +67,9 @@ class LogSubscription implements FeedSubscription {
   private stopping = false;
   private loop: Promise<void> | null = null;
   private wake: (() => void) | null = null;
+  private readonly completeness = new CompletenessTracker();
+  /** The watermark last acknowledged (null: none since start, so the first one known is delivered). */
+  private delivered: number | null = null;
 
   constructor(
     private readonly reader: EventLogReader,
@@ -90,21 +95,28 @@ class LogSubscription implements FeedSubscription {
       try {
         // A batch the handler did not acknowledge is delivered again as it was.
         pending ??= await this.reader.readCommitted(this.position, this.settings.batchSize);
-        if (pending.events.length === 0) {
+        const watermark = this.completeness.after(pending.horizon, pending.events.length < this.settings.batchSize);
+        const moved = watermark.completeThrough !== null && (this.delivered === null || watermark.completeThrough > this.delivered);
+        if (pending.events.length === 0 && !moved) {
+          watermark.commit();
           pending = null;
           await this.sleep(this.settings.pollIntervalMs);
           continue;
         }
-        const checkpoint = { source: this.settings.source, position: formatLogPosition(pending.next) };
+        const checkpoint = { source: this.settings.source, position: formatLogPosition(pending.next), completeThrough: watermark.completeThrough };
         const batch: FeedBatch = { events: pending.events, checkpoint };
         let acked = false;
         await this.handler(batch, async () => {
           acked = true;
         });
         if (!acked) throw new Error(`The handler returned without ack() for the batch ending at ${checkpoint.position}; delivering it again`);
+        watermark.commit();
+        this.delivered = watermark.completeThrough;
         this.position = pending.next;
+        const idle = pending.events.length === 0;
         pending = null;
         failures = 0;
+        if (idle) await this.sleep(this.settings.pollIntervalMs);
       } catch (error) {
         failures++;
         this.settings.onError(error);

@@ -1,7 +1,7 @@
 import type { ChainedEvent, StoredEvent } from '@chip-ledger/event-store';
 import { Partitioners, type Kafka, type Message, type Producer, type RetryOptions, type TopicMessages } from 'kafkajs';
 import { PublishError, type EventPublisher } from '../relay/event-publisher.port';
-import { encodeEventMessage } from './event-message';
+import { encodeEventMessage, encodeWatermarkMarker, withContext } from './event-message';
 
 export interface KafkaEventPublisherOptions {
   /** The topic of every event, or a function choosing it (e.g. by stream id prefix). */
@@ -16,6 +16,12 @@ export interface KafkaEventPublisherOptions {
    * by default), so a dead broker surfaces as an error the relay backs off on, and the relay can stop.
    */
   readonly retry?: RetryOptions;
+  /**
+   * The context whose store this publisher relays (procurement, rental, audit). Set, every event message says where
+   * it is in that store (`ledger-context`, `global-position` headers) and `publishWatermark` works (a fixed `topic`
+   * is then required).
+   */
+  readonly context?: string;
 }
 
 /**
@@ -28,10 +34,22 @@ export class KafkaEventPublisher implements EventPublisher {
   private readonly topicOf: (event: ChainedEvent) => string;
   private readonly maxRequestBytes: number;
   private connected: Promise<void> | null = null;
-  private counters = { requests: 0, events: 0 };
+  private counters = { requests: 0, events: 0, markers: 0 };
+  private readonly context: string | undefined;
+  private readonly watermarkTopic: string | null;
+  /** Markers go through a producer of their own: never queued behind, or interleaved with, the events' idempotent sequence. */
+  private readonly markerProducer: Producer;
+  private markerConnected: Promise<void> | null = null;
+  private partitions: number | null = null;
 
-  constructor(kafka: Kafka, options: KafkaEventPublisherOptions) {
+  constructor(
+    private readonly kafka: Kafka,
+    options: KafkaEventPublisherOptions,
+  ) {
     const topic = options.topic;
+    this.context = options.context;
+    this.watermarkTopic = typeof topic === 'string' ? topic : null;
+    if (options.context !== undefined && this.watermarkTopic === null) throw new Error('KafkaEventPublisher: a context needs a fixed topic');
     this.topicOf = typeof topic === 'string' ? () => topic : topic;
     this.maxRequestBytes = options.maxRequestBytes ?? 512 * 1024;
     this.producer = kafka.producer({
@@ -43,6 +61,8 @@ export class KafkaEventPublisher implements EventPublisher {
       createPartitioner: Partitioners.DefaultPartitioner,
       retry: options.retry ?? { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 },
     });
+    // A marker says something already true of the log; a copy or a lost one does no harm (the next one says more).
+    this.markerProducer = kafka.producer({ allowAutoTopicCreation: false, retry: options.retry ?? { retries: 5, initialRetryTime: 100, maxRetryTime: 2_000 } });
   }
 
   /** Connects (and obtains the producer id); `publish` also connects on first use. */
@@ -54,14 +74,49 @@ export class KafkaEventPublisher implements EventPublisher {
     return this.connected;
   }
 
-  /** Acknowledged produce requests and events since construction (for metrics and benchmarks). */
-  stats(): { readonly requests: number; readonly events: number } {
+  /** Acknowledged produce requests, events and watermark markers (one per partition) since construction (for metrics and benchmarks). */
+  stats(): { readonly requests: number; readonly events: number; readonly markers: number } {
     return { ...this.counters };
   }
 
   async disconnect(): Promise<void> {
     this.connected = null;
+    this.markerConnected = null;
     await this.producer.disconnect();
+    await this.markerProducer.disconnect();
+  }
+
+  /**
+   * One marker per partition of the topic, in one request. The relay calls it only after the events up to
+   * `completeThrough` were acknowledged, so on every partition the marker lands after them.
+   */
+  async publishWatermark(completeThrough: number): Promise<void> {
+    if (this.context === undefined || this.watermarkTopic === null) return;
+    this.markerConnected ??= this.markerProducer.connect().catch((error: unknown) => {
+      this.markerConnected = null;
+      throw error;
+    });
+    await this.markerConnected;
+    const partitions = await this.partitionCount(this.watermarkTopic);
+    const marker = { context: this.context, completeThrough, partitions };
+    await this.markerProducer.send({ topic: this.watermarkTopic, acks: -1, messages: Array.from({ length: partitions }, (_, p) => encodeWatermarkMarker(marker, p)) });
+    this.counters = { ...this.counters, markers: this.counters.markers + partitions };
+  }
+
+  /** The topic's partitions, asked once: a ledger topic never gets more (it would move streams between partitions). */
+  private async partitionCount(topic: string): Promise<number> {
+    if (this.partitions !== null) return this.partitions;
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      const count = topics[0]?.partitions.length ?? 0;
+      if (count < 1) throw new Error(`Topic ${topic} has no partitions yet`);
+      this.partitions = count;
+      return count;
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   /**
@@ -77,7 +132,7 @@ export class KafkaEventPublisher implements EventPublisher {
       for (const chunk of this.chunks(events)) {
         await this.producer.sendBatch({ acks: -1, topicMessages: chunk.topicMessages });
         acknowledged += chunk.count;
-        this.counters = { requests: this.counters.requests + 1, events: this.counters.events + chunk.count };
+        this.counters = { ...this.counters, requests: this.counters.requests + 1, events: this.counters.events + chunk.count };
       }
     } catch (error) {
       throw new PublishError(acknowledged, error);
@@ -89,7 +144,7 @@ export class KafkaEventPublisher implements EventPublisher {
     let bytes = 0;
     let count = 0;
     for (const event of events) {
-      const message = encodeEventMessage(event);
+      const message = withContext(encodeEventMessage(event), this.context);
       const size = messageSize(message);
       if (count > 0 && bytes + size > this.maxRequestBytes) {
         yield { topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })), count };

@@ -7,6 +7,12 @@ export interface EventPublisher {
    * @throws PublishError telling how many leading events were acknowledged before the failure.
    */
   publish(events: readonly StoredEvent[]): Promise<void>;
+  /**
+   * Tells every consumer, on every partition, that every event of the store up to global position
+   * `completeThrough` has been published and acknowledged (a watermark marker, ADR 0019). Called by the relay after
+   * those events were acknowledged; a publisher without it publishes no watermark.
+   */
+  publishWatermark?(completeThrough: number): Promise<void>;
 }
 
 export class PublishError extends Error {

@@ -27,12 +27,13 @@ describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {
     await database.drop();
   });
 
-  it('publishes every event once, in stream order, while 8 writers commit out of position order (two relay instances)', async () => {
+  it('publishes every event once, in stream order, while 8 writers commit out of position order (two relay instances); every watermark marker comes after every event it covers', async () => {
     await delayCommits(pool, 'procurement', 0.04);
-    const publishers = [new KafkaEventPublisher(kafka, { topic }), new KafkaEventPublisher(kafka, { topic })];
-    // Two instances as two service replicas would run them: one is active, the other on standby.
+    const publishers = [new KafkaEventPublisher(kafka, { topic, context: 'procurement' }), new KafkaEventPublisher(kafka, { topic, context: 'procurement' })];
+    // Two instances as two service replicas would run them: one is active, the other on standby. Markers as often as
+    // they may go, so that many of them fall between commits that land out of position order.
     const relays = publishers.map(
-      (publisher) => new OutboxRelay(new PostgresRelayOutbox(pool, 'procurement'), publisher, { batchSize: 50, pollIntervalMs: 10, leaseRetryMs: 200 }),
+      (publisher) => new OutboxRelay(new PostgresRelayOutbox(pool, 'procurement'), publisher, { batchSize: 50, pollIntervalMs: 10, leaseRetryMs: 200, markerIntervalMs: 0 }),
     );
     relays.forEach((relay) => relay.start());
     try {
@@ -60,6 +61,24 @@ describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {
         expect(published.map((e) => e.eventId)).toEqual(ids);
       }
       expect(await relays[0].backlog()).toMatchObject({ pending: 0, lagMs: 0 });
+
+      // Watermarks (ADR 0019): a marker "complete through W" on a partition follows every event of that partition at
+      // or below W, whatever order the commits landed in; and the last ones cover everything.
+      const { rows } = await pool.query<{ head: string }>('SELECT max(global_position)::text AS head FROM procurement.events');
+      const head = Number(rows[0].head);
+      const active = relays.find((relay) => relay.status().published > 0) as OutboxRelay;
+      for (let wait = Date.now() + 10_000; active.status().markedThrough !== head && Date.now() < wait; ) await new Promise((r) => setTimeout(r, 20));
+      expect(active.status()).toMatchObject({ completeThrough: head, markedThrough: head });
+      const { events: all, markers } = await readTopic(kafka, topic);
+      expect(all).toHaveLength(written.events);
+      expect(markers.length).toBeGreaterThan(3 * 3);
+      expect(all.every((e) => e.globalPosition !== null)).toBe(true);
+      for (const marker of markers) {
+        const late = all.filter((e) => e.partition === marker.partition && (e.globalPosition as number) <= marker.completeThrough && BigInt(e.offset) > BigInt(marker.offset));
+        expect({ marker, late }).toEqual({ marker, late: [] });
+        expect(marker).toMatchObject({ context: 'procurement', partitions: 3 });
+      }
+      for (const partition of [0, 1, 2]) expect(Math.max(...markers.filter((m) => m.partition === partition).map((m) => m.completeThrough))).toBe(head);
     } finally {
       await Promise.all(relays.map((relay) => relay.stop()));
       await Promise.all(publishers.map((publisher) => publisher.disconnect()));

@@ -1,4 +1,4 @@
-import type { CommittedBatch, LogPosition, OutboxBacklog, RelayLease, RelayOutbox } from '@chip-ledger/event-store';
+import { CompletenessTracker, type CommittedBatch, type LogPosition, type OutboxBacklog, type RelayLease, type RelayOutbox } from '@chip-ledger/event-store';
 import { PublishError, type EventPublisher } from './event-publisher.port';
 
 export interface OutboxRelayOptions {
@@ -18,6 +18,11 @@ export interface OutboxRelayOptions {
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   /** Called with every error the relay recovers from (it never stops on its own). */
   readonly onError?: (error: unknown) => void;
+  /**
+   * Least time between two watermark markers (`EventPublisher.publishWatermark`); default 150 ms. A marker goes out
+   * when the watermark moved since the last one: at once after a quiet spell, at most this often under load.
+   */
+  readonly markerIntervalMs?: number;
 }
 
 export type RelayState = 'stopped' | 'standby' | 'idle' | 'publishing' | 'retrying';
@@ -33,6 +38,10 @@ export interface RelayStatus {
   /** Failed publish attempts in a row (0 when healthy): a health check can alert on it. */
   readonly consecutiveFailures: number;
   readonly lastError: string | null;
+  /** Every event at or below this global position has been published and acknowledged (null: not proven yet). */
+  readonly completeThrough: number | null;
+  /** The watermark the last marker announced (null: none since start). */
+  readonly markedThrough: number | null;
 }
 
 export interface RelayBacklog extends OutboxBacklog {
@@ -61,6 +70,10 @@ export class OutboxRelay {
   private readonly backoffInitialMs: number;
   private readonly backoffMaxMs: number;
   private readonly onError: (error: unknown) => void;
+  private readonly markerIntervalMs: number;
+  private readonly completeness = new CompletenessTracker();
+  private lastMarkerAt = 0;
+  private marking: Promise<void> | null = null;
 
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -74,6 +87,8 @@ export class OutboxRelay {
     lastPublishedAt: null,
     consecutiveFailures: 0,
     lastError: null,
+    completeThrough: null,
+    markedThrough: null,
   };
 
   constructor(
@@ -88,13 +103,15 @@ export class OutboxRelay {
     this.backoffInitialMs = options.backoff?.initialMs ?? 100;
     this.backoffMaxMs = options.backoff?.maxMs ?? 5_000;
     this.onError = options.onError ?? (() => undefined);
+    this.markerIntervalMs = options.markerIntervalMs ?? 150;
   }
 
   /** Starts the loop in the background (idempotent). */
   start(): void {
     if (this.loop) return;
     this.stopping = false;
-    this.current = { ...this.current, state: 'standby', published: 0, batches: 0 };
+    // A restarted relay announces its watermark once it knows it, whatever an earlier run announced.
+    this.current = { ...this.current, state: 'standby', published: 0, batches: 0, markedThrough: null };
     this.loop = this.run().finally(() => {
       this.current = { ...this.current, state: 'stopped' };
     });
@@ -109,6 +126,7 @@ export class OutboxRelay {
     this.wake?.();
     await this.loop;
     this.loop = null;
+    await this.marking;
   }
 
   /** Skips the poll wait: call it after an append in the same process to publish at once. */
@@ -169,6 +187,8 @@ export class OutboxRelay {
     const from = this.current.checkpoint as LogPosition;
     const batch = await this.outbox.readCommitted(from, this.batchSize);
     if (batch.events.length === 0) {
+      this.settled(batch);
+      this.mark();
       // Caught up: whatever failed before (the database, the broker) works again.
       this.current = { ...this.current, state: 'idle', consecutiveFailures: 0, lastError: null };
       await this.sleep(this.pollIntervalMs);
@@ -176,7 +196,41 @@ export class OutboxRelay {
     }
     this.current = { ...this.current, state: 'publishing' };
     await this.publish(from, batch);
+    this.settled(batch);
+    this.mark();
     if (batch.events.length < this.batchSize) await this.sleep(this.gatherMs);
+  }
+
+  /** The batch is published and acknowledged: what the watermark becomes (see CompletenessTracker). */
+  private settled(batch: CommittedBatch): void {
+    const next = this.completeness.after(batch.horizon, batch.events.length < this.batchSize);
+    next.commit();
+    this.current = { ...this.current, completeThrough: next.completeThrough };
+  }
+
+  /**
+   * A watermark marker on every partition when the watermark moved since the last one, at most every
+   * `markerIntervalMs`, after the events it covers were acknowledged. Sent beside the loop, not in it (one small
+   * produce request of its own, at most one in flight): publishing events never waits for a marker. One that fails
+   * is reported and sent again with a later round's watermark.
+   */
+  private mark(): void {
+    const { completeThrough, markedThrough } = this.current;
+    if (this.marking || !this.publisher.publishWatermark || completeThrough === null || (markedThrough !== null && completeThrough <= markedThrough)) return;
+    const now = Date.now();
+    if (now - this.lastMarkerAt < this.markerIntervalMs) return;
+    this.lastMarkerAt = now;
+    this.marking = this.publisher
+      .publishWatermark(completeThrough)
+      .then(
+        () => {
+          this.current = { ...this.current, markedThrough: Math.max(completeThrough, this.current.markedThrough ?? 0) };
+        },
+        (error: unknown) => this.onError(error),
+      )
+      .finally(() => {
+        this.marking = null;
+      });
   }
 
   /** Publishes the batch, retrying what is not acknowledged yet until it is, or until stop() or a lost lease. */

@@ -36,7 +36,9 @@ class MemoryOutbox implements RelayOutbox {
   async readCommitted(after: LogPosition, limit: number): Promise<CommittedBatch> {
     const events = this.events.filter((e) => e.globalPosition > after.position).slice(0, limit);
     const positions = events.map((e) => ({ txId: String(e.globalPosition), position: e.globalPosition }));
-    return { events, positions, next: positions[positions.length - 1] ?? after };
+    // Nothing ever runs concurrently here: every read proves its head at once.
+    const head = this.events.length;
+    return { events, positions, next: positions[positions.length - 1] ?? after, horizon: { below: '1000000', snapshotEnd: '1000000', head } };
   }
   async tryAcquireLease(): Promise<RelayLease | null> {
     if (!this.leaseFree) return null;
@@ -64,6 +66,11 @@ class MemoryOutbox implements RelayOutbox {
 /** A broker that acknowledges `acceptBeforeFailing` events, then fails `failures` times. */
 class FlakyPublisher implements EventPublisher {
   readonly received: number[] = [];
+  /** Watermark markers, with when they were sent. */
+  readonly watermarks: { through: number; at: number; afterEvents: number }[] = [];
+  async publishWatermark(completeThrough: number): Promise<void> {
+    this.watermarks.push({ through: completeThrough, at: Date.now(), afterEvents: this.received.length });
+  }
   constructor(
     private failures: number,
     private readonly acceptBeforeFailing = 0,
@@ -156,4 +163,51 @@ describe('OutboxRelay', () => {
     expect(outbox.checkpoint).toEqual({ txId: '3', position: 3 });
     expect(outbox.leaseFree).toBe(true);
   });
+
+  describe('watermark markers', () => {
+    it('announce the watermark after the events it covers were acknowledged, only when it moved, at most every markerIntervalMs', async () => {
+      const outbox = new MemoryOutbox();
+      outbox.add(25);
+      const publisher = new FlakyPublisher(0);
+      const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 10, gatherMs: 1, markerIntervalMs: 100 });
+      relay.start();
+      try {
+        await waitUntil(() => relay.status().markedThrough === 25);
+        // Idle rounds (every ms) announce nothing new.
+        await new Promise((r) => setTimeout(r, 150));
+        expect(publisher.watermarks.map((w) => w.through)).toEqual([25]);
+        expect(publisher.watermarks[0].afterEvents).toBe(25);
+        outbox.add(5);
+        await waitUntil(() => relay.status().markedThrough === 30);
+        outbox.add(5);
+        await waitUntil(() => relay.status().markedThrough === 35);
+        expect(publisher.watermarks.map((w) => w.through)).toEqual([25, 30, 35]);
+        for (let i = 1; i < publisher.watermarks.length; i++) expect(publisher.watermarks[i].at - publisher.watermarks[i - 1].at).toBeGreaterThanOrEqual(95);
+      } finally {
+        await relay.stop();
+      }
+    });
+
+    it('are not sent while the broker refuses the events they would cover', async () => {
+      const outbox = new MemoryOutbox();
+      outbox.add(10);
+      const publisher = new FlakyPublisher(3);
+      const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 10, markerIntervalMs: 0 });
+      relay.start();
+      try {
+        await waitUntil(() => relay.status().markedThrough === 10);
+        expect(publisher.watermarks.every((w) => w.afterEvents >= w.through)).toBe(true);
+      } finally {
+        await relay.stop();
+      }
+    });
+  });
 });
+
+async function waitUntil(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}

@@ -1,14 +1,16 @@
 import type { ChainedEvent } from '@chip-ledger/event-store';
 import type { Kafka } from 'kafkajs';
-import { decodeEventMessage } from '../kafka/event-message';
+import { decodeEventMessage, decodeWatermarkMarker, eventOrigin, isMarkerMessage, type WatermarkMarker } from '../kafka/event-message';
 
 export interface TopicContents {
-  /** Every message of the topic, in partition order, decoded. */
-  readonly events: (ChainedEvent & { partition: number; offset: string })[];
+  /** Every event message of the topic, in partition order, decoded, with its global position when it carries one. */
+  readonly events: (ChainedEvent & { partition: number; offset: string; globalPosition: number | null })[];
+  /** The watermark markers (ADR 0019), which are no events. */
+  readonly markers: (WatermarkMarker & { partition: number; offset: string })[];
 }
 
 /**
- * Reads a whole topic: counts its messages from the partitions' offsets (so a duplicate can never hide
+ * Reads a whole topic (markers apart from events): counts its messages from the partitions' offsets (so a duplicate can never hide
  * behind a consumer that stopped early), then consumes exactly that many from the beginning.
  */
 export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000): Promise<TopicContents> {
@@ -18,7 +20,8 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000)
   await admin.disconnect();
   const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
   const events: TopicContents['events'] = [];
-  if (total === 0) return { events };
+  const markers: TopicContents['markers'] = [];
+  if (total === 0) return { events, markers };
 
   const consumer = kafka.consumer({ groupId: `${topic}.reader.${Date.now()}` });
   await consumer.connect();
@@ -28,8 +31,9 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000)
       const timer = setTimeout(() => reject(new Error(`Read ${events.length} of ${total} messages of ${topic} in ${timeoutMs} ms`)), timeoutMs);
       void consumer.run({
         eachMessage: async ({ partition, message }) => {
-          events.push({ ...decodeEventMessage(message), partition, offset: message.offset });
-          if (events.length >= total) {
+          if (isMarkerMessage(message)) markers.push({ ...decodeWatermarkMarker(message), partition, offset: message.offset });
+          else events.push({ ...decodeEventMessage(message), partition, offset: message.offset, globalPosition: eventOrigin(message)?.position ?? null });
+          if (events.length + markers.length >= total) {
             clearTimeout(timer);
             resolve();
           }
@@ -39,5 +43,5 @@ export async function readTopic(kafka: Kafka, topic: string, timeoutMs = 30_000)
   } finally {
     await consumer.disconnect();
   }
-  return { events };
+  return { events, markers };
 }

@@ -90,6 +90,19 @@ export async function migrateGenerationTables(client: PoolClient, schema: string
       position   text NOT NULL,
       updated_at timestamptz NOT NULL DEFAULT now()
     );
+    -- Watermarks (ADR 0019), moved in the same transactions as the offsets. Per Kafka partition: the context of its
+    -- topic, how many partitions the topic has, and the global position through which every event of that context on
+    -- this partition has been applied (the last watermark marker read there). Per log source: the same for its store.
+    -- Looked up first: ALTER TABLE locks the table even when there is nothing to add, and another instance's batch
+    -- may hold its rows for seconds while this one starts.
+    DO $watermarks$ BEGIN
+      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${s}.consumer_offsets'::regclass AND attname = 'complete_through' AND NOT attisdropped) THEN
+        ALTER TABLE ${s}.consumer_offsets ADD COLUMN context text, ADD COLUMN topic_partitions integer, ADD COLUMN complete_through bigint;
+      END IF;
+      IF NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '${s}.log_checkpoints'::regclass AND attname = 'complete_through' AND NOT attisdropped) THEN
+        ALTER TABLE ${s}.log_checkpoints ADD COLUMN complete_through bigint;
+      END IF;
+    END $watermarks$;
     -- Exclusive projections only: the ownership epoch fencing a previous owner (created on first claim too).
     ${generationOwnerDdl(s)}
   `);

@@ -1,5 +1,5 @@
 import type { Pool, PoolClient } from 'pg';
-import type { Projection, ProjectedEvent, ProjectionChange } from '../projection.port';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionContext } from '../projection.port';
 import { recordDeadLetters, type DeadLetter, type DeadLetterPublisher } from './dead-letters';
 import { describeError, payloadText, sourceOf, type IncomingMessage, type MessageSource } from './incoming-message';
 
@@ -21,6 +21,39 @@ export interface ApplyOutcome {
   readonly changes: readonly ProjectionChange[];
   /** Stream positions applied (or dead-lettered) here, for read-your-writes waiters. */
   readonly streams: ReadonlyMap<string, number>;
+  /** Per context, through which global position every event is applied once this committed (ADR 0019). */
+  readonly complete?: ReadonlyMap<string, number>;
+}
+
+/** A Kafka partition's watermark: its last marker's (or a later one's) word on its topic's context. */
+interface PartitionMark {
+  readonly topic: string;
+  readonly context: string;
+  readonly completeThrough: number;
+  readonly partitions: number;
+}
+
+/**
+ * Per context: the lowest watermark over its topic's partitions, once every partition has one (a partition without
+ * a marker yet proves nothing about the events it holds).
+ */
+function completeOfPartitions(marks: Iterable<PartitionMark>): Map<string, number> {
+  const byTopic = new Map<string, PartitionMark[]>();
+  for (const mark of marks) byTopic.set(mark.topic, [...(byTopic.get(mark.topic) ?? []), mark]);
+  const complete = new Map<string, number>();
+  for (const topicMarks of byTopic.values()) {
+    const partitions = Math.max(...topicMarks.map((m) => m.partitions));
+    if (topicMarks.length < partitions) continue;
+    const { context } = topicMarks[0];
+    const through = Math.min(...topicMarks.map((m) => m.completeThrough));
+    complete.set(context, Math.min(through, complete.get(context) ?? Infinity));
+  }
+  return complete;
+}
+
+/** Per context (the store's schema, 'pg:<schema>'): its log feed's watermark. */
+function completeOfLogs(sources: ReadonlyMap<string, number>): Map<string, number> {
+  return new Map([...sources].map(([source, through]) => [source.replace(/^pg:/, ''), through]));
 }
 
 export type PartitionBatchResult =
@@ -145,14 +178,16 @@ export class GenerationWriter {
    */
   async applyPartitionBatches(parts: readonly PartitionMessages[]): Promise<PartitionBatchesResult> {
     return this.inTransaction(async (client) => {
-      const stored = await this.lockOffsets(client, parts);
+      const { stored, marks } = await this.lockOffsets(client, parts);
       const fresh: IncomingMessage[] = [];
       const committed: { topic: string; partition: number; nextOffset: string }[] = [];
       const reseek: { topic: string; partition: number; offset: string }[] = [];
-      const moved: { topic: string; partition: number; nextOffset: string }[] = [];
+      const moved: { topic: string; partition: number; nextOffset: string; mark: PartitionMark | null }[] = [];
       let alreadyPast = 0;
+      let marked = false;
       for (const part of parts) {
-        const from = stored.get(offsetKey(part.topic, part.partition)) ?? 0n;
+        const key = offsetKey(part.topic, part.partition);
+        const from = stored.get(key) ?? 0n;
         const mine = part.messages.filter((m) => BigInt(sourceOf(m).offset) >= from);
         alreadyPast += part.messages.length - mine.length;
         if (mine.length === 0) {
@@ -163,35 +198,94 @@ export class GenerationWriter {
           reseek.push({ topic: part.topic, partition: part.partition, offset: from.toString() });
           continue;
         }
-        fresh.push(...mine);
+        // Markers move the offset and the partition's watermark, nothing else.
+        let mark = marks.get(key) ?? null;
+        for (const m of mine) {
+          if (m.kind !== 'marker') fresh.push(m);
+          else if (mark === null || m.completeThrough > mark.completeThrough) {
+            mark = { topic: part.topic, context: m.context, completeThrough: m.completeThrough, partitions: m.partitions };
+            marked = true;
+          }
+        }
+        if (mark) marks.set(key, mark);
         const next = (BigInt(sourceOf(mine[mine.length - 1]).offset) + 1n).toString();
         committed.push({ topic: part.topic, partition: part.partition, nextOffset: next });
-        moved.push({ topic: part.topic, partition: part.partition, nextOffset: next });
+        moved.push({ topic: part.topic, partition: part.partition, nextOffset: next, mark });
       }
-      const outcome = fresh.length === 0 ? emptyOutcome() : await this.applyMessages(client, fresh);
+      const context = { complete: completeOfPartitions(marks.values()) };
+      const outcome = fresh.length === 0 && !marked ? emptyOutcome() : await this.applyMessages(client, fresh, context, marked);
       if (moved.length > 0) {
         await client.query(
-          `UPDATE ${this.ref.schema}.consumer_offsets AS o SET next_offset = x.next_offset, updated_at = now()
-             FROM unnest($1::text[], $2::int[], $3::bigint[]) AS x(topic, partition, next_offset)
+          `UPDATE ${this.ref.schema}.consumer_offsets AS o
+              SET next_offset = x.next_offset, updated_at = now(),
+                  context = coalesce(x.context, o.context), topic_partitions = coalesce(x.topic_partitions, o.topic_partitions),
+                  complete_through = coalesce(x.complete_through, o.complete_through)
+             FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::int[], $6::bigint[]) AS x(topic, partition, next_offset, context, topic_partitions, complete_through)
             WHERE o.topic = x.topic AND o.partition = x.partition`,
-          [moved.map((m) => m.topic), moved.map((m) => m.partition), moved.map((m) => m.nextOffset)],
+          [
+            moved.map((m) => m.topic),
+            moved.map((m) => m.partition),
+            moved.map((m) => m.nextOffset),
+            moved.map((m) => m.mark?.context ?? null),
+            moved.map((m) => m.mark?.partitions ?? null),
+            moved.map((m) => m.mark?.completeThrough ?? null),
+          ],
         );
       }
-      return { outcome: { ...outcome, alreadyPast }, committed, reseek };
+      return { outcome: { ...outcome, alreadyPast, complete: context.complete }, committed, reseek };
     });
   }
 
-  /** A batch of the PostgreSQL log; `position` is the feed's checkpoint after it. */
-  async applyLogBatch(source: string, position: string, messages: readonly IncomingMessage[]): Promise<ApplyOutcome> {
+  /**
+   * A batch of the PostgreSQL log; `position` is the feed's checkpoint after it, `completeThrough` the watermark of
+   * its source once it is applied (FeedCheckpoint). A batch may carry no event, only a watermark.
+   */
+  async applyLogBatch(source: string, position: string, messages: readonly IncomingMessage[], completeThrough: number | null = null): Promise<ApplyOutcome> {
     return this.inTransaction(async (client) => {
-      const outcome = await this.applyMessages(client, messages);
+      const stored = await this.logWatermarks(client);
+      const before = stored.get(source);
+      const marked = completeThrough !== null && (before === undefined || completeThrough > before);
+      if (marked) stored.set(source, completeThrough);
+      const context = { complete: completeOfLogs(stored) };
+      const outcome = messages.length === 0 && !marked ? emptyOutcome() : await this.applyMessages(client, messages, context, marked);
       await client.query(
-        `INSERT INTO ${this.ref.schema}.log_checkpoints (source, position) VALUES ($1, $2)
-         ON CONFLICT (source) DO UPDATE SET position = excluded.position, updated_at = now()`,
-        [source, position],
+        `INSERT INTO ${this.ref.schema}.log_checkpoints AS c (source, position, complete_through) VALUES ($1, $2, $3)
+         ON CONFLICT (source) DO UPDATE SET position = excluded.position, updated_at = now(),
+           complete_through = GREATEST(c.complete_through, excluded.complete_through)`,
+        [source, position, completeThrough],
       );
-      return outcome;
+      return { ...outcome, complete: context.complete };
     });
+  }
+
+  /**
+   * Per context, the global position through which this generation has applied every event of that context's store
+   * (ADR 0019): from the PostgreSQL log's checkpoints, or the Kafka partitions' watermarks (the lowest of a topic's
+   * partitions, once every one of them has had a marker). Read-your-writes waits on it.
+   */
+  async completeness(client: Pick<PoolClient, 'query'> = this.pool): Promise<ReadonlyMap<string, number>> {
+    const { rows } = await client.query<{ kind: string; topic: string; context: string | null; complete_through: string | null; topic_partitions: number | null }>(
+      `SELECT 'kafka' AS kind, topic, context, complete_through::text, topic_partitions FROM ${this.ref.schema}.consumer_offsets WHERE complete_through IS NOT NULL
+       UNION ALL
+       SELECT 'log', source, NULL, complete_through::text, NULL FROM ${this.ref.schema}.log_checkpoints WHERE complete_through IS NOT NULL`,
+    );
+    const logs = new Map<string, number>();
+    const partitions: PartitionMark[] = [];
+    for (const row of rows) {
+      if (row.kind === 'log') logs.set(row.topic, Number(row.complete_through));
+      else if (row.context !== null && row.topic_partitions !== null)
+        partitions.push({ topic: row.topic, context: row.context, completeThrough: Number(row.complete_through), partitions: row.topic_partitions });
+    }
+    const complete = completeOfPartitions(partitions);
+    for (const [context, through] of completeOfLogs(logs)) complete.set(context, Math.min(through, complete.get(context) ?? Infinity));
+    return complete;
+  }
+
+  private async logWatermarks(client: PoolClient): Promise<Map<string, number>> {
+    const { rows } = await client.query<{ source: string; complete_through: string }>(
+      `SELECT source, complete_through::text FROM ${this.ref.schema}.log_checkpoints WHERE complete_through IS NOT NULL`,
+    );
+    return new Map(rows.map((row) => [row.source, Number(row.complete_through)]));
   }
 
   /** Stored Kafka offsets of this generation (the next offset to read per partition). */
@@ -215,10 +309,11 @@ export class GenerationWriter {
   }
 
   /**
-   * Locks the partitions' offset rows for the transaction and returns their stored offsets. A row is created
-   * (at 0) the first time this writer meets its partition; afterwards only the lock is taken: one statement.
+   * Locks the partitions' offset rows for the transaction and returns their stored offsets, with the watermark of
+   * every partition of the generation (the others' unlocked: a watermark only grows, so an older value is a true
+   * lower bound). A row is created (at 0) the first time this writer meets its partition; afterwards: one statement.
    */
-  private async lockOffsets(client: PoolClient, parts: readonly { topic: string; partition: number }[]): Promise<Map<string, bigint>> {
+  private async lockOffsets(client: PoolClient, parts: readonly { topic: string; partition: number }[]): Promise<{ stored: Map<string, bigint>; marks: Map<string, PartitionMark> }> {
     const keys = [...new Map(parts.map((p) => [offsetKey(p.topic, p.partition), p])).values()].sort((a, b) =>
       a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition,
     );
@@ -230,20 +325,34 @@ export class GenerationWriter {
         [unknown.map((k) => k.topic), unknown.map((k) => k.partition)],
       );
     }
-    const { rows } = await client.query<{ topic: string; partition: number; next_offset: string }>(
-      `SELECT o.topic, o.partition, o.next_offset FROM ${this.ref.schema}.consumer_offsets AS o
-         JOIN unnest($1::text[], $2::int[]) AS x(topic, partition) ON o.topic = x.topic AND o.partition = x.partition
-        ORDER BY o.topic, o.partition FOR UPDATE OF o`,
+    const { rows } = await client.query<{ topic: string; partition: number; next_offset: string; locked: boolean; context: string | null; complete_through: string | null; topic_partitions: number | null }>(
+      `WITH wanted AS (SELECT * FROM unnest($1::text[], $2::int[]) AS x(topic, partition)),
+            locked AS (
+              SELECT o.topic, o.partition, o.next_offset, o.context, o.complete_through, o.topic_partitions FROM ${this.ref.schema}.consumer_offsets AS o
+                JOIN wanted AS x ON o.topic = x.topic AND o.partition = x.partition
+               ORDER BY o.topic, o.partition FOR UPDATE OF o
+            )
+       SELECT topic, partition, next_offset, true AS locked, context, complete_through::text, topic_partitions FROM locked
+       UNION ALL
+       SELECT o.topic, o.partition, o.next_offset, false, o.context, o.complete_through::text, o.topic_partitions FROM ${this.ref.schema}.consumer_offsets AS o
+        WHERE o.complete_through IS NOT NULL AND NOT EXISTS (SELECT 1 FROM wanted AS x WHERE x.topic = o.topic AND x.partition = o.partition)`,
       [keys.map((k) => k.topic), keys.map((k) => k.partition)],
     );
-    const stored = new Map(rows.map((row) => [offsetKey(row.topic, row.partition), BigInt(row.next_offset)]));
+    const stored = new Map<string, bigint>();
+    const marks = new Map<string, PartitionMark>();
+    for (const row of rows) {
+      const key = offsetKey(row.topic, row.partition);
+      if (row.locked) stored.set(key, BigInt(row.next_offset));
+      if (row.context !== null && row.complete_through !== null && row.topic_partitions !== null)
+        marks.set(key, { topic: row.topic, context: row.context, completeThrough: Number(row.complete_through), partitions: row.topic_partitions });
+    }
     // Rows are never deleted while the generation exists: once seen, the INSERT can be skipped.
     for (const key of stored.keys()) this.knownOffsetRows.add(key);
     if (stored.size !== keys.length) {
       this.knownOffsetRows.clear();
       throw new Error(`${this.ref.schema}.consumer_offsets: ${keys.length - stored.size} partition row(s) missing after insert`);
     }
-    return stored;
+    return { stored, marks };
   }
 
   /**
@@ -259,7 +368,7 @@ export class GenerationWriter {
         await this.projection.load?.(client, this.ref.schema);
         this.needsLoad = false;
       }
-      return tick(client, this.ref.schema, now);
+      return tick(client, this.ref.schema, now, { complete: await this.completeness(client) });
     });
   }
 
@@ -312,7 +421,8 @@ export class GenerationWriter {
     }
   }
 
-  private async applyMessages(client: PoolClient, messages: readonly IncomingMessage[]): Promise<ApplyOutcome> {
+  /** `marked`: the batch moved `context.complete` (a projection that asked for it is then applied even without events). */
+  private async applyMessages(client: PoolClient, messages: readonly IncomingMessage[], context: ProjectionContext, marked: boolean): Promise<ApplyOutcome> {
     if (this.needsLoad) {
       await this.projection.load?.(client, this.ref.schema);
       this.needsLoad = false;
@@ -321,10 +431,15 @@ export class GenerationWriter {
     const events: { event: ProjectedEvent; raw: Buffer | string | null }[] = [];
     for (const message of messages) {
       if (message.kind === 'invalid') deadLetters.push(this.deadLetter(message.source, message.eventId, message.error, message.payload));
-      else events.push(message);
+      else if (message.kind === 'event') events.push(message);
     }
     const { fresh, duplicates } = await this.claimNewEvents(client, events);
-    const { changes, failed } = await this.applyIsolatingFailures(client, fresh.map((e) => e.event));
+    const { changes, failed } = await this.applyIsolatingFailures(client, fresh.map((e) => e.event), context);
+    if (fresh.length === 0 && marked && this.projection.applyOnCompleteness) {
+      const only = await this.tryApply(client, [], context);
+      if (!only.ok) throw new Error(`${this.ref.schema}: apply of a watermark alone failed: ${only.error}`);
+      changes.push(...only.changes);
+    }
     for (const { event, error } of failed) {
       const payload = payloadText(fresh.find((e) => e.event === event)?.raw ?? null) ?? JSON.stringify(event);
       deadLetters.push(this.deadLetter(event.source, event.eventId, error, payload));
@@ -381,9 +496,13 @@ export class GenerationWriter {
    * Applies the whole batch under a savepoint; if it fails, applies each event alone (up to
    * `maxAttempts` times) to find the one at fault, which is dead-lettered while the rest go through.
    */
-  private async applyIsolatingFailures(client: PoolClient, events: readonly ProjectedEvent[]): Promise<{ changes: ProjectionChange[]; failed: { event: ProjectedEvent; error: string }[] }> {
+  private async applyIsolatingFailures(
+    client: PoolClient,
+    events: readonly ProjectedEvent[],
+    context: ProjectionContext,
+  ): Promise<{ changes: ProjectionChange[]; failed: { event: ProjectedEvent; error: string }[] }> {
     if (events.length === 0) return { changes: [], failed: [] };
-    const whole = await this.tryApply(client, events);
+    const whole = await this.tryApply(client, events, context);
     if (whole.ok) return { changes: whole.changes, failed: [] };
     const changes: ProjectionChange[] = [];
     const failed: { event: ProjectedEvent; error: string }[] = [];
@@ -391,7 +510,7 @@ export class GenerationWriter {
       let lastError = whole.error;
       let done = false;
       for (let attempt = 1; attempt <= this.maxAttempts && !done; attempt++) {
-        const alone = await this.tryApply(client, [event]);
+        const alone = await this.tryApply(client, [event], context);
         if (alone.ok) {
           changes.push(...alone.changes);
           done = true;
@@ -402,10 +521,14 @@ export class GenerationWriter {
     return { changes, failed };
   }
 
-  private async tryApply(client: PoolClient, events: readonly ProjectedEvent[]): Promise<{ ok: true; changes: ProjectionChange[] } | { ok: false; error: string }> {
+  private async tryApply(
+    client: PoolClient,
+    events: readonly ProjectedEvent[],
+    context: ProjectionContext,
+  ): Promise<{ ok: true; changes: ProjectionChange[] } | { ok: false; error: string }> {
     await client.query('SAVEPOINT projection_apply');
     try {
-      const changes = await this.projection.apply(client, this.ref.schema, events);
+      const changes = await this.projection.apply(client, this.ref.schema, events, context);
       await client.query('RELEASE SAVEPOINT projection_apply');
       return { ok: true, changes };
     } catch (error) {

@@ -1,9 +1,10 @@
 import { upcastEvent, type EventEnvelope } from '@chip-ledger/domain';
-import { decodeEventMessage } from '@chip-ledger/messaging';
+import { decodeEventMessage, decodeWatermarkMarker, eventOrigin, isMarkerMessage } from '@chip-ledger/messaging';
 import type { KafkaMessage } from 'kafkajs';
 import type { ProjectedEvent } from '../projection.port';
 
 export type MessageSource = ProjectedEvent['source'];
+export type EventOrigin = ProjectedEvent['origin'];
 
 /**
  * A message as a driver hands it to the engine: an event ready to apply, or why it cannot be one. `raw` is the
@@ -13,7 +14,12 @@ export type MessageSource = ProjectedEvent['source'];
  */
 export type IncomingMessage =
   | { readonly kind: 'event'; readonly event: ProjectedEvent; readonly raw: Buffer | string | null }
-  | { readonly kind: 'invalid'; readonly source: MessageSource; readonly error: string; readonly payload: string | null; readonly eventId: string | null };
+  | { readonly kind: 'invalid'; readonly source: MessageSource; readonly error: string; readonly payload: string | null; readonly eventId: string | null }
+  /**
+   * A watermark marker (ADR 0019): not an event. It moves its partition's offset and watermark (every event of
+   * `context` up to `completeThrough` on this partition is before it) and is never applied, deduplicated or dead-lettered.
+   */
+  | { readonly kind: 'marker'; readonly source: MessageSource; readonly context: string; readonly completeThrough: number; readonly partitions: number };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -33,6 +39,7 @@ export function toIncomingMessage(
   raw: Buffer | string | null,
   upcast: Upcast = upcastEvent,
   owned = false,
+  origin: EventOrigin = null,
 ): IncomingMessage {
   let decoded: EventEnvelope | null = null;
   try {
@@ -46,16 +53,26 @@ export function toIncomingMessage(
     if (owned || current !== decoded) {
       // Ours (parsed for this message, or built by the upcast): no copy of every envelope of a batch.
       (current as { source?: MessageSource }).source = source;
+      (current as { origin?: EventOrigin }).origin = origin;
       return { kind: 'event', event: current as ProjectedEvent, raw };
     }
-    return { kind: 'event', event: { ...current, source }, raw };
+    return { kind: 'event', event: { ...current, source, origin }, raw };
   } catch (error) {
     return { kind: 'invalid', source, error: describeError(error), payload: payloadText(raw), eventId: decoded?.eventId ?? null };
   }
 }
 
 export function fromKafkaMessage(topic: string, partition: number, message: KafkaMessage, upcast?: Upcast): IncomingMessage {
-  return toIncomingMessage(() => decodeEventMessage(message), { topic, partition, offset: message.offset }, message.value, upcast, true);
+  const source = { topic, partition, offset: message.offset };
+  if (isMarkerMessage(message)) {
+    try {
+      return { kind: 'marker', source, ...decodeWatermarkMarker(message) };
+    } catch (error) {
+      // Not a marker we know: kept as a dead letter for someone to look at, never applied.
+      return { kind: 'invalid', source, error: describeError(error), payload: payloadText(message.value), eventId: null };
+    }
+  }
+  return toIncomingMessage(() => decodeEventMessage(message), source, message.value, upcast, true, eventOrigin(message));
 }
 
 export function describeError(error: unknown): string {

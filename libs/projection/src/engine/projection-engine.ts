@@ -35,8 +35,12 @@ export interface GenerationLag {
   readonly behind: number;
 }
 
-/** What a command returned, to wait for before reading: the version its stream reached. */
-export type ReadYourWritesToken = { readonly streamId: string; readonly version: number };
+/**
+ * What a command returned, to wait for before reading: the heads of the context stores when it had committed
+ * (context → global position; applied once the generation's watermark of each context has reached it, ADR 0019), or
+ * (deprecated) the version its stream reached.
+ */
+export type ReadYourWritesToken = { readonly heads: ReadonlyMap<string, number> } | { readonly streamId: string; readonly version: number };
 
 export interface ProjectionEngineOptions {
   readonly pool: Pool;
@@ -357,17 +361,42 @@ export class ProjectionEngine {
     this.appliedWaiters.kick();
   }
 
-  /** Which tokens the active generation of `projection` has applied (or dead-lettered): one query for all of them. */
+  /**
+   * Which tokens the active generation of `projection` has applied (or dead-lettered): one query for all stream
+   * tokens, one for the watermarks of all ledger tokens.
+   */
   private async appliedOf(projection: string, tokens: readonly ReadYourWritesToken[]): Promise<boolean[]> {
-    const schema = await this.activeSchema(projection);
-    const { rows } = await this.options.pool.query<{ i: number }>(
-      `SELECT t.i::int - 1 AS i FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS t(stream_id, version, i)
-        WHERE EXISTS (SELECT 1 FROM ${schema}.stream_heads h WHERE h.stream_id = t.stream_id AND h.version >= t.version)`,
-      [tokens.map((t) => t.streamId), tokens.map((t) => t.version)],
-    );
+    const record = await this.registry.active(projection);
+    if (!record) throw new Error(`Projection ${projection} has no active generation (engine not started?)`);
+    const schema = record.schema;
     const applied = tokens.map(() => false);
-    for (const row of rows) applied[row.i] = true;
+    const streams = tokens.flatMap((t, i) => ('streamId' in t ? [{ ...t, i }] : []));
+    if (streams.length > 0) {
+      const { rows } = await this.options.pool.query<{ i: number }>(
+        `SELECT t.i::int AS i FROM unnest($1::text[], $2::int[], $3::int[]) AS t(stream_id, version, i)
+          WHERE EXISTS (SELECT 1 FROM ${schema}.stream_heads h WHERE h.stream_id = t.stream_id AND h.version >= t.version)`,
+        [streams.map((t) => t.streamId), streams.map((t) => t.version), streams.map((t) => t.i)],
+      );
+      for (const row of rows) applied[row.i] = true;
+    }
+    if (streams.length < tokens.length) {
+      const complete = await this.writerOf(record).completeness();
+      // A head of 0: that store had no event when the write committed, so there is nothing to wait for.
+      tokens.forEach((t, i) => {
+        if ('heads' in t) applied[i] = [...t.heads].every(([context, head]) => head <= 0 || (complete.get(context) ?? -1) >= head);
+      });
+    }
     return applied;
+  }
+
+  /**
+   * Per context, the global position through which the active generation of `projection` has applied every event
+   * (ADR 0019): what a ledger token waits on.
+   */
+  async completeness(projection: string): Promise<ReadonlyMap<string, number>> {
+    const record = await this.registry.active(projection);
+    if (!record) throw new Error(`Projection ${projection} has no active generation (engine not started?)`);
+    return this.writerOf(record).completeness();
   }
 
   /** Whether the generation may ride on the source's shared consumption (a source that has one; not exclusive). */

@@ -227,12 +227,14 @@ export class KafkaProjectionRunner implements ProjectionRunner {
       // wait. While one of them has more to fetch, its next batch comes soon: keep gathering.
       const part = this.pending.get(key);
       if (part !== undefined) part.caughtUp = BigInt(batch.offsetLag()) <= 0n;
-      if (this.pendingCount > 0 && [...this.pending.values()].every((p) => p.caughtUp)) await this.flushBeating(consumer, heartbeat);
+      // Watermark markers alone (ADR 0019) wait a moment: a relay sends one to every partition at once, and the
+      // fetch brings them one partition after the other; one transaction for all of them, not one each.
+      if (this.pendingCount > 0 && !this.onlyMarkersPending() && [...this.pending.values()].every((p) => p.caughtUp)) await this.flushBeating(consumer, heartbeat);
       await heartbeat();
     } finally {
       if (this.pendingCount > 0 && this.consumer === consumer) {
         this.clearLinger();
-        this.lingerTimer = setTimeout(() => void this.flush(consumer).catch(() => undefined), this.lingerMs);
+        this.lingerTimer = setTimeout(() => void this.flush(consumer).catch(() => undefined), this.onlyMarkersPending() ? MARKER_LINGER_MS : this.lingerMs);
       }
     }
   }
@@ -249,6 +251,11 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     } finally {
       clearInterval(pump);
     }
+  }
+
+  private onlyMarkersPending(): boolean {
+    for (const part of this.pending.values()) if (part.messages.some((m) => m.kind !== 'marker')) return false;
+    return true;
   }
 
   private clearLinger(): void {
@@ -319,6 +326,9 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     }
   }
 }
+
+/** How long gathered watermark markers alone wait for the rest of their wave (the other partitions' markers). */
+const MARKER_LINGER_MS = 20;
 
 interface PendingPart extends PartitionMessages {
   readonly messages: IncomingMessage[];

@@ -50,12 +50,22 @@ export class LogProjectionRunner implements ProjectionRunner {
   }
 
   private async handle(batch: FeedBatch, ack: () => Promise<void>): Promise<void> {
-    const { source, position } = batch.checkpoint;
-    const incoming = batch.events.map((event) =>
-      toIncomingMessage(() => event, { topic: source, partition: 0, offset: String((event as Partial<StoredEvent>).globalPosition ?? '') }, null, this.options.upcast),
-    );
+    const { source, position, completeThrough } = batch.checkpoint;
+    // The feed's source is 'pg:<schema>', and a store's schema is named after its context.
+    const context = source.replace(/^pg:/, '');
+    const incoming = batch.events.map((event) => {
+      const globalPosition = (event as Partial<StoredEvent>).globalPosition;
+      return toIncomingMessage(
+        () => event,
+        { topic: source, partition: 0, offset: String(globalPosition ?? '') },
+        null,
+        this.options.upcast,
+        false,
+        globalPosition === undefined ? null : { context, position: globalPosition },
+      );
+    });
     try {
-      const outcome = await this.options.writer.applyLogBatch(source, position, incoming);
+      const outcome = await this.options.writer.applyLogBatch(source, position, incoming, completeThrough ?? null);
       await ack();
       this.counters.record(outcome);
     } catch (error) {

@@ -293,6 +293,32 @@ describe('query API', () => {
       expect(waitedOn).toEqual(['data-center-oregon@99']);
     });
 
+    it('takes the ledger form (heads of every context store) signed for the writer, by query or header alike, up to the same length', async () => {
+      const viewer = bearer('viewer', 'gansu-compute');
+      const heads = new Map([
+        ['procurement', 120],
+        ['rental', 4],
+        ['audit', 0],
+      ]);
+      const own = `p:120.r:4.a:0~${signer.signHeads('gansu-compute', heads)}`;
+      const foreign = `p:120.r:4.a:0~${signer.signHeads('other-org', heads)}`;
+      for (const send of [(token: string) => get(`/data-centers?after=${encodeURIComponent(token)}`, viewer), (token: string) => get('/data-centers', viewer).set('X-Ledger-Position', token)]) {
+        waitedOn.length = 0;
+        await send(own).expect(503);
+        await send(foreign).expect(200);
+        await send(`${foreign},${own}`).expect(503);
+        expect(waitedOn).toEqual([own, own]);
+        // Many writes' tokens joined: far past the 500 characters the query string once took.
+        const many = Array.from({ length: 60 }, () => foreign).join(',');
+        await send(many).expect(200);
+        expect((await send(`${many},${'x'.repeat(1_000)}`).expect(400)).body.field).toBe('after');
+      }
+      // Tokens of several writes: the reader hands them on for the adapter to wait on the highest head per context.
+      waitedOn.length = 0;
+      await get(`/findings?after=${encodeURIComponent('p:3.r:1.a:0,p:2.r:5.a:0')}`).expect(503);
+      expect(waitedOn).toEqual(['p:3.r:1.a:0,p:2.r:5.a:0']);
+    });
+
     it('makes the data center detail wait for its findings as well as its chip mix', async () => {
       waitedFor.length = 0;
       await get('/data-centers/gansu?after=data-center-gansu@1').expect(200);

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { canAccessOrganisation, isStorableText, parsePositionToken, POSITION_SIGNER, problem, ProblemException, ValidationProblem, type PositionSigner } from '@chip-ledger/http';
+import { canAccessOrganisation, formatPositionPart, isStorableText, MAX_POSITION_LENGTH, parsePositionToken, POSITION_SIGNER, problem, ProblemException, ValidationProblem, type PositionSigner } from '@chip-ledger/http';
 import type { Actor } from '@chip-ledger/domain';
 import type { Queryable } from '../shared/sql';
 import { ACTIVE_SCHEMAS, READ_MODELS_DB, READ_YOUR_WRITES, QUERY_API_OPTIONS, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from './tokens';
@@ -52,22 +52,24 @@ export class ReadModelReader {
   /**
    * The part of a position the caller may wait on, or null for none. A malformed position is a 400: waiting 5 s
    * and answering "not caught up, retry" would have the client retry for ever. Waiting is itself an answer (at once
-   * if a stream has that many events, after the timeout if not), so viewers and operators wait only on parts signed
-   * for their organisation (`<streamId>@<version>~<signature>`: their organisation's own writes); other parts (an
-   * admin's write, another organisation's stream) are not waited on, which tells nothing. Auditors and admins, who
-   * may read everything, wait on every part, signed or plain. The header never passes the validation pipe, so length
-   * and storable text are checked here too.
+   * if the read models got that far, after the timeout if not), so viewers and operators wait only on parts signed
+   * for their organisation (their organisation's own writes); other parts (an admin's write, another organisation's)
+   * are not waited on, which tells nothing. Auditors and admins, who may read everything, wait on every part, signed
+   * or plain. `?after=` and the header are checked alike here (the header never passes the validation pipe).
    */
   private awaitable(position: string, actor: Actor): string | null {
     const parts = position.length <= MAX_POSITION_LENGTH && isStorableText(position) ? parsePositionToken(position) : null;
     if (!parts) {
       throw new ValidationProblem([
-        { field: 'after', reason: 'after (or X-Ledger-Position) must be a position a write answered: <streamId>@<version>~<signature>, comma-separated' },
+        {
+          field: 'after',
+          reason: `after (or X-Ledger-Position) must be a position a write answered: p:<n>.r:<n>.a:<n>~<signature> (tokens of several writes comma-separated), at most ${MAX_POSITION_LENGTH} characters`,
+        },
       ]);
     }
     if (actor.role === 'auditor' || actor.role === 'admin') return position;
-    const own = position.split(',').filter((_, i) => this.signer.verify(actor.organisation, parts[i]));
-    return own.length > 0 ? own.join(',') : null;
+    const own = parts.filter((part) => this.signer.verify(actor.organisation, part));
+    return own.length > 0 ? own.map(formatPositionPart).join(',') : null;
   }
 
   /** The active schema of `projection`, without waiting for any position (for public, non-scoped reads). */
@@ -97,6 +99,3 @@ export class ReadModelReader {
 
 /** `?after=` wins over the `X-Ledger-Position` header. */
 export const positionOf = (after: string | undefined, header: string | undefined): string | undefined => after ?? header;
-
-/** Position tokens are short: a write's streams, a few per token, a few tokens per read. */
-const MAX_POSITION_LENGTH = 4_000;

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { parsePositionToken } from '@chip-ledger/http';
+import { highestHeads, parsePositionToken, type LedgerPositionPart } from '@chip-ledger/http';
+import type { ReadYourWritesToken } from '@chip-ledger/projection';
 import { PG_POOL } from '@chip-ledger/infrastructure';
 import { QueryApiModule } from '../api/query-api.module';
 import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from '../api/tokens';
@@ -36,11 +37,15 @@ export class ProjectionServiceModule {
               provide: READ_YOUR_WRITES,
               inject: [ProjectionEngineHost],
               useFactory: (host: ProjectionEngineHost): ReadYourWrites => ({
-                // The command side's position token: '<streamId>@<version>' per stream written.
+                // The command side's position token (ADR 0019): the heads of the context stores, 'p:<n>.r:<n>.a:<n>', the
+                // highest per context when several are joined; deprecated parts '<streamId>@<version>' wait on their stream.
                 waitFor: async (token, timeoutMs, projection) => {
-                  const streams = parsePositionToken(token);
-                  if (!streams) return false;
-                  return host.engine.waitFor(streams, { timeoutMs, ...(projection ? { projection } : {}) });
+                  const parts = parsePositionToken(token);
+                  if (!parts) return false;
+                  const ledger = parts.filter((part): part is LedgerPositionPart => part.kind === 'ledger');
+                  const tokens: ReadYourWritesToken[] = parts.flatMap((part) => (part.kind === 'stream' ? [{ streamId: part.streamId, version: part.version }] : []));
+                  if (ledger.length > 0) tokens.push({ heads: highestHeads(ledger) });
+                  return host.engine.waitFor(tokens, { timeoutMs, ...(projection ? { projection } : {}) });
                 },
               }),
             },

@@ -35,7 +35,8 @@ export class Ledger {
       causationId: null,
       data: event.data,
     } as LedgerEnvelope;
-    this.events.push({ ...envelope, source: { topic: 'test', partition: 0, offset: String(this.n - 1) } });
+    // One store in recording order: the origin the engine would give them in one context.
+    this.events.push({ ...envelope, source: { topic: 'test', partition: 0, offset: String(this.n - 1) }, origin: { context: 'test', position: this.n } });
     return this;
   }
   organisation(when: string, organisationId: string, headquartersCountry: string, name = organisationId): this {

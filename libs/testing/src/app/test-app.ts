@@ -28,25 +28,40 @@ export function bearer(role: Role, org: string, sub = `${role}@${org}`): string 
 }
 
 /**
- * Read-your-writes across several writes: remembers the newest version of every stream written (from each
- * write's `position`) and gives the combined token. A finding can depend on facts from many streams (a
- * rental on the tenant's organisation and the provider's chips), so a reader passes all it wrote.
+ * Read-your-writes across several writes (ADR 0019): a write's `position` covers every fact recorded before it, so
+ * a later write's token covers an earlier one's heads. But a viewer or operator waits only on tokens signed for its
+ * own organisation, and a token says nothing readable of whom it was signed for: so every token is kept (they are
+ * ~50 characters; the query API waits for the highest head per context among those the reader may wait on), and
+ * only when the combined token grows long are the oldest tokens that a newer one covers dropped.
  */
 export class WrittenPositions {
-  /** Per stream: the highest version written, and its part as the command side answered it (signed). */
-  private readonly latest = new Map<string, { version: number; part: string }>();
+  private kept: { token: string; heads: Map<string, number> }[] = [];
 
   record(position: string | null | undefined): string {
-    for (const part of (position ?? '').split(',').filter(Boolean)) {
-      const match = /^(.+)@(\d+)(~.*)?$/.exec(part);
-      if (!match) throw new Error(`not a position token part: ${part}`);
-      const [streamId, version] = [match[1], Number(match[2])];
-      if (version >= (this.latest.get(streamId)?.version ?? 0)) this.latest.set(streamId, { version, part });
+    for (const token of (position ?? '').split(',').filter(Boolean)) {
+      if (this.kept.some((k) => k.token === token)) continue;
+      this.kept.push({ token, heads: headsOf(token) });
+    }
+    for (let i = 0; this.token().length > MAX_COMBINED && i < this.kept.length; ) {
+      if (this.kept.slice(i + 1).some((later) => covers(later.heads, this.kept[i].heads))) this.kept.splice(i, 1);
+      else i++;
     }
     return position ?? '';
   }
 
   token(): string {
-    return [...this.latest.values()].map(({ part }) => part).join(',');
+    return this.kept.map(({ token }) => token).join(',');
   }
 }
+
+/** Under the query API's 4,000 characters. */
+const MAX_COMBINED = 3_000;
+
+function headsOf(token: string): Map<string, number> {
+  const match = /^([a-z]:\d+(?:\.[a-z]:\d+)*)(~.*)?$/.exec(token);
+  if (!match) throw new Error(`not a ledger position token: ${token}`);
+  return new Map(match[1].split('.').map((entry) => [entry[0], Number(entry.slice(2))]));
+}
+
+/** Whether every head of `b` is at most `a`'s. */
+const covers = (a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): boolean => [...b].every(([context, head]) => head <= (a.get(context) ?? 0));

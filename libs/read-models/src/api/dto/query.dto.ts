@@ -1,15 +1,18 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { EnumField, IdField } from '@chip-ledger/http';
+import { EnumField, IdField, MAX_POSITION_LENGTH } from '@chip-ledger/http';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsISO31661Alpha2, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { FLEET_MIX_DIMENSIONS, type FleetMixDimension } from '../../fleet-mix/fleet-mix.queries';
 
 /** Every GET takes `after`: the read-your-writes position a command response returned. */
 export class ConsistencyQueryDto {
-  @ApiPropertyOptional({ description: 'Wait until the read models include this ledger position (read-your-writes); also accepted as the X-Ledger-Position header' })
+  @ApiPropertyOptional({
+    description: 'Wait until the read models include this ledger position (read-your-writes): the `position` a write answered. Also accepted as the X-Ledger-Position header, with the same limit.',
+    maxLength: MAX_POSITION_LENGTH,
+  })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(MAX_POSITION_LENGTH)
   after?: string;
 }
 
