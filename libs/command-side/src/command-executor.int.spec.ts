@@ -1,5 +1,6 @@
 import { DomainError, type Actor } from '@chip-ledger/domain';
-import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
+import { PostgresEventStore, migrateEventStore } from '@chip-ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { CommandExecutor, type CommandRequest } from './command-executor';
@@ -8,6 +9,7 @@ import type { UnitOfWork } from './unit-of-work';
 
 describe('CommandExecutor (real PostgreSQL store)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
   let executor: CommandExecutor;
@@ -24,14 +26,15 @@ describe('CommandExecutor (real PostgreSQL store)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('command_executor');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     executor = new CommandExecutor(store, systemClock);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { chipStockDecider, EVENT_SCHEMA_VERSIONS, foldEvents, streamIds, upcastEvent, type ChipStockEvent, type Recorded } from '@chip-ledger/domain';
-import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
+import { PostgresEventStore, migrateEventStore } from '@chip-ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { StreamStateCache } from './stream-state-cache';
 
 describe('StreamStateCache (real PostgreSQL store)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
   const streamId = streamIds.chipStock('dc-1', 'nvidia-h20');
@@ -27,13 +29,14 @@ describe('StreamStateCache (real PostgreSQL store)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('stream_cache');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 

@@ -1,6 +1,7 @@
 export * from './projection.port';
 export * from './runner/projection-runner.port';
 export * from './engine/sql-names';
+export * from './engine/engine-migrations';
 export * from './engine/dead-letters';
 export * from './engine/incoming-message';
 export * from './engine/generation-writer';

@@ -1,5 +1,6 @@
 import type { EventEnvelope } from '@chip-ledger/domain';
 import type { PoolClient } from 'pg';
+import type { EntityManager, MigrationInterface } from 'typeorm';
 
 /**
  * The contract between the projection engine (libs/projection: consumers, offsets, dedupe, dead letters,
@@ -32,6 +33,22 @@ export interface ProjectionContext {
   readonly complete: ReadonlyMap<string, number>;
 }
 
+/**
+ * The engine's transaction for one batch (or tick) of one generation, handed to the read model: the offsets, the
+ * stream heads and the read model's rows commit together.
+ */
+export interface ProjectionTransaction {
+  /** The generation's schema; unqualified names resolve to it for the whole transaction (its search path). */
+  readonly schema: string;
+  /** TypeORM on this transaction: the read model's repositories and query builders read and write its tables. */
+  readonly manager: EntityManager;
+  /**
+   * The same transaction's pg connection, for set-based writes TypeORM has no builder for (`TableSql` from
+   * `@chip-ledger/persistence`: one statement per table per batch, names from the entity metadata).
+   */
+  readonly client: PoolClient;
+}
+
 /** What changed, for the server-sent-events stream (finding opened/closed, chip mix changed...). */
 export interface ProjectionChange {
   readonly projection: string;
@@ -43,7 +60,7 @@ export interface ProjectionChange {
 
 /**
  * One read model. The engine creates one instance per generation (blue/green rebuilds run two side by
- * side), calls `migrate` for the generation's schema, `load` once before the first batch, then `apply`
+ * side), runs its `migrations` in the generation's schema, `load` once before the first batch, then `apply`
  * for every batch of NEW events (already deduplicated by event id, in log order per stream) inside the
  * transaction that also stores the consumer offsets: a crash at any point neither loses nor doubles a fact.
  */
@@ -58,19 +75,24 @@ export interface Projection {
    * order-independent projections share the partitions of their consumer group between instances.
    */
   readonly exclusive?: boolean;
-  /** Create or upgrade this read model's tables in `schema` (idempotent). */
-  migrate(client: PoolClient, schema: string): Promise<void>;
+  /**
+   * The read model's tables: TypeORM migrations run in every generation's schema (unqualified names resolve to it) and
+   * recorded there next to the engine's own. Names unique among the read model's, ending in a 13-digit timestamp.
+   */
+  readonly migrations: readonly MigrationInterface[];
+  /** Rows every generation starts with (e.g. the shipped catalog), written after the migrations, idempotently. */
+  seed?(tx: ProjectionTransaction): Promise<void>;
   /**
    * Restore in-memory state (e.g. the compliance state) from this generation's tables. Called before the
    * first batch and again after any rolled-back apply and after every Kafka partition assignment, inside
    * the transaction of the next batch: in-memory state must be rebuildable from the tables alone.
    */
-  load?(client: PoolClient, schema: string): Promise<void>;
+  load?(tx: ProjectionTransaction): Promise<void>;
   /**
    * `context.complete`: how far each context is known whole once this batch is applied (see {@link ProjectionContext}).
    * `events` is empty only for a projection that asked for `applyOnCompleteness` and a batch that moved nothing but it.
    */
-  apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[], context?: ProjectionContext): Promise<ProjectionChange[]>;
+  apply(tx: ProjectionTransaction, events: readonly ProjectedEvent[], context?: ProjectionContext): Promise<ProjectionChange[]>;
   /**
    * Also call `apply`, with no events, when a batch brought only watermark markers that moved `context.complete`
    * (a projection holding back judgement until the facts before it are known). Default false.
@@ -81,7 +103,7 @@ export interface Projection {
    * engine calls `tick` at `nextWakeUp()` (and at least every minute), in a transaction of its own.
    * `context.complete` as stored by the last batch.
    */
-  tick?(client: PoolClient, schema: string, now: Date, context?: ProjectionContext): Promise<ProjectionChange[]>;
+  tick?(tx: ProjectionTransaction, now: Date, context?: ProjectionContext): Promise<ProjectionChange[]>;
   nextWakeUp?(now: Date): Date | null;
 }
 

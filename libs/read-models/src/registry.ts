@@ -1,8 +1,12 @@
 import type { Rulebook } from '@chip-ledger/compliance';
 import type { ProjectionFactory } from '@chip-ledger/projection';
+import { CHIP_MIX_ENTITIES } from './chip-mix/chip-mix.entities';
 import { CHIP_MIX, ChipMixProjection } from './chip-mix/chip-mix.projection';
+import { FINDINGS_ENTITIES } from './findings/findings.entities';
 import { FINDINGS, FindingsProjection } from './findings/findings.projection';
+import { LICENCE_BALANCES_ENTITIES } from './licence-balances/licence-balances.entities';
 import { LICENCE_BALANCES, LicenceBalancesProjection } from './licence-balances/licence-balances.projection';
+import { RENTALS_ENTITIES } from './rentals/rentals.entities';
 import { RENTALS, RentalsProjection } from './rentals/rentals.projection';
 
 /** Names the engine and the query API agree on (`ACTIVE_SCHEMAS.schemaOf(name)`). */
@@ -25,3 +29,6 @@ export const readModelFactories = (options: ReadModelOptions = {}): ProjectionFa
 
 /** The registry with the default rulebook (RULEBOOK_V1) and the wall clock. */
 export const READ_MODELS: readonly ProjectionFactory[] = readModelFactories();
+
+/** Every read model's TypeORM entities (their tables live in each generation's schema). */
+export const READ_MODEL_ENTITIES = [...CHIP_MIX_ENTITIES, ...FINDINGS_ENTITIES, ...LICENCE_BALANCES_ENTITIES, ...RENTALS_ENTITIES] as const;

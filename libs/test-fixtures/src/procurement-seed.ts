@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase } from '@chip-ledger/persistence';
 import { EVENT_SCHEMA_VERSIONS, SEED_CHIP_MODELS, streamIds, type Actor, type LedgerEvent } from '@chip-ledger/domain';
-import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
+import { PostgresEventStore, migrateEventStore } from '@chip-ledger/event-store';
 
 const SEED_ACTOR: Actor = { id: 'test-seed', organisation: 'chip-ledger', role: 'admin' };
 
@@ -15,10 +16,11 @@ export async function seedDataCenterWithChips(
   extraOrganisations: { organisationId: string; headquarters: string }[] = [],
 ): Promise<void> {
   const at = new Date(site.at ?? '2025-01-10').toISOString();
-  const pool = createEventStorePool({ connectionString: databaseUrl, max: 2 });
+  const db = await openDatabase({ url: databaseUrl, poolSize: 2 });
+  const pool = db.pool;
   const store = new PostgresEventStore(pool, 'procurement');
   try {
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     const po = `po-${site.dataCenterId}`;
     const organisation = (organisationId: string, headquarters: string): [string, LedgerEvent[]] => [
       streamIds.organisation(organisationId),
@@ -63,6 +65,6 @@ export async function seedDataCenterWithChips(
       })),
     );
   } finally {
-    await pool.end();
+    await db.close();
   }
 }

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Projection } from '@chip-ledger/projection';
-import type { Pool, PoolClient } from 'pg';
+import type { Client, PoolClient } from 'pg';
 
 // ---- Timing spans (per batch, not per event: negligible overhead) -------------------------------------------
 
@@ -23,16 +23,16 @@ export interface PoolTiming {
   reset(): void;
   bySchema(schema: string): SchemaSql;
   /** SQL time of one client since `mark` was taken. */
-  clientMs(client: PoolClient): number;
+  clientMs(client: PoolClient | Client): number;
 }
 
 const TX = /^\s*(BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i;
 
 /**
- * Times every statement on the pool's clients and files it by the generation schema it names: the engine's own
+ * Times every statement on the clients it is given (`instrument`, from `openDatabase`'s `onClient`) and files it by the generation schema it names: the engine's own
  * statements (dedupe: stream_heads; consumer_offsets, BEGIN/COMMIT/SAVEPOINT) vs the read model's.
  */
-export function instrumentPool(pool: Pool): PoolTiming {
+export function instrumentedClients(): PoolTiming & { instrument(client: PoolClient | Client): void } {
   const schemas = new Map<string, SchemaSql>();
   const perClient = new WeakMap<object, { ms: number; schema: string | null }>();
   const entry = (schema: string): SchemaSql => {
@@ -40,7 +40,7 @@ export function instrumentPool(pool: Pool): PoolTiming {
     if (!s) schemas.set(schema, (s = { engineMs: 0, dedupeMs: 0, offsetsMs: 0, txMs: 0, statements: 0 }));
     return s;
   };
-  pool.on('connect', (client) => {
+  const instrument = (client: PoolClient | Client): void => {
     const state = { ms: 0, schema: null as string | null };
     perClient.set(client, state);
     const original = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -79,8 +79,9 @@ export function instrumentPool(pool: Pool): PoolTiming {
         },
       );
     };
-  });
+  };
   return {
+    instrument,
     reset: () => schemas.clear(),
     bySchema: (schema) => schemas.get(schema) ?? { engineMs: 0, dedupeMs: 0, offsetsMs: 0, txMs: 0, statements: 0 },
     clientMs: (client) => perClient.get(client)?.ms ?? 0,
@@ -91,18 +92,18 @@ export function instrumentPool(pool: Pool): PoolTiming {
 export function timedProjection(projection: Projection, stats: Map<string, ApplyStats>, sql: PoolTiming): Projection {
   const apply = projection.apply.bind(projection);
   const timed = projection as { apply: Projection['apply'] };
-  timed.apply = async (client, schema, events) => {
+  timed.apply = async (tx, events, context) => {
     let s = stats.get(projection.name);
     if (!s) stats.set(projection.name, (s = { batches: 0, events: 0, ms: 0, sqlMs: 0 }));
     const t0 = performance.now();
-    const sql0 = sql.clientMs(client);
+    const sql0 = sql.clientMs(tx.client);
     try {
-      return await apply(client, schema, events);
+      return await apply(tx, events, context);
     } finally {
       s.batches += 1;
       s.events += events.length;
       s.ms += performance.now() - t0;
-      s.sqlMs += sql.clientMs(client) - sql0;
+      s.sqlMs += sql.clientMs(tx.client) - sql0;
     }
   };
   return projection;

@@ -1,10 +1,10 @@
+import { openDatabase } from '@chip-ledger/persistence';
 import { randomUUID } from 'node:crypto';
 import { RULEBOOK_V1 } from '@chip-ledger/compliance';
 import { AsOfEventCache, dataCenterAsOf, foldLedger, LedgerReader } from '@chip-ledger/audit-read';
 import { EVENT_SCHEMA_VERSIONS, SEED_MODEL_IDS as M, streamIds, type LedgerEvent } from '@chip-ledger/domain';
-import { PostgresEventStore, type AppendRequest } from '@chip-ledger/event-store';
+import { PostgresEventStore, type AppendRequest, migrateEventStore } from '@chip-ledger/event-store';
 import { createTestDatabase } from '@chip-ledger/testing';
-import { Pool } from 'pg';
 import type { BenchFigures } from '../figures';
 import { fmtMs, percentile, sortedCopy } from '../lib/stats';
 import type { BenchContext, BenchPhase } from './context';
@@ -127,10 +127,11 @@ export const asOfPhase: BenchPhase = {
   async run(context: BenchContext): Promise<Partial<BenchFigures>> {
     const database = await createTestDatabase('bench_asof', context.adminDatabaseUrl);
     context.onCleanup(() => database.drop());
-    const pool = new Pool({ connectionString: database.url, max: 4 });
-    context.onCleanup(() => pool.end());
+    const db = await openDatabase({ url: database.url, poolSize: 4, applicationName: 'bench-as-of' });
+    context.onCleanup(() => db.close());
+    const pool = db.pool;
     const stores = { procurement: new PostgresEventStore(pool, 'procurement'), rental: new PostgresEventStore(pool, 'rental'), audit: new PostgresEventStore(pool, 'audit') };
-    for (const store of Object.values(stores)) await store.migrate();
+    for (const store of Object.values(stores)) await migrateEventStore(db.dataSource, store.schema);
 
     const dc = `${context.runTag}-dc`;
     const seeded = Date.now();

@@ -1,9 +1,9 @@
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PostgresEventStore, type AppendRequest } from '@chip-ledger/event-store';
+import { PostgresEventStore, type AppendRequest, migrateEventStore } from '@chip-ledger/event-store';
 import type { LedgerContext } from '@chip-ledger/messaging';
 import { createTestDatabase, startServiceProcess } from '@chip-ledger/testing';
-import { Pool } from 'pg';
 import type { BenchFigures } from '../figures';
 import { fmtRate } from '../lib/stats';
 import type { BenchContext, BenchPhase } from './context';
@@ -14,13 +14,14 @@ const workspaceRoot = path.resolve(__dirname, '../../..');
 const SEED_BATCH = 2_000;
 
 /** Seeds the three event stores with the projector bench's ledger mix, through the store's own append (hash chains and all). */
-async function seed(pool: Pool, total: number, tag: string, log: (line: string) => void): Promise<void> {
+async function seed(db: Database, total: number, tag: string, log: (line: string) => void): Promise<void> {
+  const { pool } = db;
   const stores: Record<LedgerContext, PostgresEventStore> = {
     procurement: new PostgresEventStore(pool, 'procurement', { maxAppendsPerBatch: 4 }),
     rental: new PostgresEventStore(pool, 'rental'),
     audit: new PostgresEventStore(pool, 'audit'),
   };
-  for (const store of Object.values(stores)) await store.migrate();
+  for (const store of Object.values(stores)) await migrateEventStore(db.dataSource, store.schema);
   const pending = new Map<LedgerContext, Map<string, { expected: number; events: AppendRequest['events'][number][] }>>();
   let buffered = 0;
   let done = 0;
@@ -60,9 +61,9 @@ export function cliReplayPhase(options: { events: number }): BenchPhase {
     async run(context: BenchContext): Promise<Partial<BenchFigures>> {
       const database = await createTestDatabase('bench_cli_replay', context.adminDatabaseUrl);
       context.onCleanup(() => database.drop());
-      const pool = new Pool({ connectionString: database.url, max: 6 });
-      context.onCleanup(() => pool.end());
-      await seed(pool, options.events, `cli${context.runTag}`, context.log);
+      const db = await openDatabase({ url: database.url, poolSize: 6, applicationName: 'bench-cli-replay' });
+      context.onCleanup(() => db.close());
+      await seed(db, options.events, `cli${context.runTag}`, context.log);
       const service = await startServiceProcess('apps/audit-service/src/main.ts', {
         DATABASE_URL: database.url,
         KAFKA_BROKERS: context.kafkaBrokers.join(','),

@@ -7,10 +7,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createKafkaClient } from '@chip-ledger/messaging';
 import { generationSchema, KafkaProjectionSource, ProjectionEngine, type ProjectionFactory, type RunnerStatus } from '@chip-ledger/projection';
-import { READ_MODELS } from '@chip-ledger/read-models';
+import { READ_MODEL_ENTITIES, READ_MODELS } from '@chip-ledger/read-models';
 import { logLevel } from 'kafkajs';
-import { Pool } from 'pg';
-import { instrumentPool, timedProjection, type ApplyStats, type SchemaSql } from '../lib/projector-timing';
+import { openDatabase } from '@chip-ledger/persistence';
+import { instrumentedClients, timedProjection, type ApplyStats, type SchemaSql } from '../lib/projector-timing';
 
 export interface ProjectorWorkerData {
   readonly databaseUrl: string;
@@ -38,34 +38,39 @@ function main(): void {
   const data = workerData as ProjectorWorkerData;
   const post = (report: ProjectorWorkerReport): void => port.postMessage(report);
   const kafka = createKafkaClient({ brokers: data.brokers, clientId: 'chip-ledger-bench-projector-worker', logLevel: logLevel.NOTHING });
-  const pool = new Pool({ connectionString: data.databaseUrl, max: 6 });
-  // Idle connections may outlive pool.end() until the bench drops the database (57P01): not an error here.
-  pool.on('error', () => undefined);
-  const sql = instrumentPool(pool);
+  const sql = instrumentedClients();
+  // Idle connections may outlive close() until the bench drops the database (57P01): not an error here (openDatabase).
+  const database = openDatabase({ url: data.databaseUrl, poolSize: 6, applicationName: 'bench-projector-worker', entities: [...READ_MODEL_ENTITIES], onClient: sql.instrument });
   const applyStats = new Map<string, ApplyStats>();
   const errors: string[] = [];
   const projections: ProjectionFactory[] = READ_MODELS.map((factory) => () => timedProjection(factory(), applyStats, sql));
-  const engine = new ProjectionEngine({
-    pool,
-    source: new KafkaProjectionSource({ kafka, topics: data.topics, groupPrefix: data.groupPrefix }),
-    projections,
-    run: data.run,
-    onError: (error) => errors.push((error as Error).message),
-  });
+  const engine = database.then(
+    (db) =>
+      new ProjectionEngine({
+        dataSource: db.dataSource,
+        source: new KafkaProjectionSource({ kafka, topics: data.topics, groupPrefix: data.groupPrefix }),
+        projections,
+        run: data.run,
+        onError: (error) => errors.push((error as Error).message),
+      }),
+  );
   port.on('message', (message: unknown) => {
     if (message === 'start') {
-      engine.start().then(
+      engine.then((e) => e.start()).then(
         () => post({ kind: 'started' }),
         (error: unknown) => post({ kind: 'failed', error: (error as Error).stack ?? String(error) }),
       );
       return;
     }
     if (message !== 'stop') return;
-    const status = engine.status();
     void engine
-      .stop()
-      .then(() => pool.end())
-      .then(() =>
+      .then(async (e) => {
+        const status = e.status();
+        await e.stop();
+        await (await database).close();
+        return status;
+      })
+      .then((status) =>
         post({
           kind: 'stopped',
           applyStats: [...applyStats],

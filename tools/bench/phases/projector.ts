@@ -3,13 +3,14 @@ import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { createKafkaClient, ensureTopics, LEDGER_TOPIC_PARTITIONS, ledgerTopic, ledgerTopics, encodeEventMessage, type LedgerContext } from '@chip-ledger/messaging';
 import { generationSchema, KafkaProjectionSource, ProjectionEngine, type ProjectionFactory } from '@chip-ledger/projection';
-import { READ_MODELS } from '@chip-ledger/read-models';
+import { READ_MODEL_ENTITIES, READ_MODELS } from '@chip-ledger/read-models';
 import { createTestDatabase } from '@chip-ledger/testing';
 import { logLevel, Partitioners, type Kafka, type Message } from 'kafkajs';
-import { Pool } from 'pg';
+import { openDatabase } from '@chip-ledger/persistence';
+import type { Pool } from 'pg';
 import type { BenchFigures } from '../figures';
 import { childrenOf, cpuAvailable, cpuPercent, sampleCpu, type CpuGroups } from '../lib/cpu';
-import { instrumentPool, timedProjection, type ApplyStats, type SchemaSql } from '../lib/projector-timing';
+import { instrumentedClients, timedProjection, type ApplyStats, type SchemaSql } from '../lib/projector-timing';
 import { fmtRate, sleep } from '../lib/stats';
 import type { BenchContext, BenchPhase } from './context';
 import { ledgerMix } from './projector-events';
@@ -79,12 +80,12 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
   // ---- 3. The projector: every read model, from offset 0 --------------------------------------------------
   const database = await createTestDatabase('bench_projector', context.adminDatabaseUrl);
   context.onCleanup(() => database.drop());
-  const pool = new Pool({ connectionString: database.url, max: 12 });
   // The database's drop lets closing connections go for up to 2 s, then forces: one still open after that is ended
-  // with 57P01, which the pool re-emits as 'error' (unhandled, it would kill the bench).
-  pool.on('error', () => undefined);
-  context.onCleanup(() => pool.end());
-  const sql = instrumentPool(pool);
+  // with 57P01, which openDatabase's clients and pool ignore (unhandled, it would kill the bench).
+  const sql = instrumentedClients();
+  const db = await openDatabase({ url: database.url, poolSize: 12, applicationName: 'bench-projector', entities: [...READ_MODEL_ENTITIES], onClient: sql.instrument });
+  context.onCleanup(() => db.close());
+  const pool = db.pool;
   const applyStats = new Map<string, ApplyStats>();
   const projections: ProjectionFactory[] = READ_MODELS.map((factory) => () => timedProjection(factory(), applyStats, sql));
   const names = READ_MODELS.map((factory) => factory().name);
@@ -92,7 +93,7 @@ async function runProjectorPhase(context: BenchContext, options: ProjectorPhaseO
   const errors: string[] = [];
   const groupPrefix = `${prefix}.projection`;
   const engine = new ProjectionEngine({
-    pool,
+    dataSource: db.dataSource,
     source: new KafkaProjectionSource({ kafka, topics, groupPrefix }),
     projections,
     run: names.filter((n) => !isolated.includes(n)),

@@ -8,8 +8,9 @@
  * idempotency key. Prints appends per second and latency percentiles.
  */
 import { randomUUID } from 'node:crypto';
+import { openDatabase } from '@chip-ledger/persistence';
 import { createTestDatabase } from '@chip-ledger/testing';
-import { createEventStorePool, PostgresEventStore, type AppendOptions, type EventStore, type NewEvent } from '@chip-ledger/event-store';
+import { PostgresEventStore, type AppendOptions, type EventStore, type NewEvent, migrateEventStore } from '@chip-ledger/event-store';
 
 const [concurrency, seconds, poolSize] = [Number(process.argv[2] ?? 32), Number(process.argv[3] ?? 5), Number(process.argv[4] ?? 16)];
 const actor = { id: 'bench', organisation: 'org-bench', role: 'operator' } as const;
@@ -40,10 +41,11 @@ async function measure(name: string, store: EventStore, command: (worker: number
 
 async function main(): Promise<void> {
   const database = await createTestDatabase('bench');
-  const pool = createEventStorePool({ connectionString: database.url, max: poolSize });
+  const db = await openDatabase({ url: database.url, poolSize: poolSize });
+  const pool = db.pool;
   try {
     const store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     console.log(`concurrency ${concurrency}, pool ${poolSize}, ${seconds} s per workload`);
     await measure('append, new stream each time', store, async (w, i) => {
       await store.append([{ streamId: `new-${w}-${i}`, expectedVersion: 0, events: [newEvent()] }]);
@@ -59,7 +61,7 @@ async function main(): Promise<void> {
       await store.append([{ streamId, expectedVersion: await store.streamVersion(streamId), events: [newEvent()] }], { idempotency });
     });
   } finally {
-    await pool.end();
+    await db.close();
     await database.drop();
   }
 }

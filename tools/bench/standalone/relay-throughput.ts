@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase } from '@chip-ledger/persistence';
 /**
  * How fast the outbox relay drains a backlog into Kafka.
  *
@@ -7,7 +8,7 @@ import { randomUUID } from 'node:crypto';
  * Appends `events` single-event appends (32 concurrent writers) while no relay runs, then starts one and
  * times the drain; also reports the end-to-end lag of a trickle of appends once caught up.
  */
-import { createEventStorePool, PostgresEventStore, PostgresRelayOutbox } from '@chip-ledger/event-store';
+import { PostgresEventStore, PostgresRelayOutbox, migrateEventStore } from '@chip-ledger/event-store';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName } from '@chip-ledger/testing';
 import { logLevel } from 'kafkajs';
 import { createKafkaClient, KafkaEventPublisher, OutboxRelay } from '@chip-ledger/messaging';
@@ -28,14 +29,15 @@ const [total, batchSize] = [Number(process.argv[2] ?? 20_000), Number(process.ar
 
 async function main(): Promise<void> {
   const database = await createTestDatabase('relay_bench');
-  const pool = createEventStorePool({ connectionString: database.url, max: 16 });
+  const db = await openDatabase({ url: database.url, poolSize: 16 });
+  const pool = db.pool;
   const topic = uniqueTopicName('relay-bench');
   await createTestTopics([topic], 6);
   const kafka = createKafkaClient({ clientId: 'relay-bench', brokers: requireKafkaBrokers(), logLevel: logLevel.NOTHING });
   // As KafkaRelays runs it: events name their context, and watermark markers go out (ADR 0019).
   const publisher = new KafkaEventPublisher(kafka, { topic, context: 'procurement' });
   const store = new PostgresEventStore(pool, 'procurement');
-  await store.migrate();
+  await migrateEventStore(db.dataSource, store.schema);
   const relay = new OutboxRelay(new PostgresRelayOutbox(pool, 'procurement'), publisher, { batchSize, pollIntervalMs: 20 });
   try {
     let next = 0;
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   } finally {
     await relay.stop();
     await publisher.disconnect();
-    await pool.end();
+    await db.close();
     await database.drop();
   }
 }

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { RULEBOOK_V1 } from '@chip-ledger/compliance';
 import { EVENT_SCHEMA_VERSIONS, SEED_MODEL_IDS as M, streamIds, type LedgerEvent } from '@chip-ledger/domain';
-import { createEventStorePool, PostgresEventStore } from '@chip-ledger/event-store';
+import { PostgresEventStore, migrateEventStore } from '@chip-ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { dataCenterAsOf } from '../as-of/data-center-as-of';
@@ -16,6 +17,7 @@ import { LedgerReader } from './ledger-reader';
  */
 describe('AsOfEventCache', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let procurement: PostgresEventStore;
   let reader: LedgerReader;
@@ -32,9 +34,10 @@ describe('AsOfEventCache', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('as_of_cache');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
     procurement = new PostgresEventStore(pool, 'procurement');
-    for (const store of [procurement, new PostgresEventStore(pool, 'rental'), new PostgresEventStore(pool, 'audit')]) await store.migrate();
+    for (const store of [procurement, new PostgresEventStore(pool, 'rental'), new PostgresEventStore(pool, 'audit')]) await migrateEventStore(db.dataSource, store.schema);
     reader = new LedgerReader(pool);
     await append(streamIds.organisation('gansu-cloud'), { type: 'OrganisationRegistered', data: { organisationId: 'gansu-cloud', name: 'G', headquartersCountry: 'CN', ultimateParentHeadquartersCountry: 'CN' } }, '2024-01-01T00:00:00.000Z');
     await append(streamIds.dataCenter(dc), { type: 'DataCenterRegistered', data: { dataCenterId: dc, name: 'G1', ownerOrganisationId: 'gansu-cloud', country: 'CN', region: 'Gansu' } }, '2025-01-10T00:00:00.000Z');

@@ -1,26 +1,30 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import type { NewEvent } from '../port/event-store.port';
-import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { migrateEventStore } from './migrations';
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
 const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'ChipsDelivered', schemaVersion: 1, occurredAt: '2025-11-05T08:00:00Z', actor, correlationId: randomUUID(), causationId: null, data: {} });
 
 describe('PostgresEventStore append statistics (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('append_statistics');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 

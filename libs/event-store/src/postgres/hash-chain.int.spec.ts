@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { eventHash } from '../hash-chain/event-hash';
 import type { NewEvent } from '../port/event-store.port';
-import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { migrateEventStore } from './migrations';
 
 const actor = { id: 'auditor-1', organisation: 'org-1', role: 'operator' } as const;
 
@@ -22,6 +24,7 @@ function newEvent(n: number): NewEvent {
 
 describe('hash chain verification against tampering (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
@@ -52,14 +55,15 @@ describe('hash chain verification against tampering (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     database = await createTestDatabase('hash_chain');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     for (const name of ['intact', 'edited', 'deleted', 'swapped', 'rehashed']) await seed(`data-center-${name}`);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { IdempotencyConflictError } from '../port/event-store.errors';
 import type { AppendRequest, NewEvent } from '../port/event-store.port';
-import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { migrateEventStore } from './migrations';
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
 
@@ -18,18 +20,20 @@ function install(streamId: string, expectedVersion = 0): AppendRequest[] {
 
 describe('idempotent appends (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('idempotency');
-    pool = createEventStorePool({ connectionString: database.url, max: 12 });
+    db = await openDatabase({ url: database.url, poolSize: 12 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 

@@ -1,29 +1,33 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import type { NewEvent } from '../port/event-store.port';
 import { PostgresLedgerHeads } from './ledger-heads';
-import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { migrateEventStore } from './migrations';
 
 const actor = { id: 'u', organisation: 'o', role: 'operator' } as const;
 const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'T', schemaVersion: 1, occurredAt: '2025-11-05T00:00:00.000Z', actor, correlationId: 'c', causationId: null, data: {} });
 
 describe('PostgresLedgerHeads (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
 
   beforeAll(async () => {
     database = await createTestDatabase('ledger_heads');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
   });
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 
   it('answers every store head after the writes that committed before the call, 0 for a store not in the database yet, and sees a store created later', async () => {
     const procurement = new PostgresEventStore(pool, 'procurement');
-    await procurement.migrate();
+    await migrateEventStore(db.dataSource, procurement.schema);
     const heads = new PostgresLedgerHeads(pool, ['procurement', 'rental', 'audit']);
     expect([...(await heads.read())]).toEqual([
       ['procurement', 0],
@@ -36,7 +40,7 @@ describe('PostgresLedgerHeads (real PostgreSQL)', () => {
     for (const read of together) expect(read.get('procurement')).toBe(written.position);
 
     const rental = new PostgresEventStore(pool, 'rental');
-    await rental.migrate();
+    await migrateEventStore(db.dataSource, rental.schema);
     const rented = await rental.append([{ streamId: 'r-1', expectedVersion: 0, events: [newEvent()] }]);
     expect(Object.fromEntries(await heads.read())).toEqual({ procurement: written.position, rental: rented.position, audit: 0 });
   });

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import { Client, type Pool } from 'pg';
 import { CompletenessTracker, LOG_START } from '../port/event-log.port';
 import { InvalidAppendError, StoreBusyError, WrongExpectedVersionError } from '../port/event-store.errors';
 import type { NewEvent } from '../port/event-store.port';
-import { eventStoreMigrations } from './migrations';
-import { createEventStorePool, PostgresEventStore, readStreamsStatement } from './postgres-event-store';
+import { eventStoreMigrationScope, migrateEventStore } from './migrations';
+import { PostgresEventStore, readStreamsStatement } from './postgres-event-store';
 
-const MIGRATION_IDS = eventStoreMigrations.map((migration) => migration.id);
+const MIGRATIONS = eventStoreMigrationScope('procurement').migrations.map((migration) => migration.name as string);
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
 
@@ -17,33 +18,42 @@ function newEvent(data: Record<string, unknown> = {}, type = 'ChipsDelivered'): 
 
 describe('PostgresEventStore (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('event_store');
-    pool = createEventStorePool({ connectionString: database.url, max: 8 });
+    db = await openDatabase({ url: database.url, poolSize: 8 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 
   describe('migrations', () => {
     it('are recorded once and skipped when run again', async () => {
-      const again = await store.migrate();
-      expect(MIGRATION_IDS).toEqual(['0001_events', '0002_append_function', '0003_append_batch_function', '0004_append_batch_locks', '0005_auditor_read_indexes', '0006_xid_before_position']);
-      expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATION_IDS });
-      const { rows } = await pool.query('SELECT id FROM procurement.schema_migrations ORDER BY id');
-      expect(rows).toEqual(MIGRATION_IDS.map((id) => ({ id })));
+      const again = await migrateEventStore(db.dataSource, store.schema);
+      expect(MIGRATIONS).toEqual([
+        'EventsTable1735689600001',
+        'AppendFunction1735689600002',
+        'AppendBatchFunction1735689600003',
+        'AppendBatchLocks1735689600004',
+        'AuditorReadIndexes1735689600005',
+        'XidBeforePosition1735689600006',
+      ]);
+      expect(again).toEqual({ schema: 'procurement', applied: [], alreadyApplied: MIGRATIONS });
+      const { rows } = await pool.query('SELECT name FROM procurement.migrations ORDER BY id');
+      expect(rows).toEqual(MIGRATIONS.map((name) => ({ name })));
     });
 
     it('keep each service in its own schema', async () => {
       const rental = new PostgresEventStore(pool, 'rental');
-      expect((await rental.migrate()).applied).toEqual(MIGRATION_IDS);
+      expect((await migrateEventStore(db.dataSource, rental.schema)).applied).toEqual(MIGRATIONS);
       await rental.append([{ streamId: 'rental-r1', expectedVersion: 0, events: [newEvent()] }]);
       expect(await store.streamVersion('rental-r1')).toBe(0);
       expect(await rental.streamVersion('rental-r1')).toBe(1);
@@ -59,7 +69,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
       // A plain join of the wanted streams with events became a hash join over every event once ANALYZE had
       // run (a cost growing with the whole store, paid by every command): the plan must stay per stream.
       const plans = new PostgresEventStore(pool, 'plans');
-      await plans.migrate();
+      await migrateEventStore(db.dataSource, plans.schema);
       for (let s = 0; s < 40; s++) {
         await plans.append([{ streamId: `plan-${s}`, expectedVersion: 0, events: Array.from({ length: 50 }, () => newEvent({ s })) }]);
       }
@@ -435,7 +445,7 @@ describe('PostgresEventStore (real PostgreSQL)', () => {
   describe('readCommitted (commit-safe tailing)', () => {
     it('orders by transaction id as a number (transaction 10 after 9, not before)', async () => {
       const other = new PostgresEventStore(pool, 'ordering');
-      await other.migrate();
+      await migrateEventStore(db.dataSource, other.schema);
       // Finished transactions with ids of different lengths, inserted against their position order.
       for (const [txId, streamId] of [['10', 'b'], ['9', 'a'], ['100', 'c']]) {
         await pool.query(

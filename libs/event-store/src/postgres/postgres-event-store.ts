@@ -1,4 +1,4 @@
-import { Pool, type DatabaseError, type PoolConfig } from 'pg';
+import type { DatabaseError, Pool } from 'pg';
 import { eventHashParts } from '../hash-chain/event-hash';
 import { verifyStreamChain } from '../hash-chain/verify-chain';
 import type { CommittedBatch, EventLogReader, LogPosition } from '../port/event-log.port';
@@ -19,30 +19,7 @@ import { normaliseAppend, type NormalisedRequest } from './append-request';
 import { AppendCounters, type AppendStatistics } from './append-statistics';
 import { EVENT_COLUMNS, toStoredEvent, type EventRow } from './event-rows';
 import { MicroBatcher, type Settled } from './micro-batcher';
-import { migrateEventStore, type MigrationReport } from './migrator';
 import { quoteSchema } from './schema-name';
-
-export interface EventStorePoolOptions {
-  readonly connectionString: string;
-  /** Connections; appends hold one for two short statements, so ~16 serves 32 concurrent requests. Default 16. */
-  readonly max?: number;
-  readonly applicationName?: string;
-}
-
-/** A `pg` pool configured for the store (the caller owns it and ends it on shutdown). */
-export function createEventStorePool(options: EventStorePoolOptions): Pool {
-  const config: PoolConfig = {
-    connectionString: options.connectionString,
-    max: options.max ?? 16,
-    application_name: options.applicationName ?? 'chip-ledger-event-store',
-    keepAlive: true,
-  };
-  const pool = new Pool(config);
-  // An idle connection can be closed by the server (restart, failover, a dropped database): the pool
-  // replaces it on next use. Without a listener, that 'error' event would crash the process.
-  pool.on('error', () => undefined);
-  return pool;
-}
 
 /** What the idempotency table keeps: the first append's answer (positions by event id). */
 interface StoredAppendResult {
@@ -118,6 +95,7 @@ export class PostgresEventStore implements EventStore, EventLogReader {
   private readonly reads: MicroBatcher<StreamRead, StoredEvent[]>;
   private readonly counters = new AppendCounters();
 
+  /** `pool`: the process's one (the TypeORM DataSource's, `poolOf`); the schema is created by `migrateEventStore`. */
   constructor(
     private readonly pool: Pool,
     readonly schema: string,
@@ -131,11 +109,6 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       maxBatch: batching.maxAppendsPerBatch ?? 32,
     });
     this.reads = new MicroBatcher((batch) => this.readBatch(batch), { maxInFlight: batching.maxReadsInFlight ?? 2, maxBatch: batching.maxReadsPerBatch ?? 64 });
-  }
-
-  /** Creates or upgrades this store's schema (idempotent; run at start-up). */
-  migrate(): Promise<MigrationReport> {
-    return migrateEventStore(this.pool, this.schema);
   }
 
   /** How this store's appends went since it was created (the metrics endpoint reads it). */

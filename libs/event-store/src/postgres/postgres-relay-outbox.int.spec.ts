@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { formatLogPosition, LOG_START, parseLogPosition } from '../port/event-log.port';
 import type { NewEvent } from '../port/event-store.port';
-import { createEventStorePool, PostgresEventStore } from './postgres-event-store';
+import { PostgresEventStore } from './postgres-event-store';
+import { migrateEventStore } from './migrations';
 import { PostgresRelayOutbox } from './postgres-relay-outbox';
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
@@ -11,18 +13,20 @@ const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'T', schemaVers
 
 describe('PostgresRelayOutbox (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('relay_outbox');
-    pool = createEventStorePool({ connectionString: database.url, max: 4 });
+    db = await openDatabase({ url: database.url, poolSize: 4 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 

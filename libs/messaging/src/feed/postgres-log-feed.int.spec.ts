@@ -1,4 +1,5 @@
-import { createEventStorePool, PostgresEventStore, type ChainedEvent } from '@chip-ledger/event-store';
+import { PostgresEventStore, type ChainedEvent, migrateEventStore } from '@chip-ledger/event-store';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { delayCommits, runWriters, type WritersReport } from '../test-support/ledger-writers';
@@ -47,19 +48,21 @@ function expectExactlyOnceInOrder(applied: readonly ChainedEvent[], written: Wri
 
 describe('PostgresLogFeed (real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('log_feed');
-    pool = createEventStorePool({ connectionString: database.url, max: 12 });
+    db = await openDatabase({ url: database.url, poolSize: 12 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     await delayCommits(pool, 'procurement', 0.03);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 
@@ -87,7 +90,7 @@ describe('PostgresLogFeed (real PostgreSQL)', () => {
 
   it('resumes from the stored checkpoint after a restart and redelivers a batch the handler failed', async () => {
     const other = new PostgresEventStore(pool, 'rental');
-    await other.migrate();
+    await migrateEventStore(db.dataSource, other.schema);
     await delayCommits(pool, 'rental', 0.03);
     const feed = new PostgresLogFeed(other, { batchSize: 15, pollIntervalMs: 5, retry: { initialMs: 10 } });
     const projection = new RecordingProjection();
@@ -114,7 +117,7 @@ describe('PostgresLogFeed (real PostgreSQL)', () => {
 
   it('delivers a batch again when the handler returns without acknowledging it', async () => {
     const audit = new PostgresEventStore(pool, 'audit');
-    await audit.migrate();
+    await migrateEventStore(db.dataSource, audit.schema);
     const written = await runWriters(audit, { writers: 1, appendsPerWriter: 3, streams: ['audit-dc1'] });
     let calls = 0;
     const received: ChainedEvent[] = [];

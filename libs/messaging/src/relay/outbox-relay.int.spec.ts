@@ -1,4 +1,5 @@
-import { createEventStorePool, PostgresEventStore, PostgresRelayOutbox } from '@chip-ledger/event-store';
+import { PostgresEventStore, PostgresRelayOutbox, migrateEventStore } from '@chip-ledger/event-store';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -11,19 +12,21 @@ describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {
   const topic = uniqueTopicName('relay');
   const kafka = new Kafka({ clientId: 'relay-test', brokers: requireKafkaBrokers(), logLevel: logLevel.NOTHING });
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
   let store: PostgresEventStore;
 
   beforeAll(async () => {
     database = await createTestDatabase('relay');
-    pool = createEventStorePool({ connectionString: database.url, max: 12 });
+    db = await openDatabase({ url: database.url, poolSize: 12 });
+    pool = db.pool;
     store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     await createTestTopics([topic], 3);
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 
@@ -89,7 +92,7 @@ describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {
     const topic2 = uniqueTopicName('relay-handover');
     await createTestTopics([topic2], 3);
     const schema = new PostgresEventStore(pool, 'rental');
-    await schema.migrate();
+    await migrateEventStore(db.dataSource, schema.schema);
     const publishers = [new KafkaEventPublisher(kafka, { topic: topic2 }), new KafkaEventPublisher(kafka, { topic: topic2 })];
     const [first, second] = publishers.map(
       (publisher) => new OutboxRelay(new PostgresRelayOutbox(pool, 'rental'), publisher, { batchSize: 20, pollIntervalMs: 10, leaseRetryMs: 100 }),

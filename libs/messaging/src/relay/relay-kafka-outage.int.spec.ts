@@ -1,4 +1,5 @@
-import { createEventStorePool, PostgresEventStore, PostgresRelayOutbox } from '@chip-ledger/event-store';
+import { PostgresEventStore, PostgresRelayOutbox, migrateEventStore } from '@chip-ledger/event-store';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import { logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
@@ -17,11 +18,13 @@ import { OutboxRelay } from './outbox-relay';
 describe('OutboxRelay across a Kafka outage (real PostgreSQL, a dedicated Kafka broker stopped and restarted)', () => {
   let broker: DedicatedKafka;
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
 
   beforeAll(async () => {
     [broker, database] = await Promise.all([startDedicatedKafka(), createTestDatabase('relay_outage')]);
-    pool = createEventStorePool({ connectionString: database.url, max: 8 });
+    db = await openDatabase({ url: database.url, poolSize: 8 });
+    pool = db.pool;
   }, 120_000);
 
   afterAll(async () => {
@@ -32,7 +35,7 @@ describe('OutboxRelay across a Kafka outage (real PostgreSQL, a dedicated Kafka 
 
   it('keeps appending while Kafka is down and publishes everything, once each, when it is back', async () => {
     const store = new PostgresEventStore(pool, 'procurement');
-    await store.migrate();
+    await migrateEventStore(db.dataSource, store.schema);
     // A topic name of production's shape is safe here: the broker is this test's own.
     const topic = ledgerTopic('procurement');
     // Bounded client retries: a send to the stopped broker fails in about a second and the relay backs off.

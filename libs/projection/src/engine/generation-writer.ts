@@ -1,5 +1,7 @@
+import { connectionOf, poolOf, useSchema } from '@chip-ledger/persistence';
 import type { Pool, PoolClient } from 'pg';
-import type { Projection, ProjectedEvent, ProjectionChange, ProjectionContext } from '../projection.port';
+import type { DataSource } from 'typeorm';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionContext, ProjectionTransaction } from '../projection.port';
 import { recordDeadLetters, type DeadLetter, type DeadLetterPublisher } from './dead-letters';
 import { describeError, payloadText, sourceOf, type IncomingMessage, type MessageSource } from './incoming-message';
 
@@ -106,12 +108,15 @@ export class GenerationWriter {
   /** `topic/partition` keys whose consumer_offsets row is known to exist. */
   private readonly knownOffsetRows = new Set<string>();
 
+  private readonly pool: Pool;
+
   constructor(
-    private readonly pool: Pool,
+    private readonly dataSource: DataSource,
     private readonly projection: Projection,
     readonly ref: GenerationRef,
     private readonly options: GenerationWriterOptions = {},
   ) {
+    this.pool = poolOf(dataSource);
     this.maxAttempts = options.maxAttempts ?? 3;
     this.exclusive = projection.exclusive === true;
   }
@@ -129,8 +134,7 @@ export class GenerationWriter {
    * generation's advisory lock (`tryAcquireGenerationLease`), which keeps two instances from claiming in turn.
    */
   async claimOwnership(owner: string): Promise<string> {
-    return this.inTransaction(async (client) => {
-      await client.query(generationOwnerDdl(this.ref.schema));
+    return this.inTransaction(async ({ client }) => {
       const { rows } = await client.query<{ epoch: string }>(
         `INSERT INTO ${this.ref.schema}.generation_owner AS o (singleton, epoch, owner) VALUES (true, 1, $1)
          ON CONFLICT (singleton) DO UPDATE SET epoch = o.epoch + 1, owner = excluded.owner, claimed_at = now()
@@ -177,7 +181,8 @@ export class GenerationWriter {
    * raced a seek) is left out and reported in `reseek`; the others are applied.
    */
   async applyPartitionBatches(parts: readonly PartitionMessages[]): Promise<PartitionBatchesResult> {
-    return this.inTransaction(async (client) => {
+    return this.inTransaction(async (tx) => {
+      const { client } = tx;
       const { stored, marks } = await this.lockOffsets(client, parts);
       const fresh: IncomingMessage[] = [];
       const committed: { topic: string; partition: number; nextOffset: string }[] = [];
@@ -213,7 +218,7 @@ export class GenerationWriter {
         moved.push({ topic: part.topic, partition: part.partition, nextOffset: next, mark });
       }
       const context = { complete: completeOfPartitions(marks.values()) };
-      const outcome = fresh.length === 0 && !marked ? emptyOutcome() : await this.applyMessages(client, fresh, context, marked);
+      const outcome = fresh.length === 0 && !marked ? emptyOutcome() : await this.applyMessages(tx, fresh, context, marked);
       if (moved.length > 0) {
         await client.query(
           `UPDATE ${this.ref.schema}.consumer_offsets AS o
@@ -241,13 +246,14 @@ export class GenerationWriter {
    * its source once it is applied (FeedCheckpoint). A batch may carry no event, only a watermark.
    */
   async applyLogBatch(source: string, position: string, messages: readonly IncomingMessage[], completeThrough: number | null = null): Promise<ApplyOutcome> {
-    return this.inTransaction(async (client) => {
+    return this.inTransaction(async (tx) => {
+      const { client } = tx;
       const stored = await this.logWatermarks(client);
       const before = stored.get(source);
       const marked = completeThrough !== null && (before === undefined || completeThrough > before);
       if (marked) stored.set(source, completeThrough);
       const context = { complete: completeOfLogs(stored) };
-      const outcome = messages.length === 0 && !marked ? emptyOutcome() : await this.applyMessages(client, messages, context, marked);
+      const outcome = messages.length === 0 && !marked ? emptyOutcome() : await this.applyMessages(tx, messages, context, marked);
       await client.query(
         `INSERT INTO ${this.ref.schema}.log_checkpoints AS c (source, position, complete_through) VALUES ($1, $2, $3)
          ON CONFLICT (source) DO UPDATE SET position = excluded.position, updated_at = now(),
@@ -363,12 +369,12 @@ export class GenerationWriter {
     const tick = this.projection.tick?.bind(this.projection);
     // A standby instance of an exclusive projection holds no state: the owner ticks.
     if (!tick || !this.owns) return [];
-    return this.inTransaction(async (client) => {
+    return this.inTransaction(async (tx) => {
       if (this.needsLoad) {
-        await this.projection.load?.(client, this.ref.schema);
+        await this.projection.load?.(tx);
         this.needsLoad = false;
       }
-      return tick(client, this.ref.schema, now, { complete: await this.completeness(client) });
+      return tick(tx, now, { complete: await this.completeness(tx.client) });
     });
   }
 
@@ -377,32 +383,42 @@ export class GenerationWriter {
     return this.projection.nextWakeUp?.(now) ?? null;
   }
 
-  private inTransaction<T>(work: (client: PoolClient) => Promise<T>, fenced = true): Promise<T> {
+  private inTransaction<T>(work: (tx: ProjectionTransaction) => Promise<T>, fenced = true): Promise<T> {
     // Drivers may call from several feeds at once (one per context log): batches queue up here.
     const run = this.queue.then(() => this.transaction(work, fenced));
     this.queue = run.catch(() => undefined);
     return run;
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>, fenced: boolean): Promise<T> {
-    const client = await this.pool.connect();
-    let broken = false;
+  /**
+   * One TypeORM transaction (the projection's repositories join it through `tx.manager`), its search path on the
+   * generation's schema; the engine's own statements go on the same connection.
+   */
+  private async transaction<T>(work: (tx: ProjectionTransaction) => Promise<T>, fenced: boolean): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      const client = await connectionOf(runner);
+      await runner.startTransaction();
+      await useSchema(runner, this.ref.schema);
       if (fenced && this.exclusive) await this.assertOwner(client);
-      const result = await work(client);
-      await client.query('COMMIT');
+      const result = await work({ schema: this.ref.schema, manager: runner.manager, client });
+      await runner.commitTransaction();
       return result;
     } catch (error) {
       // The projection's in-memory state may hold effects of the rolled-back batch; offset rows it created are gone.
       this.needsLoad = true;
       this.knownOffsetRows.clear();
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
+      if (runner.isTransactionActive) {
+        await runner.rollbackTransaction().catch((rollbackError: Error) => {
+          broken = rollbackError;
+        });
+      }
       throw error;
     } finally {
-      client.release(broken);
+      // A connection whose rollback failed is not given back to the pool for reuse.
+      if (broken) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(broken);
+      else await runner.release();
     }
   }
 
@@ -422,9 +438,10 @@ export class GenerationWriter {
   }
 
   /** `marked`: the batch moved `context.complete` (a projection that asked for it is then applied even without events). */
-  private async applyMessages(client: PoolClient, messages: readonly IncomingMessage[], context: ProjectionContext, marked: boolean): Promise<ApplyOutcome> {
+  private async applyMessages(tx: ProjectionTransaction, messages: readonly IncomingMessage[], context: ProjectionContext, marked: boolean): Promise<ApplyOutcome> {
+    const { client } = tx;
     if (this.needsLoad) {
-      await this.projection.load?.(client, this.ref.schema);
+      await this.projection.load?.(tx);
       this.needsLoad = false;
     }
     const deadLetters: DeadLetter[] = [];
@@ -434,9 +451,9 @@ export class GenerationWriter {
       else if (message.kind === 'event') events.push(message);
     }
     const { fresh, duplicates } = await this.claimNewEvents(client, events);
-    const { changes, failed } = await this.applyIsolatingFailures(client, fresh.map((e) => e.event), context);
+    const { changes, failed } = await this.applyIsolatingFailures(tx, fresh.map((e) => e.event), context);
     if (fresh.length === 0 && marked && this.projection.applyOnCompleteness) {
-      const only = await this.tryApply(client, [], context);
+      const only = await this.tryApply(tx, [], context);
       if (!only.ok) throw new Error(`${this.ref.schema}: apply of a watermark alone failed: ${only.error}`);
       changes.push(...only.changes);
     }
@@ -497,12 +514,12 @@ export class GenerationWriter {
    * `maxAttempts` times) to find the one at fault, which is dead-lettered while the rest go through.
    */
   private async applyIsolatingFailures(
-    client: PoolClient,
+    tx: ProjectionTransaction,
     events: readonly ProjectedEvent[],
     context: ProjectionContext,
   ): Promise<{ changes: ProjectionChange[]; failed: { event: ProjectedEvent; error: string }[] }> {
     if (events.length === 0) return { changes: [], failed: [] };
-    const whole = await this.tryApply(client, events, context);
+    const whole = await this.tryApply(tx, events, context);
     if (whole.ok) return { changes: whole.changes, failed: [] };
     const changes: ProjectionChange[] = [];
     const failed: { event: ProjectedEvent; error: string }[] = [];
@@ -510,7 +527,7 @@ export class GenerationWriter {
       let lastError = whole.error;
       let done = false;
       for (let attempt = 1; attempt <= this.maxAttempts && !done; attempt++) {
-        const alone = await this.tryApply(client, [event], context);
+        const alone = await this.tryApply(tx, [event], context);
         if (alone.ok) {
           changes.push(...alone.changes);
           done = true;
@@ -522,13 +539,14 @@ export class GenerationWriter {
   }
 
   private async tryApply(
-    client: PoolClient,
+    tx: ProjectionTransaction,
     events: readonly ProjectedEvent[],
     context: ProjectionContext,
   ): Promise<{ ok: true; changes: ProjectionChange[] } | { ok: false; error: string }> {
+    const { client } = tx;
     await client.query('SAVEPOINT projection_apply');
     try {
-      const changes = await this.projection.apply(client, this.ref.schema, events, context);
+      const changes = await this.projection.apply(tx, events, context);
       await client.query('RELEASE SAVEPOINT projection_apply');
       return { ok: true, changes };
     } catch (error) {
@@ -537,7 +555,7 @@ export class GenerationWriter {
       // The database's trouble, not the event's: the whole batch is retried later instead of dead-lettering
       // healthy events that failed only because the disk was full or a lock wait timed out.
       if (isTransientDatabaseError(error)) throw error;
-      await this.projection.load?.(client, this.ref.schema);
+      await this.projection.load?.(tx);
       return { ok: false, error: describeError(error) };
     }
   }
@@ -562,15 +580,6 @@ export class NotOwnerError extends Error {
     this.name = 'NotOwnerError';
   }
 }
-
-/** The ownership row of an exclusive projection's generation (one row; `epoch` grows with every takeover). */
-export const generationOwnerDdl = (schema: string): string => `
-  CREATE TABLE IF NOT EXISTS ${schema}.generation_owner (
-    singleton  boolean     PRIMARY KEY DEFAULT true CHECK (singleton),
-    epoch      bigint      NOT NULL,
-    owner      text        NOT NULL,
-    claimed_at timestamptz NOT NULL DEFAULT now()
-  );`;
 
 function emptyOutcome(): ApplyOutcome {
   return { applied: 0, duplicates: 0, alreadyPast: 0, deadLetters: [], changes: [], streams: EMPTY_STREAMS };

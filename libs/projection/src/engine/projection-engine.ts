@@ -1,4 +1,6 @@
+import { poolOf } from '@chip-ledger/persistence';
 import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
 import { GenerationRegistry, type GenerationRecord, type LogEnd } from '../generations/generation-registry';
 import type { Projection, ProjectionChange, ProjectionFactory } from '../projection.port';
 import type { ProjectionRunner, RunnerStatus } from '../runner/projection-runner.port';
@@ -43,7 +45,8 @@ export interface GenerationLag {
 export type ReadYourWritesToken = { readonly heads: ReadonlyMap<string, number> } | { readonly streamId: string; readonly version: number };
 
 export interface ProjectionEngineOptions {
-  readonly pool: Pool;
+  /** The process's one DataSource: its pool runs the engine's SQL, its migration runner the generations' schemas. */
+  readonly dataSource: DataSource;
   readonly source: ProjectionSource;
   readonly projections: readonly ProjectionFactory[];
   /**
@@ -95,8 +98,11 @@ export class ProjectionEngine {
   /** Per generation: when its projection's next tick is due. */
   private readonly tickDue = new Map<string, number>();
 
+  private readonly pool: Pool;
+
   constructor(private readonly options: ProjectionEngineOptions) {
-    this.registry = new GenerationRegistry(options.pool);
+    this.pool = poolOf(options.dataSource);
+    this.registry = new GenerationRegistry(options.dataSource);
     for (const factory of options.projections) this.factories.set(assertProjectionName(factory().name), factory);
     for (const name of options.run ?? []) if (!this.factories.has(name)) throw new Error(`run: unknown projection ${name}`);
   }
@@ -176,7 +182,7 @@ export class ProjectionEngine {
   }
 
   listDeadLetters(query: ListDeadLettersQuery = {}): Promise<DeadLetterRecord[]> {
-    return listDeadLetters(this.options.pool, query);
+    return listDeadLetters(this.pool, query);
   }
 
   status(): RunnerStatus[] {
@@ -203,7 +209,7 @@ export class ProjectionEngine {
 
   /** Dead letters kept per projection, over every instance and generation. */
   deadLetterCounts(): Promise<Map<string, number>> {
-    return countDeadLetters(this.options.pool);
+    return countDeadLetters(this.pool);
   }
 
   /** One reconcile pass now (tests and the CLI use it instead of waiting for the timer). */
@@ -322,7 +328,7 @@ export class ProjectionEngine {
     // An exclusive projection's generation runs on the instance holding its lease; the others stand by.
     const runner = writer.exclusive
       ? new ExclusiveRunner({
-          pool: this.options.pool,
+          pool: this.pool,
           writer,
           driver: source.driver,
           createRunner: () => source.createRunner(writer),
@@ -343,7 +349,7 @@ export class ProjectionEngine {
     const key = keyOf(record);
     let writer = this.writers.get(key);
     if (!writer) {
-      writer = new GenerationWriter(this.options.pool, withName(this.factoryOf(record.projection)(), record.projection), record, {
+      writer = new GenerationWriter(this.options.dataSource, withName(this.factoryOf(record.projection)(), record.projection), record, {
         maxAttempts: this.options.maxApplyAttempts,
         deadLetterPublisher: this.options.deadLetterPublisher,
       });
@@ -372,7 +378,7 @@ export class ProjectionEngine {
     const applied = tokens.map(() => false);
     const streams = tokens.flatMap((t, i) => ('streamId' in t ? [{ ...t, i }] : []));
     if (streams.length > 0) {
-      const { rows } = await this.options.pool.query<{ i: number }>(
+      const { rows } = await this.pool.query<{ i: number }>(
         `SELECT t.i::int AS i FROM unnest($1::text[], $2::int[], $3::int[]) AS t(stream_id, version, i)
           WHERE EXISTS (SELECT 1 FROM ${schema}.stream_heads h WHERE h.stream_id = t.stream_id AND h.version >= t.version)`,
         [streams.map((t) => t.streamId), streams.map((t) => t.version), streams.map((t) => t.i)],

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { createEventStorePool, PostgresEventStore, PostgresRelayOutbox, type NewEvent } from '@chip-ledger/event-store';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
+import { PostgresEventStore, PostgresRelayOutbox, type NewEvent, migrateEventStore } from '@chip-ledger/event-store';
 import { KafkaEventPublisher, OutboxRelay } from '@chip-ledger/messaging';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
-import type { Pool, PoolClient } from 'pg';
+import type { Pool } from 'pg';
 import { LogProjectionSource } from '../log/log-projection-source';
-import type { Projection, ProjectedEvent, ProjectionContext } from '../projection.port';
-import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
-import { until } from '../test-support/ledger-fixtures';
+import type { Projection, ProjectedEvent, ProjectionContext, ProjectionTransaction } from '../projection.port';
+import { projectionTestBed, type ProjectionTestBed } from '../testing/projection-harness';
+import { until } from '../testing/ledger-fixtures';
 import { ProjectionEngine } from './projection-engine';
 
 /*
@@ -29,8 +30,8 @@ class WatchingProjection {
   readonly projection: Projection = {
     name: 'watch',
     exclusive: true,
-    migrate: async () => undefined,
-    apply: async (_client: PoolClient, _schema: string, events: readonly ProjectedEvent[], context?: ProjectionContext) => {
+    migrations: [],
+    apply: async (_tx: ProjectionTransaction, events: readonly ProjectedEvent[], context?: ProjectionContext) => {
       for (const event of events) {
         this.origins.push(event.origin);
         const known = event.origin ? this.complete.get(event.origin.context) : undefined;
@@ -79,7 +80,7 @@ describe('watermarks and read-your-writes on the ledger heads', () => {
     it('never hands a projection an event below a watermark it announced, and answers a wait on the heads once all is applied', async () => {
       const stores = ['procurement', 'rental'];
       for (const schema of stores) {
-        await new PostgresEventStore(bed.pool, schema).migrate();
+        await migrateEventStore(bed.dataSource, schema);
         await delayCommits(bed.pool, schema);
       }
       const publishers = stores.map((context, i) => new KafkaEventPublisher(bed.kafka, { topic: bed.topics[i], context }));
@@ -108,25 +109,27 @@ describe('watermarks and read-your-writes on the ledger heads', () => {
 
   describe('from the PostgreSQL log (embedded form)', () => {
     let database: TestDatabase;
+    let db: Database;
     let pool: Pool;
     beforeAll(async () => {
       database = await createTestDatabase('watermarks_log');
-      pool = createEventStorePool({ connectionString: database.url, max: 12 });
+      db = await openDatabase({ url: database.url, poolSize: 12 });
+      pool = db.pool;
     });
     afterAll(async () => {
-      await pool.end();
+      await db.close();
       await database.drop();
     });
 
     it('never hands a projection an event below a watermark it announced, and answers a wait on the heads once all is applied', async () => {
       const stores = ['procurement', 'rental'].map((schema) => new PostgresEventStore(pool, schema));
       for (const store of stores) {
-        await store.migrate();
+        await migrateEventStore(db.dataSource, store.schema);
         await delayCommits(pool, store.schema);
       }
       const watching = new WatchingProjection();
       const engine = new ProjectionEngine({
-        pool,
+        dataSource: db.dataSource,
         source: new LogProjectionSource({ pool, stores, feed: { batchSize: 20, pollIntervalMs: 5 } }),
         projections: [() => watching.projection],
         reconcileIntervalMs: 200,

@@ -1,5 +1,7 @@
+import { poolOf, runMigrations, withTransaction, type Transaction } from '@chip-ledger/persistence';
 import type { Pool, PoolClient } from 'pg';
-import { migrateGenerationTables, migrateRegistry } from '../engine/engine-schema';
+import type { DataSource } from 'typeorm';
+import { generationMigrationScope, registryMigrationScope } from '../engine/engine-migrations';
 import type { GenerationRef } from '../engine/generation-writer';
 import { assertSchemaName, generationSchema, REGISTRY_SCHEMA } from '../engine/sql-names';
 import type { Projection } from '../projection.port';
@@ -47,10 +49,14 @@ const toRecord = (row: GenerationRow): GenerationRecord => ({
 
 /** `projections.generations`: which schema serves reads for each projection, and which is being built. */
 export class GenerationRegistry {
-  constructor(private readonly pool: Pool) {}
+  private readonly pool: Pool;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.pool = poolOf(dataSource);
+  }
 
   async migrate(): Promise<void> {
-    await this.transaction((client) => migrateRegistry(client));
+    await runMigrations(this.dataSource, registryMigrationScope());
   }
 
   /** This read-model store's deployment id (drawn by the first `migrate`). */
@@ -75,32 +81,29 @@ export class GenerationRegistry {
    * projection's lock around the engine tables' migration).
    */
   async ensureActive(projection: Projection): Promise<GenerationRecord> {
-    return this.transaction(async (client) => {
+    return this.transaction(async (tx) => {
+      const { client } = tx;
       await lockProjection(client, projection.name);
       const { rows } = await client.query<GenerationRow>(
         `SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 AND state IN ('active', 'building') ORDER BY generation`,
         [projection.name],
       );
-      // Live generations' tables follow the code that runs them: the engine's own (e.g. stream heads replacing a
-      // row per event id) and the read model's (`migrate` is "create or upgrade", idempotent: e.g. the findings
-      // journal's batch table). Without this, a generation created by an older version fails its first batch.
-      for (const row of rows) {
-        await migrateGenerationTables(client, row.schema_name);
-        await projection.migrate(client, row.schema_name);
-      }
+      // Live generations' tables follow the code that runs them: the engine's migrations and the read model's that
+      // a generation created by an older version has not run yet. Without this, its first batch would fail.
+      for (const row of rows) await this.migrateGeneration(tx, projection, row.schema_name);
       const active = rows.find((row) => row.state === 'active');
       if (active) return toRecord(active);
-      return this.insertGeneration(client, projection, 'active', null);
+      return this.insertGeneration(tx, projection, 'active', null);
     });
   }
 
   /** Generation n+1 in state `building`, its schema migrated; the existing building one if there is one. */
   async createBuilding(projection: Projection, target: LogEnd): Promise<GenerationRecord> {
-    return this.transaction(async (client) => {
-      await lockProjection(client, projection.name);
-      const { rows } = await client.query<GenerationRow>(`SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 AND state = 'building'`, [projection.name]);
+    return this.transaction(async (tx) => {
+      await lockProjection(tx.client, projection.name);
+      const { rows } = await tx.client.query<GenerationRow>(`SELECT * FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1 AND state = 'building'`, [projection.name]);
       if (rows[0]) return toRecord(rows[0]);
-      return this.insertGeneration(client, projection, 'building', target);
+      return this.insertGeneration(tx, projection, 'building', target);
     });
   }
 
@@ -110,7 +113,7 @@ export class GenerationRegistry {
    * False when the generation is no longer building (another instance switched first).
    */
   async activate(projection: string, generation: number): Promise<boolean> {
-    return this.transaction(async (client) => {
+    return this.transaction(async ({ client }) => {
       await lockProjection(client, projection);
       const { rowCount } = await client.query(
         `UPDATE ${REGISTRY_SCHEMA}.generations SET state = 'retired', retired_at = now() WHERE projection = $1 AND state = 'active' AND generation <> $2`,
@@ -136,7 +139,7 @@ export class GenerationRegistry {
       [projection, graceMs / 1000],
     );
     for (const row of rows) {
-      await this.transaction(async (client) => {
+      await this.transaction(async ({ client }) => {
         await client.query(`DROP SCHEMA IF EXISTS ${assertSchemaName(row.schema_name)} CASCADE`);
         await client.query(`UPDATE ${REGISTRY_SCHEMA}.generations SET dropped_at = now() WHERE projection = $1 AND generation = $2`, [projection, row.generation]);
       });
@@ -144,12 +147,12 @@ export class GenerationRegistry {
     return rows.map((row) => row.schema_name);
   }
 
-  private async insertGeneration(client: PoolClient, projection: Projection, state: GenerationState, target: LogEnd | null): Promise<GenerationRecord> {
+  private async insertGeneration(tx: Transaction, projection: Projection, state: GenerationState, target: LogEnd | null): Promise<GenerationRecord> {
+    const { client } = tx;
     const { rows: maxRows } = await client.query<{ max: number | null }>(`SELECT max(generation) AS max FROM ${REGISTRY_SCHEMA}.generations WHERE projection = $1`, [projection.name]);
     const generation = (maxRows[0].max ?? 0) + 1;
     const schema = generationSchema(projection.name, generation);
-    await migrateGenerationTables(client, schema);
-    await projection.migrate(client, schema);
+    await this.migrateGeneration(tx, projection, schema);
     const { rows } = await client.query<GenerationRow>(
       `INSERT INTO ${REGISTRY_SCHEMA}.generations (projection, generation, schema_name, state, activated_at, target)
        VALUES ($1, $2, $3, $4, CASE WHEN $4 = 'active' THEN now() END, $5) RETURNING *`,
@@ -158,19 +161,17 @@ export class GenerationRegistry {
     return toRecord(rows[0]);
   }
 
-  private async transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  /**
+   * The engine's tables and the read model's in a generation's schema, then the rows it starts with, in the
+   * registry's transaction: a generation is recorded with its tables or not at all.
+   */
+  private async migrateGeneration(tx: Transaction, projection: Projection, schema: string): Promise<void> {
+    await runMigrations(this.dataSource, generationMigrationScope(assertSchemaName(schema), projection), tx.runner);
+    await projection.seed?.({ schema, manager: tx.manager, client: tx.client });
+  }
+
+  private transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    return withTransaction(this.dataSource, work);
   }
 }
 

@@ -1,6 +1,6 @@
-import { countingProjection } from '../test-support/counting-projection';
-import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../test-support/ledger-fixtures';
-import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
+import { countingProjection } from '../testing/counting-projection';
+import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../testing/ledger-fixtures';
+import { projectionTestBed, type ProjectionTestBed } from '../testing/projection-harness';
 import type { RebuildProgress } from '../engine/projection-engine';
 import type { ProjectionChange, ProjectionFactory } from '../projection.port';
 
@@ -20,9 +20,9 @@ describe('Blue/green rebuild over Kafka (real Kafka and PostgreSQL)', () => {
     const base = countingProjection({ sleepMs: 15 });
     return {
       ...base,
-      apply: async (client, schema, events) => {
-        await base.apply(client, schema, events);
-        return [{ projection: 'counting', kind: 'counted', dataCenterId: null, organisationId: null, payload: { schema, events: events.length } }];
+      apply: async (tx, events) => {
+        await base.apply(tx, events);
+        return [{ projection: 'counting', kind: 'counted', dataCenterId: null, organisationId: null, payload: { schema: tx.schema, events: events.length } }];
       },
     };
   };

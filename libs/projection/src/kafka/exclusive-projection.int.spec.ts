@@ -1,11 +1,11 @@
-import type { PoolClient } from 'pg';
-import { migrateGenerationTables } from '../engine/engine-schema';
+import { runMigrations } from '@chip-ledger/persistence';
+import { generationMigrationScope } from '../engine/engine-migrations';
 import { GenerationWriter, NotOwnerError } from '../engine/generation-writer';
 import { toIncomingMessage } from '../engine/incoming-message';
 import type { ProjectionEngine } from '../engine/projection-engine';
-import { countingProjection } from '../test-support/counting-projection';
-import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../test-support/ledger-fixtures';
-import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
+import { countingProjection } from '../testing/counting-projection';
+import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../testing/ledger-fixtures';
+import { projectionTestBed, type ProjectionTestBed } from '../testing/projection-harness';
 
 const statusOf = (engine: ProjectionEngine, projection: string) => {
   const status = engine.status().find((s) => s.projection === projection);
@@ -106,16 +106,10 @@ describe('exclusive projections (real Kafka and PostgreSQL)', () => {
     it('fences its next transaction: nothing is written', async () => {
       const schema = 'proj_fenced_g1';
       const projection = countingProjection({ name: 'fenced', exclusive: true });
-      const client: PoolClient = await bed.pool.connect();
-      try {
-        await migrateGenerationTables(client, schema);
-        await projection.migrate(client, schema);
-      } finally {
-        client.release();
-      }
+      await runMigrations(bed.dataSource, generationMigrationScope(schema, projection));
       const ref = { projection: 'fenced', generation: 1, schema };
-      const old = new GenerationWriter(bed.pool, projection, ref);
-      const next = new GenerationWriter(bed.pool, projection, ref);
+      const old = new GenerationWriter(bed.dataSource, projection, ref);
+      const next = new GenerationWriter(bed.dataSource, projection, ref);
       const [a, b] = ledgerEvents(2, 1, 'dc').map((event, offset) => toIncomingMessage(() => event, { topic: 't', partition: 0, offset: String(offset) }, null));
 
       await expect(old.applyPartitionBatch('t', 0, [a])).rejects.toBeInstanceOf(NotOwnerError);

@@ -1,8 +1,8 @@
-import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../test-support/ledger-fixtures';
-import { countingProjection } from '../test-support/counting-projection';
-import { projectionTestBed, spawnProjector, type ProjectionTestBed } from '../test-support/projection-harness';
+import { openDatabase } from '@chip-ledger/persistence';
+import { countingTables, countRows, ledgerEvents, produceEvents, until } from '../testing/ledger-fixtures';
+import { countingProjection } from '../testing/counting-projection';
+import { projectionTestBed, spawnProjector, type ProjectionTestBed } from '../testing/projection-harness';
 import { createTestDatabase, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
-import { Pool } from 'pg';
 
 describe('Kafka projector killed with SIGKILL in the middle of a batch (real Kafka, PostgreSQL, child process)', () => {
   let bed: ProjectionTestBed;
@@ -42,19 +42,19 @@ describe('Kafka projector killed with SIGKILL in the middle of a batch (real Kaf
 
     // then it equals a single uninterrupted run into another database
     const reference: TestDatabase = await createTestDatabase('crash_reference');
-    const referencePool = new Pool({ connectionString: reference.url });
+    const referenceDb = await openDatabase({ url: reference.url });
     try {
-      const engine = bed.engine([() => countingProjection()], { database: referencePool, groupPrefix: uniqueTopicName('reference') });
+      const engine = bed.engine([() => countingProjection()], { database: referenceDb, groupPrefix: uniqueTopicName('reference') });
       await engine.start();
-      await until(() => countRows(referencePool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'the reference run');
+      await until(() => countRows(referenceDb.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'the reference run');
       await engine.stop();
       const crashed = await countingTables(bed.pool, 'proj_counting_g1');
-      const expected = await countingTables(referencePool, 'proj_counting_g1');
+      const expected = await countingTables(referenceDb.pool, 'proj_counting_g1');
       expect(crashed.log).toHaveLength(events.length);
       expect(crashed).toEqual(expected);
       expect(crashed.counts.every((row) => (row as { in_order: boolean }).in_order)).toBe(true);
     } finally {
-      await referencePool.end();
+      await referenceDb.close();
       await reference.drop();
     }
   });

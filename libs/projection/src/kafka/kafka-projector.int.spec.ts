@@ -1,13 +1,13 @@
+import { openDatabase } from '@chip-ledger/persistence';
 import { encodeEventMessage } from '@chip-ledger/messaging';
 import { createTestDatabase, createTestTopics, uniqueTopicName } from '@chip-ledger/testing';
-import { Pool } from 'pg';
 import { KafkaDeadLetterPublisher } from '../engine/dead-letters';
 import { deploymentGroupPrefix } from '../engine/sql-names';
-import { countingProjection } from '../test-support/counting-projection';
-import { countingTables, countRows, ledgerEvents, produceEvents, produceMessages, until } from '../test-support/ledger-fixtures';
-import { projectionTestBed, type ProjectionTestBed } from '../test-support/projection-harness';
-import { groupIds, groupState } from '../test-support/consumer-groups';
-import { topicMessages } from '../test-support/topic-messages';
+import { countingProjection } from '../testing/counting-projection';
+import { countingTables, countRows, ledgerEvents, produceEvents, produceMessages, until } from '../testing/ledger-fixtures';
+import { projectionTestBed, type ProjectionTestBed } from '../testing/projection-harness';
+import { groupIds, groupState } from '../testing/consumer-groups';
+import { topicMessages } from '../testing/topic-messages';
 import type { Projection } from '../projection.port';
 
 describe('Kafka projector (real Kafka and PostgreSQL)', () => {
@@ -231,17 +231,17 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event');
 
       const reference = await createTestDatabase('rebalance_reference');
-      const referencePool = new Pool({ connectionString: reference.url });
+      const referenceDb = await openDatabase({ url: reference.url });
       try {
-        const single = bed.engine([() => countingProjection()], { database: referencePool, groupPrefix: uniqueTopicName('single') });
+        const single = bed.engine([() => countingProjection()], { database: referenceDb, groupPrefix: uniqueTopicName('single') });
         await single.start();
-        await until(() => countRows(referencePool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 20_000, 'the single-instance run');
+        await until(() => countRows(referenceDb.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 20_000, 'the single-instance run');
         await single.stop();
         const shared = await countingTables(bed.pool, 'proj_counting_g1');
         expect(shared.log).toHaveLength(events.length);
-        expect(shared).toEqual(await countingTables(referencePool, 'proj_counting_g1'));
+        expect(shared).toEqual(await countingTables(referenceDb.pool, 'proj_counting_g1'));
       } finally {
-        await referencePool.end();
+        await referenceDb.close();
         await reference.drop();
       }
     });
@@ -253,19 +253,19 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
       await produceEvents(bed.kafka, bed.topics[0], events.slice(0, 80));
       await produceEvents(bed.kafka, bed.topics[1], events.slice(80));
       const other = await createTestDatabase('other_deployment');
-      const otherPool = new Pool({ connectionString: other.url });
-      otherPool.on('error', () => undefined);
+      const otherDb = await openDatabase({ url: other.url });
+      otherDb.pool.on('error', () => undefined);
       try {
         // The same group prefix (the same KAFKA_TOPIC_PREFIX), as a staging projection-service next to production's.
         const groupPrefix = uniqueTopicName('same-settings');
         const production = bed.engine([() => countingProjection({ sleepMs: 5 })], { groupPrefix, subBatchSize: 10 });
-        const staging = bed.engine([() => countingProjection({ sleepMs: 5 })], { groupPrefix, subBatchSize: 10, database: otherPool });
+        const staging = bed.engine([() => countingProjection({ sleepMs: 5 })], { groupPrefix, subBatchSize: 10, database: otherDb });
         await Promise.all([production.start(), staging.start()]);
         expect(production.deploymentId).toMatch(/^[a-z0-9]{12}$/);
         expect(staging.deploymentId).not.toBe(production.deploymentId);
         await until(() => countRows(bed.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in production');
-        await until(() => countRows(otherPool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in staging');
-        expect(await countingTables(otherPool, 'proj_counting_g1')).toEqual(await countingTables(bed.pool, 'proj_counting_g1'));
+        await until(() => countRows(otherDb.pool, 'proj_counting_g1.event_log'), (n) => n >= events.length, 30_000, 'every event in staging');
+        expect(await countingTables(otherDb.pool, 'proj_counting_g1')).toEqual(await countingTables(bed.pool, 'proj_counting_g1'));
         // one group per deployment, each holding every partition
         const ids = await groupIds(bed.kafka, groupPrefix);
         expect(ids).toEqual(
@@ -278,7 +278,7 @@ describe('Kafka projector (real Kafka and PostgreSQL)', () => {
         expect(again.deploymentId).toBe(production.deploymentId);
         await again.stop();
       } finally {
-        await otherPool.end();
+        await otherDb.close();
         await other.drop();
       }
     });

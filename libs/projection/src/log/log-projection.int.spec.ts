@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { createEventStorePool, PostgresEventStore, type NewEvent } from '@chip-ledger/event-store';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
+import { PostgresEventStore, type NewEvent, migrateEventStore } from '@chip-ledger/event-store';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
 import { ProjectionEngine } from '../engine/projection-engine';
-import { countingProjection } from '../test-support/counting-projection';
-import { countingTables, countRows, until } from '../test-support/ledger-fixtures';
+import { countingProjection } from '../testing/counting-projection';
+import { countingTables, countRows, until } from '../testing/ledger-fixtures';
 import { LogProjectionSource } from './log-projection-source';
 
 const actor = { id: 'writer', organisation: 'org-1', role: 'operator' } as const;
@@ -12,25 +13,27 @@ const newEvent = (n: number): NewEvent => ({ eventId: randomUUID(), type: 'Chips
 
 describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
   let database: TestDatabase;
+  let db: Database;
   let pool: Pool;
 
   beforeAll(async () => {
     database = await createTestDatabase('projection_log');
-    pool = createEventStorePool({ connectionString: database.url, max: 10 });
+    db = await openDatabase({ url: database.url, poolSize: 10 });
+    pool = db.pool;
   });
 
   afterAll(async () => {
-    await pool.end();
+    await db.close();
     await database.drop();
   });
 
   it('applies every event of two stores once, in stream order, while they are written, and rebuilds to the same tables', async () => {
     const procurement = new PostgresEventStore(pool, 'procurement');
     const rental = new PostgresEventStore(pool, 'rental');
-    await procurement.migrate();
-    await rental.migrate();
+    await migrateEventStore(db.dataSource, procurement.schema);
+    await migrateEventStore(db.dataSource, rental.schema);
     const engine = new ProjectionEngine({
-      pool,
+      dataSource: db.dataSource,
       source: new LogProjectionSource({ pool, stores: [procurement, rental], feed: { batchSize: 30, pollIntervalMs: 10 } }),
       // An exclusive projection too: one process, so its lease is taken at once.
       projections: [() => countingProjection(), () => countingProjection({ name: 'solo', exclusive: true })],
@@ -71,14 +74,14 @@ describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
   it('reports its lag in events (every store) until it has caught up', async () => {
     const procurement = new PostgresEventStore(pool, 'lag_procurement');
     const rental = new PostgresEventStore(pool, 'lag_rental');
-    await procurement.migrate();
-    await rental.migrate();
+    await migrateEventStore(db.dataSource, procurement.schema);
+    await migrateEventStore(db.dataSource, rental.schema);
     for (let s = 0; s < 6; s++) {
       const store = s % 2 === 0 ? procurement : rental;
       await store.append([{ streamId: `lag-${s}`, expectedVersion: 0, events: [1, 2, 3, 4, 5].map(newEvent) }]);
     }
     const engine = new ProjectionEngine({
-      pool,
+      dataSource: db.dataSource,
       source: new LogProjectionSource({ pool, stores: [procurement, rental], feed: { batchSize: 3, pollIntervalMs: 10 } }),
       projections: [() => countingProjection({ name: 'lagging', sleepMs: 200 })],
       reconcileIntervalMs: 200,

@@ -12,7 +12,7 @@ import { ChipMixProjection } from '../chip-mix/chip-mix.projection';
 import { FindingsProjection } from '../findings/findings.projection';
 import { LicenceBalancesProjection } from '../licence-balances/licence-balances.projection';
 import { RentalsProjection } from '../rentals/rentals.projection';
-import { ledger, ProjectionHarness } from '../testing-support/ledger';
+import { ledger, ProjectionHarness } from '../testing/ledger';
 import { changeVisibleTo } from './change-visibility';
 import { EventsController, MAX_UNDRAINED_CHANGES } from './events.controller';
 import { QueryApiModule } from './query-api.module';

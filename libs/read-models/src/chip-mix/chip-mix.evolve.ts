@@ -23,53 +23,53 @@ export const CHIP_MIX_EVENTS = [
 ] as const;
 
 export interface CountDelta {
-  data_center_id: string;
-  model_id: string;
+  dataCenterId: string;
+  modelId: string;
   ordered: number;
   cancelled: number;
   delivered: number;
   installed: number;
-  in_stock: number;
+  inStock: number;
   removed: number;
-  transferred_in: number;
-  transferred_out: number;
-  last_event_at: string;
+  transferredIn: number;
+  transferredOut: number;
+  lastEventAt: string;
 }
 
 /** A partial data-center row: null means "this batch says nothing about it". */
 export interface DataCenterPatch {
-  data_center_id: string;
+  dataCenterId: string;
   name: string | null;
-  owner_organisation_id: string | null;
+  ownerOrganisationId: string | null;
   country: string | null;
   region: string | null;
-  registered_at: string | null;
-  state_funded: boolean;
-  state_funded_at: string | null;
-  completion_percent: number | null;
-  completion_reported_at: string | null;
+  registeredAt: string | null;
+  stateFunded: boolean;
+  stateFundedAt: string | null;
+  completionPercent: number | null;
+  completionReportedAt: string | null;
 }
 
 export interface ModelRow {
-  model_id: string;
+  modelId: string;
   name: string;
   vendor: string;
-  vendor_headquarters: string;
-  fab_country: string | null;
-  us_origin: boolean;
-  eccn_class: Eccn3A090Class;
+  vendorHeadquarters: string;
+  fabCountry: string | null;
+  usOrigin: boolean;
+  eccnClass: Eccn3A090Class;
   domestic: boolean;
   spec: ChipModelSpec;
 }
 
 export interface RentalPatch {
-  rental_id: string;
-  data_center_id: string | null;
-  model_id: string | null;
-  chip_count: number | null;
-  period_start: string | null;
-  period_end: string | null;
-  ended_at: string | null;
+  rentalId: string;
+  dataCenterId: string | null;
+  modelId: string | null;
+  chipCount: number | null;
+  periodStart: string | null;
+  periodEnd: string | null;
+  endedAt: string | null;
 }
 
 export const isDomestic = (spec: Pick<ChipModelSpec, 'vendorHeadquarters' | 'fabCountry'>, domestic: DomesticDefinition): boolean =>
@@ -77,13 +77,13 @@ export const isDomestic = (spec: Pick<ChipModelSpec, 'vendorHeadquarters' | 'fab
   (domestic.fabIn === null || (spec.fabCountry !== null && domestic.fabIn.includes(spec.fabCountry)));
 
 export const modelRow = (spec: ChipModelSpec, domestic: DomesticDefinition): ModelRow => ({
-  model_id: spec.modelId,
+  modelId: spec.modelId,
   name: spec.name,
   vendor: spec.vendor,
-  vendor_headquarters: spec.vendorHeadquarters,
-  fab_country: spec.fabCountry,
-  us_origin: spec.usOrigin,
-  eccn_class: classify3A090(spec),
+  vendorHeadquarters: spec.vendorHeadquarters,
+  fabCountry: spec.fabCountry,
+  usOrigin: spec.usOrigin,
+  eccnClass: classify3A090(spec),
   domestic: isDomestic(spec, domestic),
   spec,
 });
@@ -98,7 +98,7 @@ const earlier = (a: string | null, b: string | null): string | null => (a === nu
 export class ChipMixBatch {
   readonly counts = new Map<string, CountDelta>();
   readonly dataCenters = new Map<string, DataCenterPatch>();
-  readonly organisations = new Map<string, { organisation_id: string; name: string; headquarters_country: string; ultimate_parent_headquarters_country: string }>();
+  readonly organisations = new Map<string, { organisationId: string; name: string; headquartersCountry: string; ultimateParentHeadquartersCountry: string }>();
   readonly modelsAdded: ChipModelSpec[] = [];
   readonly modelCorrections: { modelId: string; changes: Partial<ChipModelSpec> }[] = [];
   readonly rentals = new Map<string, RentalPatch>();
@@ -109,10 +109,10 @@ export class ChipMixBatch {
     const key = `${dataCenterId}\u0000${modelId}`;
     let row = this.counts.get(key);
     if (!row) {
-      row = { data_center_id: dataCenterId, model_id: modelId, ordered: 0, cancelled: 0, delivered: 0, installed: 0, in_stock: 0, removed: 0, transferred_in: 0, transferred_out: 0, last_event_at: at };
+      row = { dataCenterId: dataCenterId, modelId: modelId, ordered: 0, cancelled: 0, delivered: 0, installed: 0, inStock: 0, removed: 0, transferredIn: 0, transferredOut: 0, lastEventAt: at };
       this.counts.set(key, row);
     }
-    row.last_event_at = later(row.last_event_at, at) ?? at;
+    row.lastEventAt = later(row.lastEventAt, at) ?? at;
     this.touch(dataCenterId, modelId);
     return row;
   }
@@ -127,16 +127,16 @@ export class ChipMixBatch {
     let row = this.dataCenters.get(dataCenterId);
     if (!row) {
       row = {
-        data_center_id: dataCenterId,
+        dataCenterId: dataCenterId,
         name: null,
-        owner_organisation_id: null,
+        ownerOrganisationId: null,
         country: null,
         region: null,
-        registered_at: null,
-        state_funded: false,
-        state_funded_at: null,
-        completion_percent: null,
-        completion_reported_at: null,
+        registeredAt: null,
+        stateFunded: false,
+        stateFundedAt: null,
+        completionPercent: null,
+        completionReportedAt: null,
       };
       this.dataCenters.set(dataCenterId, row);
     }
@@ -147,7 +147,7 @@ export class ChipMixBatch {
   private rental(rentalId: string): RentalPatch {
     let row = this.rentals.get(rentalId);
     if (!row) {
-      row = { rental_id: rentalId, data_center_id: null, model_id: null, chip_count: null, period_start: null, period_end: null, ended_at: null };
+      row = { rentalId: rentalId, dataCenterId: null, modelId: null, chipCount: null, periodStart: null, periodEnd: null, endedAt: null };
       this.rentals.set(rentalId, row);
     }
     return row;
@@ -158,10 +158,10 @@ export class ChipMixBatch {
     switch (e.type) {
       case 'OrganisationRegistered':
         this.organisations.set(e.data.organisationId, {
-          organisation_id: e.data.organisationId,
+          organisationId: e.data.organisationId,
           name: e.data.name,
-          headquarters_country: e.data.headquartersCountry,
-          ultimate_parent_headquarters_country: e.data.ultimateParentHeadquartersCountry,
+          headquartersCountry: e.data.headquartersCountry,
+          ultimateParentHeadquartersCountry: e.data.ultimateParentHeadquartersCountry,
         });
         return;
       case 'ChipModelAdded':
@@ -173,25 +173,25 @@ export class ChipMixBatch {
       case 'DataCenterRegistered': {
         const dc = this.dataCenter(e.data.dataCenterId);
         dc.name = e.data.name;
-        dc.owner_organisation_id = e.data.ownerOrganisationId;
+        dc.ownerOrganisationId = e.data.ownerOrganisationId;
         dc.country = e.data.country;
         dc.region = e.data.region;
-        dc.registered_at = at;
+        dc.registeredAt = at;
         return;
       }
       case 'ConstructionProgressReported': {
         const dc = this.dataCenter(e.data.dataCenterId);
         // The latest report by occurredAt wins, whatever order late facts arrive in.
-        if (dc.completion_reported_at === null || Date.parse(at) >= Date.parse(dc.completion_reported_at)) {
-          dc.completion_percent = e.data.completionPercent;
-          dc.completion_reported_at = at;
+        if (dc.completionReportedAt === null || Date.parse(at) >= Date.parse(dc.completionReportedAt)) {
+          dc.completionPercent = e.data.completionPercent;
+          dc.completionReportedAt = at;
         }
         return;
       }
       case 'StateFundingReported': {
         const dc = this.dataCenter(e.data.dataCenterId);
-        dc.state_funded = true;
-        dc.state_funded_at = earlier(dc.state_funded_at, at);
+        dc.stateFunded = true;
+        dc.stateFundedAt = earlier(dc.stateFundedAt, at);
         return;
       }
       case 'PurchaseOrderPlaced':
@@ -203,53 +203,53 @@ export class ChipMixBatch {
       case 'ChipsDelivered': {
         const c = this.count(e.data.dataCenterId, e.data.modelId, at);
         c.delivered += e.data.quantity;
-        c.in_stock += e.data.quantity;
+        c.inStock += e.data.quantity;
         return;
       }
       case 'ChipsInstalled': {
         const c = this.count(e.data.dataCenterId, e.data.modelId, at);
         c.installed += e.data.quantity;
-        c.in_stock -= e.data.quantity;
+        c.inStock -= e.data.quantity;
         return;
       }
       case 'ChipsRemoved': {
         const c = this.count(e.data.dataCenterId, e.data.modelId, at);
         c.installed -= e.data.quantity;
         // Removed "for transfer" only uninstalls: the chips stay in stock until ChipsTransferredOut.
-        if (e.data.reason === 'transferred') c.in_stock += e.data.quantity;
+        if (e.data.reason === 'transferred') c.inStock += e.data.quantity;
         else c.removed += e.data.quantity;
         return;
       }
       case 'ChipsTransferredOut': {
         const c = this.count(e.data.dataCenterId, e.data.modelId, at);
-        c.in_stock -= e.data.quantity;
-        c.transferred_out += e.data.quantity;
+        c.inStock -= e.data.quantity;
+        c.transferredOut += e.data.quantity;
         return;
       }
       case 'ChipsTransferredIn': {
         const c = this.count(e.data.dataCenterId, e.data.modelId, at);
-        c.in_stock += e.data.quantity;
-        c.transferred_in += e.data.quantity;
+        c.inStock += e.data.quantity;
+        c.transferredIn += e.data.quantity;
         return;
       }
       case 'RentalStarted': {
         const r = this.rental(e.data.rentalId);
-        r.data_center_id = e.data.providerDataCenterId;
-        r.model_id = e.data.modelId;
-        r.chip_count = e.data.chipCount;
-        r.period_start = e.data.periodStart;
-        r.period_end = later(r.period_end, e.data.periodEnd);
+        r.dataCenterId = e.data.providerDataCenterId;
+        r.modelId = e.data.modelId;
+        r.chipCount = e.data.chipCount;
+        r.periodStart = e.data.periodStart;
+        r.periodEnd = later(r.periodEnd, e.data.periodEnd);
         this.touch(e.data.providerDataCenterId, e.data.modelId);
         return;
       }
       case 'RentalExtended': {
         const r = this.rental(e.data.rentalId);
-        r.period_end = later(r.period_end, e.data.newPeriodEnd);
+        r.periodEnd = later(r.periodEnd, e.data.newPeriodEnd);
         return;
       }
       case 'RentalEnded': {
         const r = this.rental(e.data.rentalId);
-        r.ended_at = earlier(r.ended_at, at);
+        r.endedAt = earlier(r.endedAt, at);
         return;
       }
       default:

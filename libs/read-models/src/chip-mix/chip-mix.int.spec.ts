@@ -1,6 +1,6 @@
 import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
 import { fleetMix } from '../fleet-mix/fleet-mix.queries';
-import { ledger, ProjectionHarness } from '../testing-support/ledger';
+import { ledger, ProjectionHarness } from '../testing/ledger';
 import { ChipMixProjection } from './chip-mix.projection';
 import { chipMixOf, dataCenterFacts } from './chip-mix.queries';
 

@@ -1,11 +1,12 @@
 import { RULEBOOK_V1, ruleById, type DomesticDefinition, type Rulebook } from '@chip-ledger/compliance';
 import { SEED_CHIP_MODELS, type ChipModelSpec } from '@chip-ledger/domain';
-import type { Projection, ProjectedEvent, ProjectionChange } from '@chip-ledger/projection';
-import type { PoolClient } from 'pg';
+import { jsonRows, tableOf } from '@chip-ledger/persistence';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionTransaction } from '@chip-ledger/projection';
+import { In } from 'typeorm';
 import { asLedger } from '../shared/events';
-import { asJsonRows } from '../shared/sql';
-import { ChipMixBatch, modelRow, type ModelRow } from './chip-mix.evolve';
-import { chipMixDdl, chipMixTables } from './chip-mix.table';
+import { ChipMixCount, ChipMixDataCenter, ChipMixModel, ChipMixOrganisation, ChipMixRental } from './chip-mix.entities';
+import { ChipMixBatch, modelRow } from './chip-mix.evolve';
+import { CHIP_MIX_MIGRATIONS } from './chip-mix.migrations';
 
 export const CHIP_MIX = 'chip-mix';
 
@@ -25,87 +26,38 @@ export const domesticDefinition = (rulebook: Rulebook): DomesticDefinition =>
  */
 export class ChipMixProjection implements Projection {
   readonly name = CHIP_MIX;
+  readonly migrations = CHIP_MIX_MIGRATIONS;
   private readonly domestic: DomesticDefinition;
+  private sql: ChipMixStatements | null = null;
 
   constructor(options: ChipMixOptions = {}) {
     this.domestic = domesticDefinition(options.rulebook ?? RULEBOOK_V1);
   }
 
-  async migrate(client: PoolClient, schema: string): Promise<void> {
-    await client.query(chipMixDdl(schema));
-    // The shipped catalog is the base state (compliance starts from it too); catalog events override it.
-    await this.upsertModels(client, schema, SEED_CHIP_MODELS.map((m) => modelRow(m, this.domestic)), false);
+  /** The shipped catalog is the base state (compliance starts from it too); catalog events override it. */
+  async seed(tx: ProjectionTransaction): Promise<void> {
+    await tx.client.query(this.statements(tx).insertModels, [jsonRows(SEED_CHIP_MODELS.map((m) => modelRow(m, this.domestic)))]);
   }
 
-  async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
+  async apply(tx: ProjectionTransaction, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
     const batch = new ChipMixBatch();
     for (const e of events) batch.add(asLedger(e));
-    const t = chipMixTables(schema);
+    const { client } = tx;
+    const sql = this.statements(tx);
 
-    if (batch.organisations.size > 0) {
-      await client.query(
-        `INSERT INTO ${t.organisations} AS o SELECT * FROM jsonb_to_recordset($1::jsonb)
-           AS x(organisation_id text, name text, headquarters_country text, ultimate_parent_headquarters_country text)
-         ON CONFLICT (organisation_id) DO UPDATE SET name = excluded.name, headquarters_country = excluded.headquarters_country,
-           ultimate_parent_headquarters_country = excluded.ultimate_parent_headquarters_country`,
-        [asJsonRows([...batch.organisations.values()])],
-      );
-    }
-    if (batch.modelsAdded.length > 0 || batch.modelCorrections.length > 0) await this.applyCatalog(client, schema, batch);
-    if (batch.dataCenters.size > 0) {
-      await client.query(
-        `INSERT INTO ${t.dataCenters} AS d SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-           data_center_id text, name text, owner_organisation_id text, country text, region text, registered_at timestamptz,
-           state_funded boolean, state_funded_at timestamptz, completion_percent numeric, completion_reported_at timestamptz)
-         ON CONFLICT (data_center_id) DO UPDATE SET
-           name = COALESCE(excluded.name, d.name),
-           owner_organisation_id = COALESCE(excluded.owner_organisation_id, d.owner_organisation_id),
-           country = COALESCE(excluded.country, d.country),
-           region = COALESCE(excluded.region, d.region),
-           registered_at = COALESCE(excluded.registered_at, d.registered_at),
-           state_funded = d.state_funded OR excluded.state_funded,
-           state_funded_at = LEAST(d.state_funded_at, excluded.state_funded_at),
-           completion_percent = CASE WHEN excluded.completion_reported_at IS NOT NULL
-               AND (d.completion_reported_at IS NULL OR excluded.completion_reported_at >= d.completion_reported_at)
-             THEN excluded.completion_percent ELSE d.completion_percent END,
-           completion_reported_at = GREATEST(d.completion_reported_at, excluded.completion_reported_at)`,
-        [asJsonRows([...batch.dataCenters.values()])],
-      );
-    }
-    if (batch.counts.size > 0) {
-      await client.query(
-        `INSERT INTO ${t.counts} AS c SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-           data_center_id text, model_id text, ordered bigint, cancelled bigint, delivered bigint, installed bigint, in_stock bigint,
-           removed bigint, transferred_in bigint, transferred_out bigint, last_event_at timestamptz)
-         ON CONFLICT (data_center_id, model_id) DO UPDATE SET
-           ordered = c.ordered + excluded.ordered, cancelled = c.cancelled + excluded.cancelled,
-           delivered = c.delivered + excluded.delivered, installed = c.installed + excluded.installed,
-           in_stock = c.in_stock + excluded.in_stock, removed = c.removed + excluded.removed,
-           transferred_in = c.transferred_in + excluded.transferred_in, transferred_out = c.transferred_out + excluded.transferred_out,
-           last_event_at = GREATEST(c.last_event_at, excluded.last_event_at)`,
-        [asJsonRows([...batch.counts.values()])],
-      );
-    }
+    if (batch.organisations.size > 0) await client.query(sql.upsertOrganisations, [jsonRows([...batch.organisations.values()])]);
+    if (batch.modelsAdded.length > 0 || batch.modelCorrections.length > 0) await this.applyCatalog(tx, batch);
+    if (batch.dataCenters.size > 0) await client.query(sql.upsertDataCenters, [jsonRows([...batch.dataCenters.values()])]);
+    if (batch.counts.size > 0) await client.query(sql.addCounts, [jsonRows([...batch.counts.values()])]);
     if (batch.rentals.size > 0) {
       const rows = [...batch.rentals.values()];
-      const started = rows.filter((r) => r.data_center_id !== null);
-      const later = rows.filter((r) => r.data_center_id === null);
-      if (started.length > 0) {
-        await client.query(
-          `INSERT INTO ${t.rentals} AS r SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-             rental_id text, data_center_id text, model_id text, chip_count bigint, period_start timestamptz, period_end timestamptz, ended_at timestamptz)
-           ON CONFLICT (rental_id) DO UPDATE SET period_end = GREATEST(r.period_end, excluded.period_end), ended_at = COALESCE(r.ended_at, excluded.ended_at)`,
-          [asJsonRows(started)],
-        );
-      }
+      const started = rows.filter((r) => r.dataCenterId !== null);
+      const later = rows.filter((r) => r.dataCenterId === null);
+      if (started.length > 0) await client.query(sql.upsertRentals, [jsonRows(started)]);
       if (later.length > 0) {
-        const updated = await client.query<{ data_center_id: string; model_id: string }>(
-          `UPDATE ${t.rentals} AS r SET period_end = GREATEST(r.period_end, x.period_end), ended_at = COALESCE(r.ended_at, x.ended_at)
-             FROM jsonb_to_recordset($1::jsonb) AS x(rental_id text, period_end timestamptz, ended_at timestamptz)
-            WHERE r.rental_id = x.rental_id
-           RETURNING r.data_center_id, r.model_id`,
-          [asJsonRows(later.map((r) => ({ rental_id: r.rental_id, period_end: r.period_end, ended_at: r.ended_at })))],
-        );
+        const updated = await client.query<{ data_center_id: string; model_id: string }>(sql.extendRentals, [
+          jsonRows(later.map((r) => ({ rentalId: r.rentalId, periodEnd: r.periodEnd, endedAt: r.endedAt }))),
+        ]);
         for (const row of updated.rows) {
           const models = batch.touched.get(row.data_center_id) ?? new Set<string>();
           models.add(row.model_id);
@@ -113,16 +65,13 @@ export class ChipMixProjection implements Projection {
         }
       }
     }
-    return this.changes(client, schema, batch);
+    return this.changes(tx, batch);
   }
 
-  private async changes(client: PoolClient, schema: string, batch: ChipMixBatch): Promise<ProjectionChange[]> {
+  private async changes({ manager }: ProjectionTransaction, batch: ChipMixBatch): Promise<ProjectionChange[]> {
     if (batch.touched.size === 0) return [];
-    const owners = await client.query<{ data_center_id: string; owner_organisation_id: string | null }>(
-      `SELECT data_center_id, owner_organisation_id FROM ${chipMixTables(schema).dataCenters} WHERE data_center_id = ANY($1::text[])`,
-      [[...batch.touched.keys()]],
-    );
-    const ownerOf = new Map(owners.rows.map((r) => [r.data_center_id, r.owner_organisation_id]));
+    const owners = await manager.getRepository(ChipMixDataCenter).find({ select: { dataCenterId: true, ownerOrganisationId: true }, where: { dataCenterId: In([...batch.touched.keys()]) } });
+    const ownerOf = new Map(owners.map((r) => [r.dataCenterId, r.ownerOrganisationId]));
     return [...batch.touched].map(([dataCenterId, models]) => ({
       projection: CHIP_MIX,
       kind: models.size > 0 ? 'chip-mix.changed' : 'data-center.changed',
@@ -133,15 +82,11 @@ export class ChipMixProjection implements Projection {
   }
 
   /** Catalog events are rare: corrections read the current spec, merge, and re-classify. */
-  private async applyCatalog(client: PoolClient, schema: string, batch: ChipMixBatch): Promise<void> {
+  private async applyCatalog(tx: ProjectionTransaction, batch: ChipMixBatch): Promise<void> {
     const specs = new Map<string, ChipModelSpec>();
     const ids = [...new Set(batch.modelCorrections.map((c) => c.modelId))];
     if (ids.length > 0) {
-      const current = await client.query<{ model_id: string; spec: ChipModelSpec }>(
-        `SELECT model_id, spec FROM ${chipMixTables(schema).models} WHERE model_id = ANY($1::text[])`,
-        [ids],
-      );
-      for (const r of current.rows) specs.set(r.model_id, r.spec);
+      for (const model of await tx.manager.getRepository(ChipMixModel).findBy({ modelId: In(ids) })) specs.set(model.modelId, model.spec);
     }
     // In log order within the batch: an add then a correction of the same model both count.
     let added = 0;
@@ -161,21 +106,77 @@ export class ChipMixProjection implements Projection {
         corrected += 1;
       }
     }
-    if (added + corrected > 0) await this.upsertModels(client, schema, [...specs.values()].map((s) => modelRow(s, this.domestic)), true);
+    if (added + corrected > 0) await tx.client.query(this.statements(tx).replaceModels, [jsonRows([...specs.values()].map((s) => modelRow(s, this.domestic)))]);
   }
 
-  private async upsertModels(client: PoolClient, schema: string, rows: readonly ModelRow[], replace: boolean): Promise<void> {
-    await client.query(
-      `INSERT INTO ${chipMixTables(schema).models} SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-         model_id text, name text, vendor text, vendor_headquarters text, fab_country text, us_origin boolean, eccn_class text, domestic boolean, spec jsonb)
-       ON CONFLICT (model_id) DO ${
-         replace
-           ? `UPDATE SET name = excluded.name, vendor = excluded.vendor, vendor_headquarters = excluded.vendor_headquarters,
-                fab_country = excluded.fab_country, us_origin = excluded.us_origin, eccn_class = excluded.eccn_class,
-                domestic = excluded.domestic, spec = excluded.spec`
-           : 'NOTHING'
-       }`,
-      [asJsonRows(rows)],
-    );
+  /** The batch's statements, names from the entities' metadata: one per table, built once per generation schema. */
+  private statements({ manager, schema }: ProjectionTransaction): ChipMixStatements {
+    if (this.sql?.schema === schema) return this.sql;
+    const models = tableOf(manager, ChipMixModel, schema);
+    const organisations = tableOf(manager, ChipMixOrganisation, schema);
+    const dataCenters = tableOf(manager, ChipMixDataCenter, schema);
+    const counts = tableOf(manager, ChipMixCount, schema);
+    const rentals = tableOf(manager, ChipMixRental, schema);
+    const incoming = 'incoming' as const;
+    const known = (stored: string, incomingValue: string) => `COALESCE(${incomingValue}, ${stored})`;
+    const sum = (stored: string, incomingValue: string) => `${stored} + ${incomingValue}`;
+    const replaceModel = { name: incoming, vendor: incoming, vendorHeadquarters: incoming, fabCountry: incoming, usOrigin: incoming, eccnClass: incoming, domestic: incoming, spec: incoming };
+    this.sql = {
+      schema,
+      insertModels: models.upsert(),
+      replaceModels: models.upsert({ update: replaceModel }),
+      upsertOrganisations: organisations.upsert({ update: { name: incoming, headquartersCountry: incoming, ultimateParentHeadquartersCountry: incoming } }),
+      upsertDataCenters: dataCenters.upsert({
+        update: {
+          name: known,
+          ownerOrganisationId: known,
+          country: known,
+          region: known,
+          registeredAt: known,
+          stateFunded: (stored, incomingValue) => `${stored} OR ${incomingValue}`,
+          stateFundedAt: (stored, incomingValue) => `LEAST(${stored}, ${incomingValue})`,
+          // The latest report by occurredAt wins, whatever order late facts arrive in.
+          completionPercent: (stored, incomingValue, other) => {
+            const reported = other('completionReportedAt');
+            return `CASE WHEN ${reported.incoming} IS NOT NULL AND (${reported.stored} IS NULL OR ${reported.incoming} >= ${reported.stored}) THEN ${incomingValue} ELSE ${stored} END`;
+          },
+          completionReportedAt: (stored, incomingValue) => `GREATEST(${stored}, ${incomingValue})`,
+        },
+      }),
+      addCounts: counts.upsert({
+        update: {
+          ordered: sum,
+          cancelled: sum,
+          delivered: sum,
+          installed: sum,
+          inStock: sum,
+          removed: sum,
+          transferredIn: sum,
+          transferredOut: sum,
+          lastEventAt: (stored, incomingValue) => `GREATEST(${stored}, ${incomingValue})`,
+        },
+      }),
+      upsertRentals: rentals.upsert({
+        update: { periodEnd: (stored, incomingValue) => `GREATEST(${stored}, ${incomingValue})`, endedAt: (stored, incomingValue) => `COALESCE(${stored}, ${incomingValue})` },
+      }),
+      // An extension or end in a batch without the rental's start (started in an earlier batch): update, and say where.
+      extendRentals: `UPDATE ${rentals.name} AS t SET ${rentals.column('periodEnd')} = GREATEST(t.${rentals.column('periodEnd')}, x."periodEnd"),
+           ${rentals.column('endedAt')} = COALESCE(t.${rentals.column('endedAt')}, x."endedAt")
+          FROM ${rentals.recordset(['rentalId', 'periodEnd', 'endedAt'])}
+         WHERE t.${rentals.column('rentalId')} = x."rentalId"
+        RETURNING t.${rentals.column('dataCenterId')} AS data_center_id, t.${rentals.column('modelId')} AS model_id`,
+    };
+    return this.sql;
   }
+}
+
+interface ChipMixStatements {
+  readonly schema: string;
+  readonly insertModels: string;
+  readonly replaceModels: string;
+  readonly upsertOrganisations: string;
+  readonly upsertDataCenters: string;
+  readonly addCounts: string;
+  readonly upsertRentals: string;
+  readonly extendRentals: string;
 }

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { LedgerEnvelope } from '@chip-ledger/compliance';
 import { HISTORY_NOW, randomHistory } from '@chip-ledger/compliance/testing';
 import type { ProjectedEvent } from '@chip-ledger/projection';
-import { ProjectionHarness } from '../testing-support/ledger';
+import { ProjectionHarness } from '../testing/ledger';
 import { FindingsProjection } from './findings.projection';
 
 /*

@@ -5,9 +5,10 @@ import { createKafkaClient, encodeEventMessage } from '@chip-ledger/messaging';
 import { deploymentGroupPrefix, generationGroupId, KafkaProjectionSource, sharedFeedGroupId, ProjectionEngine, type ProjectedEvent, type RunnerStatus } from '@chip-ledger/projection';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
 import { AssignerProtocol, logLevel, Partitioners, type Kafka } from 'kafkajs';
-import { Pool } from 'pg';
-import { readModelFactories, READ_MODEL_NAMES } from '../registry';
-import { ledger } from '../testing-support/ledger';
+import type { Pool } from 'pg';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
+import { READ_MODEL_ENTITIES, readModelFactories, READ_MODEL_NAMES } from '../registry';
+import { ledger } from '../testing/ledger';
 
 /**
  * The issue's requirement, end to end: two projector instances in one consumer group (per projection and
@@ -32,9 +33,8 @@ const schemaOf = (projection: string) => `proj_${projection.replace(/-/g, '_')}_
 const VOLATILE: Record<string, readonly string[]> = {
   findings: ['updated_at'],
   findings_evaluations: ['evaluated_at'],
-  findings_meta: ['value'],
 };
-const ENGINE_TABLES = new Set(['stream_heads', 'consumer_offsets', 'log_checkpoints', 'generation_owner']);
+const ENGINE_TABLES = new Set(['stream_heads', 'consumer_offsets', 'log_checkpoints', 'generation_owner', 'migrations']);
 
 const contextOf = (type: string): 'procurement' | 'rental' | 'audit' =>
   type.startsWith('Rental') ? 'rental' : ['CaseReviewDecided', 'FindingAcknowledged', 'AuditOpened', 'AuditClosed', 'AuditNoteRecorded'].includes(type) ? 'audit' : 'procurement';
@@ -126,20 +126,16 @@ function toMessages(events: readonly ProjectedEvent[]): { context: ReturnType<ty
   }));
 }
 
-/** `pool.end()` resolves before its connections are closed: the database drop must not crash the run. */
-function quietPool(url: string, max: number): Pool {
-  const pool = new Pool({ connectionString: url, max });
-  pool.on('error', () => undefined);
-  return pool;
-}
+/** Connections and pool that ignore their own errors (openDatabase): the database drop must not crash the run. */
+const quietDatabase = (url: string, poolSize: number): Promise<Database> => openDatabase({ url, poolSize, entities: [...READ_MODEL_ENTITIES] });
 
 interface Deployment {
   readonly label: string;
   readonly database: TestDatabase;
   readonly pool: Pool;
   readonly engines: ProjectionEngine[];
-  /** Each instance's own pool. */
-  readonly pools: Pool[];
+  /** Each instance's own database connections (the deployment's `pool` is a reader's). */
+  readonly databases: Database[];
   readonly groupPrefix: string;
 }
 
@@ -163,7 +159,7 @@ describe('read models with two projector instances in one group (real Kafka and 
   afterAll(async () => {
     for (const d of deployments) {
       await Promise.allSettled(d.engines.map((engine) => engine.stop()));
-      await Promise.allSettled([d.pool, ...d.pools].map((pool) => pool.end()));
+      await Promise.allSettled(d.databases.map((db) => db.close()));
       await d.database.drop();
     }
     await admin?.disconnect();
@@ -173,17 +169,18 @@ describe('read models with two projector instances in one group (real Kafka and 
 
   async function deployment(label: string): Promise<Deployment> {
     const database = await createTestDatabase(`read_models_${label}`);
-    const d: Deployment = { label, database, pool: quietPool(database.url, 4), engines: [], pools: [], groupPrefix: uniqueTopicName(`read-models.${label}`) };
+    const reader = await quietDatabase(database.url, 4);
+    const d: Deployment = { label, database, pool: reader.pool, engines: [], databases: [reader], groupPrefix: uniqueTopicName(`read-models.${label}`) };
     deployments.push(d);
     return d;
   }
 
   /** One projector instance: its own kafkajs client and pool, every read model of the registry (wall clock). */
   async function startInstance(d: Deployment): Promise<ProjectionEngine> {
-    const pool = quietPool(d.database.url, 10);
-    d.pools.push(pool);
+    const db = await quietDatabase(d.database.url, 10);
+    d.databases.push(db);
     const engine = new ProjectionEngine({
-      pool,
+      dataSource: db.dataSource,
       source: new KafkaProjectionSource({ kafka: kafkaClient(`${d.label}-${d.engines.length + 1}`), topics: Object.values(topics), groupPrefix: d.groupPrefix, subBatchSize: 1, sessionTimeoutMs: 6_000 }),
       projections: readModelFactories(),
       reconcileIntervalMs: 200,

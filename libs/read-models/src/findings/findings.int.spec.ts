@@ -1,5 +1,5 @@
 import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
-import { ledger, ProjectionHarness, type Ledger } from '../testing-support/ledger';
+import { ledger, ProjectionHarness, type Ledger } from '../testing/ledger';
 import { FindingsProjection } from './findings.projection';
 
 interface Row {
@@ -72,12 +72,12 @@ describe('findings projection', () => {
       // Instants already past (rule dates of 2022-2025) are ticked through first, with nothing to do.
       let wake = p.nextWakeUp(now);
       while (wake !== null && wake.getTime() <= now.getTime()) {
-        await h.inTransaction((c) => p.tick(c, schema, now));
+        await h.inTransaction(schema, (tx) => p.tick(tx, now));
         wake = p.nextWakeUp(now);
       }
       expect(wake?.toISOString()).toBe('2025-11-05T00:00:00.000Z');
       now = wake as Date;
-      const changes = await h.inTransaction((c) => p.tick(c, schema, now));
+      const changes = await h.inTransaction(schema, (tx) => p.tick(tx, now));
       expect(changes.map((c) => [c.kind, c.payload['ruleId']])).toContainEqual(['finding.opened', 'CN-STATE-FUNDED-DOMESTIC']);
       const [breach] = await findings(schema, 'CN-STATE-FUNDED-DOMESTIC');
       expect(breach.opened_at.toISOString()).toBe('2025-11-05T00:00:00.000Z');
@@ -206,6 +206,8 @@ describe('findings projection', () => {
         [JSON.stringify(events.slice(0, half).map(({ source: _source, ...stored }) => stored))],
       );
       await h.rows(`DELETE FROM "${schema}".findings_journal_batches`);
+      // (and a version before this one's migration folding that journal into batches)
+      await h.rows(`DELETE FROM "${schema}".migrations WHERE name = 'FindingsJournalInBatches1735689600302'`);
       // when an instance of this version loads it and applies the rest, then another loads everything
       const second = new FindingsProjection({ clock });
       await h.start(second, schema);

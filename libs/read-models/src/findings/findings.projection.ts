@@ -15,14 +15,16 @@ import {
   type LedgerEnvelope,
   type Rulebook,
 } from '@chip-ledger/compliance';
-import type { Projection, ProjectedEvent, ProjectionChange } from '@chip-ledger/projection';
+import { jsonRows, tableOf, type TableSql } from '@chip-ledger/persistence';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionTransaction } from '@chip-ledger/projection';
 import { performance } from 'node:perf_hooks';
-import type { PoolClient } from 'pg';
+import { IsNull, MoreThan, MoreThanOrEqual, type EntityManager } from 'typeorm';
 import { asLedger } from '../shared/events';
 import { Pipeline } from '../shared/pipeline';
-import { asJsonRows, iso } from '../shared/sql';
+import { iso } from '../shared/time';
+import { FindingEvaluationRecord, FindingRecord, FindingsJournalBatch } from './findings.entities';
 import { openFindingOf, rowChanged, rowOf, type FindingRow } from './findings.evolve';
-import { findingsDdl, findingsTables } from './findings.table';
+import { FINDINGS_MIGRATIONS } from './findings.migrations';
 
 export const FINDINGS = 'findings';
 
@@ -30,8 +32,6 @@ export interface FindingsOptions {
   readonly rulebook?: Rulebook;
   /** "Now" for `apply` (the engine's clock; tests pin it). `tick` gets its instant from the engine. */
   readonly clock?: () => Date;
-  /** Rows of the row-per-event journal (generations written before journal batches) read per round trip by `load`. */
-  readonly loadPageSize?: number;
 }
 
 /** An event as the journal keeps it: where it came from travels with it (the store's position orders ties). */
@@ -56,9 +56,11 @@ export class FindingsProjection implements Projection {
    * deliveries on other partitions): one instance at a time runs a generation and owns all its partitions.
    */
   readonly exclusive = true;
+  readonly migrations = FINDINGS_MIGRATIONS;
   private readonly rulebook: Rulebook;
   private readonly clock: () => Date;
-  private readonly pageSize: number;
+  /** The set-based statements, built once per generation schema from the entities' metadata. */
+  private sql: { schema: string; journal: string; upsertFindings: string; deleteFindings: string; upsertJudgements: string } | null = null;
 
   private state: ComplianceState = initialComplianceState();
   private readonly folded = new Set<string>();
@@ -73,55 +75,34 @@ export class FindingsProjection implements Projection {
   constructor(options: FindingsOptions = {}) {
     this.rulebook = options.rulebook ?? RULEBOOK_V1;
     this.clock = options.clock ?? (() => new Date());
-    this.pageSize = options.loadPageSize ?? 10_000;
   }
 
-  async migrate(client: PoolClient, schema: string): Promise<void> {
-    await client.query(findingsDdl(schema));
-  }
-
-  async load(client: PoolClient, schema: string): Promise<void> {
-    const t = findingsTables(schema);
+  async load({ manager }: ProjectionTransaction): Promise<void> {
     this.reset();
-    // A generation written before the journal had a row per batch: its row-per-event journal comes first.
-    const legacy = await client.query<{ present: boolean }>(`SELECT to_regclass($1) IS NOT NULL AS present`, [t.journal]);
-    if (legacy.rows[0]?.present) {
-      let after = 0;
-      for (;;) {
-        const page = await client.query<{ seq: string; envelope: JournalledEvent }>(`SELECT seq, envelope FROM ${t.journal} WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, this.pageSize]);
-        for (const row of page.rows) {
-          this.fold(row.envelope);
-          after = Number(row.seq);
-        }
-        if (page.rows.length < this.pageSize) break;
+    // The journal in seq order (a generation's row-per-event journal of old became the first, negative, seqs).
+    const journal = manager.getRepository(FindingsJournalBatch);
+    for (let after = Number.MIN_SAFE_INTEGER; ; ) {
+      const page = await journal.find({ where: { seq: MoreThan(after) }, order: { seq: 'ASC' }, take: BATCHES_PER_PAGE });
+      for (const batch of page) {
+        for (const envelope of JSON.parse(batch.envelopes) as JournalledEvent[]) this.fold(envelope);
+        after = batch.seq;
       }
+      if (page.length < BATCHES_PER_PAGE) break;
     }
-    let after = 0;
-    for (;;) {
-      const page = await client.query<{ seq: string; envelopes: string }>(`SELECT seq, envelopes FROM ${t.journalBatches} WHERE seq > $1 ORDER BY seq LIMIT $2`, [after, BATCHES_PER_PAGE]);
-      for (const row of page.rows) {
-        for (const envelope of JSON.parse(row.envelopes) as JournalledEvent[]) this.fold(envelope);
-        after = Number(row.seq);
-      }
-      if (page.rows.length < BATCHES_PER_PAGE) break;
+    for (const row of await manager.getRepository(FindingRecord).findBy({ closedAt: IsNull() })) {
+      this.timelineOf(row.dataCenterId).open.set(`${row.findingId}#${row.severity}`, openFindingOf(row, this.rulebook));
+      this.openRowsOf(row.dataCenterId).set(row.id, row);
     }
-    const open = await client.query<FindingRowFromDb>(`SELECT * FROM ${t.findings} WHERE closed_at IS NULL`);
-    for (const r of open.rows) {
-      const row = fromDb(r);
-      this.timelineOf(row.data_center_id).open.set(`${row.finding_id}#${row.severity}`, openFindingOf(row, this.rulebook));
-      this.openRowsOf(row.data_center_id).set(row.id, row);
-    }
-    const judged = await client.query<{ data_center_id: string; evaluated_at: Date; last_judged: Record<string, number> | null }>(`SELECT * FROM ${t.evaluations}`);
-    for (const r of judged.rows) {
-      const timeline = this.timelineOf(r.data_center_id);
-      timeline.judgedThrough = r.evaluated_at.getTime();
+    for (const judged of await manager.getRepository(FindingEvaluationRecord).find()) {
+      const timeline = this.timelineOf(judged.dataCenterId);
+      timeline.judgedThrough = Date.parse(judged.evaluatedAt);
       // A generation judged before parts were tracked: everything was judged at its last instant.
-      for (const part of PARTS) timeline.lastJudged.set(part, r.last_judged?.[part] ?? timeline.judgedThrough);
+      for (const part of PARTS) timeline.lastJudged.set(part, judged.lastJudged?.[part] ?? timeline.judgedThrough);
     }
     for (const dataCenterId of this.state.store.dataCenters.keys()) this.scheduleWake(dataCenterId);
   }
 
-  async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
+  async apply(tx: ProjectionTransaction, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
     const now = this.clock().getTime();
     const journal: object[] = [];
     /** Per data center the batch can change, the earliest instant it can change it from. */
@@ -136,20 +117,20 @@ export class FindingsProjection implements Projection {
       for (const dataCenterId of affectedDataCenters(this.state, asLedger(event))) from.set(dataCenterId, Math.min(from.get(dataCenterId) ?? Number.POSITIVE_INFINITY, at));
     }
     if (journal.length === 0) return [];
-    const t = findingsTables(schema);
-    // Statements go out on this transaction's client as soon as they are known, and PostgreSQL runs them (in
+    const sql = this.statements(tx);
+    // Statements go out on this transaction's connection as soon as they are known, and PostgreSQL runs them (in
     // order) while JS judges the next data centers: the journal first, then the findings in chunks.
     const pipeline = new Pipeline();
     // One row for the batch, its envelopes in fold order; seq (identity) orders the batches for load().
-    pipeline.send(client.query(`INSERT INTO ${t.journalBatches} (events, envelopes) VALUES ($1, $2)`, [journal.length, JSON.stringify(journal)]));
-    return this.judge(client, schema, pipeline, [...from].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), now);
+    pipeline.send(tx.client.query(sql.journal, [journal.length, JSON.stringify(journal)]));
+    return this.judge(tx, pipeline, [...from].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), now);
   }
 
-  async tick(client: PoolClient, schema: string, now: Date): Promise<ProjectionChange[]> {
+  async tick(tx: ProjectionTransaction, now: Date): Promise<ProjectionChange[]> {
     const at = now.getTime();
     const due = [...this.wakeAt].filter(([, wake]) => wake !== null && wake <= at).map(([dataCenterId]) => [dataCenterId, Number.POSITIVE_INFINITY] as const);
     if (due.length === 0) return [];
-    return this.judge(client, schema, new Pipeline(), due.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), at);
+    return this.judge(tx, new Pipeline(), due.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), at);
   }
 
   /**
@@ -171,10 +152,11 @@ export class FindingsProjection implements Projection {
    * Judges each data center through `now`, from the instant given for it when that is at or before what it was judged
    * through already (the rows from there are read back, and those the judgement does not give again are deleted).
    */
-  private async judge(client: PoolClient, schema: string, pipeline: Pipeline, dataCenters: readonly (readonly [string, number])[], now: number): Promise<ProjectionChange[]> {
-    const t = findingsTables(schema);
+  private async judge(tx: ProjectionTransaction, pipeline: Pipeline, dataCenters: readonly (readonly [string, number])[], now: number): Promise<ProjectionChange[]> {
+    const { client } = tx;
+    const sql = this.statements(tx);
     const changes: ProjectionChange[] = [];
-    const judged: { data_center_id: string; evaluated_at: string; last_judged: Record<string, number> }[] = [];
+    const judged: Pick<FindingEvaluationRecord, 'dataCenterId' | 'evaluatedAt' | 'lastJudged'>[] = [];
     let rows: FindingRow[] = [];
     const pause = pauser();
     for (const [dataCenterId, changedFrom] of dataCenters) {
@@ -185,17 +167,13 @@ export class FindingsProjection implements Projection {
       if (changedFrom <= timeline.judgedThrough) {
         // Rows written by this batch's earlier statements must be visible to this read: drain first.
         await pipeline.drain();
-        const stored = await client.query<FindingRowFromDb>(`SELECT * FROM ${t.findings} WHERE data_center_id = $1 AND (closed_at IS NULL OR closed_at >= $2)`, [
-          dataCenterId,
-          iso(changedFrom),
-        ]);
-        const overlapping = stored.rows.map(fromDb);
+        const overlapping = await overlappingRows(tx.manager, dataCenterId, iso(changedFrom));
         rewindDataCenterTimeline(
           timeline,
           changedFrom,
-          overlapping.filter((r) => Date.parse(r.opened_at) < changedFrom).map((r) => openFindingOf(r, this.rulebook)),
+          overlapping.filter((r) => Date.parse(r.openedAt) < changedFrom).map((r) => openFindingOf(r, this.rulebook)),
         );
-        retracted = overlapping.filter((r) => Date.parse(r.opened_at) >= changedFrom);
+        retracted = overlapping.filter((r) => Date.parse(r.openedAt) >= changedFrom);
         before.clear();
         for (const r of overlapping) before.set(r.id, r);
       }
@@ -208,28 +186,60 @@ export class FindingsProjection implements Projection {
         if (!rowChanged(row, previous)) continue;
         rows.push(row);
         if (previous === undefined) changes.push(change('finding.opened', row));
-        if (row.closed_at !== null) changes.push(change('finding.closed', row));
+        if (row.closedAt !== null) changes.push(change('finding.closed', row));
         else if (previous !== undefined) changes.push(change('finding.updated', row));
       }
       const kept = new Set(intervals.map((i) => rowOf(i, owner, now).id));
       const gone = retracted.filter((r) => !kept.has(r.id));
       if (gone.length > 0) {
         // Under what the ledger knows now, these never held (a fact from another partition, or recorded late, says so).
-        pipeline.send(client.query(`DELETE FROM ${t.findings} WHERE id = ANY($1::text[])`, [gone.map((r) => r.id)]));
+        pipeline.send(client.query(sql.deleteFindings, [gone.map((r) => r.id)]));
         for (const r of gone) changes.push(change('finding.retracted', r));
       }
       this.openRows.set(dataCenterId, after);
-      judged.push({ data_center_id: dataCenterId, evaluated_at: iso(timeline.judgedThrough), last_judged: Object.fromEntries(timeline.lastJudged) });
+      judged.push({ dataCenterId, evaluatedAt: iso(timeline.judgedThrough), lastJudged: Object.fromEntries(timeline.lastJudged) });
       this.wakeAt.set(dataCenterId, next);
       if (rows.length >= FINDINGS_PER_STATEMENT) {
-        pipeline.send(this.upsertFindings(client, schema, rows));
+        pipeline.send(client.query(sql.upsertFindings, [jsonRows(rows)]));
         rows = [];
       }
     }
-    pipeline.send(this.upsertFindings(client, schema, rows));
-    pipeline.send(this.upsertJudgements(client, schema, judged));
+    if (rows.length > 0) pipeline.send(client.query(sql.upsertFindings, [jsonRows(rows)]));
+    if (judged.length > 0) pipeline.send(client.query(sql.upsertJudgements, [jsonRows(judged)]));
     await pipeline.drain();
     return changes;
+  }
+
+  /**
+   * The batch's statements, names from the entities' metadata: findings upserted with what a later judgement can
+   * change (never the identity of the interval), judgements replaced, retracted intervals deleted.
+   */
+  private statements({ manager, schema }: ProjectionTransaction): NonNullable<FindingsProjection['sql']> {
+    if (this.sql?.schema === schema) return this.sql;
+    const findings = tableOf(manager, FindingRecord, schema);
+    const journal = tableOf(manager, FindingsJournalBatch, schema);
+    const evaluations: TableSql<FindingEvaluationRecord> = tableOf(manager, FindingEvaluationRecord, schema);
+    const incoming = 'incoming' as const;
+    this.sql = {
+      schema,
+      journal: `INSERT INTO ${journal.name} (${journal.column('events')}, ${journal.column('envelopes')}) VALUES ($1, $2)`,
+      upsertFindings: findings.upsert({
+        update: {
+          certainty: incoming,
+          ownerOrganisationId: incoming,
+          count: incoming,
+          evidence: incoming,
+          message: incoming,
+          acknowledged: incoming,
+          occurredAt: incoming,
+          closedAt: incoming,
+          updatedAt: incoming,
+        },
+      }),
+      deleteFindings: `DELETE FROM ${findings.name} WHERE ${findings.column('id')} = ANY($1::text[])`,
+      upsertJudgements: evaluations.upsert({ update: { evaluatedAt: incoming, lastJudged: incoming } }),
+    };
+    return this.sql;
   }
 
   private fold(e: JournalledEvent): void {
@@ -267,49 +277,13 @@ export class FindingsProjection implements Projection {
     const regs = this.state.store.dataCenters.get(dataCenterId)?.registrations ?? [];
     return regs.length > 0 ? regs[regs.length - 1].ownerOrganisationId : null;
   }
-
-  private async upsertFindings(client: PoolClient, schema: string, rows: readonly FindingRow[]): Promise<void> {
-    if (rows.length === 0) return;
-    await client.query(
-      `INSERT INTO ${findingsTables(schema).findings} AS f SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(
-         id text, finding_id text, rule_id text, severity text, certainty text, data_center_id text, owner_organisation_id text,
-         model_id text, count bigint, evidence jsonb, message text, source_citation text, source_url text, occurred_at timestamptz,
-         acknowledged boolean, opened_at timestamptz, closed_at timestamptz, updated_at timestamptz)
-       ON CONFLICT (id) DO UPDATE SET certainty = excluded.certainty, owner_organisation_id = excluded.owner_organisation_id,
-         count = excluded.count, evidence = excluded.evidence, message = excluded.message, acknowledged = excluded.acknowledged,
-         occurred_at = excluded.occurred_at, closed_at = excluded.closed_at, updated_at = excluded.updated_at`,
-      [asJsonRows(rows)],
-    );
-  }
-
-  private async upsertJudgements(client: PoolClient, schema: string, judged: readonly object[]): Promise<void> {
-    if (judged.length === 0) return;
-    await client.query(
-      `INSERT INTO ${findingsTables(schema).evaluations} AS e SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(data_center_id text, evaluated_at timestamptz, last_judged jsonb)
-       ON CONFLICT (data_center_id) DO UPDATE SET evaluated_at = excluded.evaluated_at, last_judged = excluded.last_judged`,
-      [asJsonRows(judged)],
-    );
-  }
 }
 
 const PARTS: readonly EvaluationPart[] = ['acts', 'remittance', 'balance', 'cn', 'prc', 'rentals'];
 
-type FindingRowFromDb = Omit<FindingRow, 'count' | 'opened_at' | 'closed_at' | 'updated_at' | 'occurred_at'> & {
-  count: string;
-  opened_at: Date;
-  closed_at: Date | null;
-  updated_at: Date;
-  occurred_at: Date | null;
-};
-
-const fromDb = (r: FindingRowFromDb): FindingRow => ({
-  ...r,
-  count: Number(r.count),
-  opened_at: r.opened_at.toISOString(),
-  closed_at: r.closed_at === null ? null : r.closed_at.toISOString(),
-  updated_at: r.updated_at.toISOString(),
-  occurred_at: r.occurred_at === null ? null : r.occurred_at.toISOString(),
-});
+/** The stored intervals of a data center still open at `from` or after it (those a judgement from `from` may change). */
+const overlappingRows = (manager: EntityManager, dataCenterId: string, from: string): Promise<FindingRecord[]> =>
+  manager.getRepository(FindingRecord).find({ where: [{ dataCenterId, closedAt: IsNull() }, { dataCenterId, closedAt: MoreThanOrEqual(from) }] });
 
 /** Finding rows per upsert statement while a batch is judged (each carries its evidence list). */
 const FINDINGS_PER_STATEMENT = 1_000;
@@ -339,17 +313,17 @@ const pauser = (): (() => Promise<void>) => {
 const change = (kind: string, row: FindingRow): ProjectionChange => ({
   projection: FINDINGS,
   kind,
-  dataCenterId: row.data_center_id,
-  organisationId: row.owner_organisation_id,
+  dataCenterId: row.dataCenterId,
+  organisationId: row.ownerOrganisationId,
   payload: {
     id: row.id,
-    findingId: row.finding_id,
-    ruleId: row.rule_id,
+    findingId: row.findingId,
+    ruleId: row.ruleId,
     severity: row.severity,
     certainty: row.certainty,
-    modelId: row.model_id,
+    modelId: row.modelId,
     count: row.count,
-    openedAt: row.opened_at,
-    closedAt: row.closed_at,
+    openedAt: row.openedAt,
+    closedAt: row.closedAt,
   },
 });

@@ -1,9 +1,10 @@
-import type { Projection, ProjectedEvent, ProjectionChange } from '@chip-ledger/projection';
-import type { PoolClient } from 'pg';
+import { jsonRows, tableOf } from '@chip-ledger/persistence';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionTransaction } from '@chip-ledger/projection';
+import { In } from 'typeorm';
 import { asLedger } from '../shared/events';
-import { asJsonRows } from '../shared/sql';
+import { LicenceBalance, LicenceDataCenter, LicenceRemittance, LicenceUsage } from './licence-balances.entities';
 import { LicenceBatch } from './licence-balances.evolve';
-import { licenceDdl, licenceTables } from './licence-balances.table';
+import { LICENCE_BALANCES_MIGRATIONS } from './licence-balances.migrations';
 
 export const LICENCE_BALANCES = 'licence-balances';
 
@@ -13,68 +14,26 @@ export const LICENCE_BALANCES = 'licence-balances';
  */
 export class LicenceBalancesProjection implements Projection {
   readonly name = LICENCE_BALANCES;
+  readonly migrations = LICENCE_BALANCES_MIGRATIONS;
+  private sql: LicenceStatements | null = null;
 
-  async migrate(client: PoolClient, schema: string): Promise<void> {
-    await client.query(licenceDdl(schema));
-  }
-
-  async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
+  async apply(tx: ProjectionTransaction, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
     const batch = new LicenceBatch();
     for (const e of events) batch.add(asLedger(e));
-    const t = licenceTables(schema);
-    if (batch.owners.length > 0) {
-      await client.query(
-        `INSERT INTO ${t.dataCenters} SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(data_center_id text, owner_organisation_id text)
-         ON CONFLICT (data_center_id) DO UPDATE SET owner_organisation_id = excluded.owner_organisation_id`,
-        [asJsonRows(batch.owners)],
-      );
-    }
+    const { client } = tx;
+    const sql = this.statements(tx);
+    if (batch.owners.length > 0) await client.query(sql.upsertOwners, [jsonRows(batch.owners)]);
     if (batch.touched.size === 0) return [];
     if (batch.licences.size > 0) {
-      const rows = asJsonRows([...batch.licences.values()]);
-      const x = `jsonb_to_recordset($1::jsonb) AS x(licence_id text, licence_number text, exporter text, consignee_organisation_id text,
-                destination_country text, model_ids jsonb, authorised bigint, valid_from timestamptz, valid_to timestamptz,
-                revenue_share_percent numeric, revenue_share_set boolean, status text, status_reason text, issued_at timestamptz, updated_at timestamptz)`;
-      // Rows first, then one UPDATE that overwrites only what the batch said (a patch is partial).
-      await client.query(`INSERT INTO ${t.licences} (licence_id, updated_at) SELECT licence_id, updated_at FROM ${x} ON CONFLICT (licence_id) DO NOTHING`, [rows]);
-      await client.query(
-        `UPDATE ${t.licences} AS l SET
-           licence_number = COALESCE(x.licence_number, l.licence_number),
-           exporter = COALESCE(x.exporter, l.exporter),
-           consignee_organisation_id = COALESCE(x.consignee_organisation_id, l.consignee_organisation_id),
-           destination_country = COALESCE(x.destination_country, l.destination_country),
-           model_ids = COALESCE(x.model_ids, l.model_ids),
-           authorised = COALESCE(x.authorised, l.authorised),
-           valid_from = COALESCE(x.valid_from, l.valid_from),
-           valid_to = COALESCE(x.valid_to, l.valid_to),
-           revenue_share_percent = CASE WHEN x.revenue_share_set THEN x.revenue_share_percent ELSE l.revenue_share_percent END,
-           status = COALESCE(x.status, l.status),
-           status_reason = COALESCE(x.status_reason, l.status_reason),
-           issued_at = COALESCE(x.issued_at, l.issued_at),
-           updated_at = x.updated_at
-         FROM ${x} WHERE l.licence_id = x.licence_id`,
-        [rows],
-      );
+      const rows = jsonRows([...batch.licences.values()]);
+      // Rows first, then one UPDATE that overwrites only what the batch said (a patch is partial; status has a default).
+      await client.query(sql.insertLicences, [rows]);
+      await client.query(sql.patchLicences, [rows]);
     }
-    if (batch.usages.length > 0) {
-      await client.query(
-        `INSERT INTO ${t.usages} SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, licence_id text, kind text, reference text,
-           data_center_id text, model_id text, quantity bigint, occurred_at timestamptz) ON CONFLICT (event_id) DO NOTHING`,
-        [asJsonRows(batch.usages)],
-      );
-    }
-    if (batch.remittances.length > 0) {
-      await client.query(
-        `INSERT INTO ${t.remittances} SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(event_id text, licence_id text, reference text,
-           delivery_ids jsonb, amount_usd numeric, occurred_at timestamptz) ON CONFLICT (event_id) DO NOTHING`,
-        [asJsonRows(batch.remittances)],
-      );
-    }
-    const consignees = await client.query<{ licence_id: string; consignee_organisation_id: string | null }>(
-      `SELECT licence_id, consignee_organisation_id FROM ${t.licences} WHERE licence_id = ANY($1::text[])`,
-      [[...batch.touched]],
-    );
-    const consigneeOf = new Map(consignees.rows.map((r) => [r.licence_id, r.consignee_organisation_id]));
+    if (batch.usages.length > 0) await client.query(sql.insertUsages, [jsonRows(batch.usages)]);
+    if (batch.remittances.length > 0) await client.query(sql.insertRemittances, [jsonRows(batch.remittances)]);
+    const consignees = await tx.manager.getRepository(LicenceBalance).find({ select: { licenceId: true, consigneeOrganisationId: true }, where: { licenceId: In([...batch.touched]) } });
+    const consigneeOf = new Map(consignees.map((r) => [r.licenceId, r.consigneeOrganisationId]));
     return [...batch.touched].map((licenceId) => ({
       projection: LICENCE_BALANCES,
       kind: 'licence.changed',
@@ -83,4 +42,64 @@ export class LicenceBalancesProjection implements Projection {
       payload: { licenceId },
     }));
   }
+
+  /** The batch's statements, names from the entities' metadata, built once per generation schema. */
+  private statements({ manager, schema }: ProjectionTransaction): LicenceStatements {
+    if (this.sql?.schema === schema) return this.sql;
+    const licences = tableOf(manager, LicenceBalance, schema);
+    const known = (stored: string, incoming: string) => `COALESCE(${incoming}, ${stored})`;
+    this.sql = {
+      schema,
+      upsertOwners: tableOf(manager, LicenceDataCenter, schema).upsert({ update: { ownerOrganisationId: 'incoming' } }),
+      insertLicences: licences.upsert({ columns: ['licenceId', 'updatedAt'] }),
+      patchLicences: licences.update({
+        columns: [
+          'licenceId',
+          'licenceNumber',
+          'exporter',
+          'consigneeOrganisationId',
+          'destinationCountry',
+          'modelIds',
+          'authorised',
+          'validFrom',
+          'validTo',
+          'revenueSharePercent',
+          'status',
+          'statusReason',
+          'issuedAt',
+          'updatedAt',
+        ],
+        // undefined in JSON = unchanged; the revenue share can be amended to null, hence the flag.
+        extra: { revenueShareSet: 'boolean' },
+        match: ['licenceId'],
+        set: {
+          licenceNumber: known,
+          exporter: known,
+          consigneeOrganisationId: known,
+          destinationCountry: known,
+          modelIds: known,
+          authorised: known,
+          validFrom: known,
+          validTo: known,
+          revenueSharePercent: (stored, incoming, other) => `CASE WHEN ${other('revenueShareSet').incoming} THEN ${incoming} ELSE ${stored} END`,
+          status: known,
+          statusReason: known,
+          issuedAt: known,
+          updatedAt: 'incoming',
+        },
+      }),
+      insertUsages: tableOf(manager, LicenceUsage, schema).upsert(),
+      insertRemittances: tableOf(manager, LicenceRemittance, schema).upsert(),
+    };
+    return this.sql;
+  }
+}
+
+interface LicenceStatements {
+  readonly schema: string;
+  readonly upsertOwners: string;
+  readonly insertLicences: string;
+  readonly patchLicences: string;
+  readonly insertUsages: string;
+  readonly insertRemittances: string;
 }

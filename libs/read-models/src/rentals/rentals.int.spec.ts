@@ -1,5 +1,5 @@
 import { SEED_MODEL_IDS as M } from '@chip-ledger/domain';
-import { ledger, ProjectionHarness } from '../testing-support/ledger';
+import { ledger, ProjectionHarness } from '../testing/ledger';
 import { RentalsProjection } from './rentals.projection';
 import { listRentals } from './rentals.queries';
 

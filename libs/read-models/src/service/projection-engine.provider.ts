@@ -10,9 +10,9 @@ import {
   type ProjectionChange,
   type ProjectionSource,
 } from '@chip-ledger/projection';
-import type { Pool } from 'pg';
+import { poolOf } from '@chip-ledger/persistence';
+import { DataSource } from 'typeorm';
 import { Subject } from 'rxjs';
-import { PG_POOL } from '@chip-ledger/infrastructure';
 import { READ_MODELS } from '../registry';
 
 /** Where the projections read the ledger from: Kafka (distributed) or the PostgreSQL event log (embedded). */
@@ -48,7 +48,8 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
   private readonly topics: { kafka: Kafka; names: string[] } | null;
   private readonly running: readonly string[];
 
-  constructor(@Inject(PG_POOL) pool: Pool, @Inject(PROJECTION_FEED) feed: ProjectionFeed) {
+  constructor(dataSource: DataSource, @Inject(PROJECTION_FEED) feed: ProjectionFeed) {
+    const pool = poolOf(dataSource);
     let source: ProjectionSource;
     if (feed.kind === 'kafka') {
       const kafka = createKafkaClient({ brokers: feed.brokers, clientId: 'chip-ledger-projector' });
@@ -61,7 +62,7 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
       this.topics = null;
     }
     this.engine = new ProjectionEngine({
-      pool,
+      dataSource,
       source,
       projections: READ_MODELS,
       run: feed.kind === 'kafka' ? feed.run : undefined,

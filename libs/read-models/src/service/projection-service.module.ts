@@ -1,8 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { highestHeads, parsePositionToken, type LedgerPositionPart } from '@chip-ledger/http';
 import type { ReadYourWritesToken } from '@chip-ledger/projection';
-import { PG_POOL } from '@chip-ledger/infrastructure';
+import { poolOf } from '@chip-ledger/persistence';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { QueryApiModule } from '../api/query-api.module';
+import { READ_MODEL_ENTITIES } from '../registry';
 import { ACTIVE_SCHEMAS, PROJECTION_CHANGES, READ_MODELS_DB, READ_YOUR_WRITES, type ActiveSchemas, type QueryApiOptions, type ReadYourWrites } from '../api/tokens';
 import { PROJECTION_FEED, ProjectionEngineHost, type ProjectionFeed } from './projection-engine.provider';
 import { projectionMetricsProvider } from './projection-metrics.provider';
@@ -13,7 +16,7 @@ class ProjectionEngineModule {}
 
 /**
  * The read side of a deployable: the projection engine over the chosen feed, the dashboards' query API and
- * the admin endpoints. Needs the app's PG_POOL (DatabaseModule) and HTTP platform.
+ * the admin endpoints. Needs the app's TypeORM DataSource (@nestjs/typeorm) and HTTP platform.
  */
 @Module({})
 export class ProjectionServiceModule {
@@ -26,12 +29,14 @@ export class ProjectionServiceModule {
     return {
       module: ProjectionServiceModule,
       imports: [
+        // The read models' entities join the app's DataSource (autoLoadEntities).
+        TypeOrmModule.forFeature([...READ_MODEL_ENTITIES]),
         engine,
         QueryApiModule.forRoot({
           ...api,
           imports: [engine],
           providers: [
-            { provide: READ_MODELS_DB, useExisting: PG_POOL },
+            { provide: READ_MODELS_DB, inject: [DataSource], useFactory: poolOf },
             { provide: ACTIVE_SCHEMAS, inject: [ProjectionEngineHost], useFactory: (host: ProjectionEngineHost): ActiveSchemas => ({ schemaOf: (name) => host.engine.activeSchema(name) }) },
             {
               provide: READ_YOUR_WRITES,

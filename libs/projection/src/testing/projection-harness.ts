@@ -4,7 +4,9 @@ import { createKafkaClient } from '@chip-ledger/messaging';
 import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicName, type TestDatabase } from '@chip-ledger/testing';
 import type { Kafka } from 'kafkajs';
 import { logLevel } from 'kafkajs';
-import { Pool } from 'pg';
+import { openDatabase, type Database } from '@chip-ledger/persistence';
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
 import type { DeadLetterPublisher } from '../engine/dead-letters';
 import { ProjectionEngine } from '../engine/projection-engine';
 import { KafkaProjectionSource } from '../kafka/kafka-projection-source';
@@ -15,22 +17,22 @@ const workspaceRoot = path.resolve(__dirname, '../../../..');
 /** A database and topics of a test's own, and engines over them. */
 export interface ProjectionTestBed {
   readonly database: TestDatabase;
+  readonly dataSource: DataSource;
   readonly pool: Pool;
   readonly kafka: Kafka;
   readonly topics: string[];
   engine(
     projections: ProjectionFactory[],
-    options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Pool; run?: readonly string[]; onChanges?: (changes: readonly ProjectionChange[]) => void; sharedLagLimit?: number },
+    options?: { groupPrefix?: string; subBatchSize?: number; deadLetters?: DeadLetterPublisher; database?: Database; run?: readonly string[]; onChanges?: (changes: readonly ProjectionChange[]) => void; sharedLagLimit?: number },
   ): ProjectionEngine;
   close(): Promise<void>;
 }
 
 export async function projectionTestBed(label: string, topicCount = 2, partitions = 3): Promise<ProjectionTestBed> {
   const database = await createTestDatabase(label);
-  const pool = new Pool({ connectionString: database.url, max: 10 });
-  // A test database's drop lets closing connections go for up to 2 s, then forces: one still open after that is
-  // ended with 57P01, which the pool re-emits as 'error', and without a listener that fails the test.
-  pool.on('error', () => undefined);
+  // Its clients and pool ignore errors of their own (openDatabase): a test database's drop lets closing connections go
+  // for up to 2 s, then forces, and one still open after that is ended with 57P01.
+  const db = await openDatabase({ url: database.url, poolSize: 10 });
   const kafka = createKafkaClient({ brokers: requireKafkaBrokers(), clientId: `test-${label}`, logLevel: logLevel.NOTHING });
   const topics = Array.from({ length: topicCount }, (_, i) => uniqueTopicName(`projection.${label}.${i}`));
   await createTestTopics(topics, partitions);
@@ -38,12 +40,13 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
   const groupBase = uniqueTopicName(`group.${label}`);
   return {
     database,
-    pool,
+    dataSource: db.dataSource,
+    pool: db.pool,
     kafka,
     topics,
     engine(projections, options = {}) {
       const engine = new ProjectionEngine({
-        pool: options.database ?? pool,
+        dataSource: (options.database ?? db).dataSource,
         source: new KafkaProjectionSource({ kafka, topics, groupPrefix: options.groupPrefix ?? groupBase, subBatchSize: options.subBatchSize, sessionTimeoutMs: 6_000 }),
         projections,
         run: options.run,
@@ -59,7 +62,7 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
     },
     async close() {
       await Promise.allSettled(engines.map((e) => e.stop()));
-      await pool.end();
+      await db.close();
       await database.drop();
     },
   };
@@ -67,7 +70,7 @@ export async function projectionTestBed(label: string, topicCount = 2, partition
 
 /** The projector in a child process (its own process group, so SIGKILL reaches the node behind ts-run). */
 export function spawnProjector(env: Record<string, string>): { child: ChildProcess; ready: Promise<void>; kill: () => void; exited: Promise<void> } {
-  const child = spawn(process.execPath, [path.join(workspaceRoot, 'tools/scripts/ts-run.mjs'), 'libs/projection/src/test-support/projector-process.ts'], {
+  const child = spawn(process.execPath, [path.join(workspaceRoot, 'tools/scripts/ts-run.mjs'), 'libs/projection/src/testing/projector-process.ts'], {
     cwd: workspaceRoot,
     env: { ...process.env, ...env },
     detached: true,

@@ -1,5 +1,5 @@
-import type { PoolClient } from 'pg';
-import type { Projection, ProjectedEvent, ProjectionChange } from '../projection.port';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionTransaction } from '../projection.port';
 
 export interface CountingProjectionOptions {
   readonly name?: string;
@@ -11,6 +11,19 @@ export interface CountingProjectionOptions {
   readonly exclusive?: boolean;
 }
 
+/** The counting read model's tables (in the generation's schema: the search path points there); IF NOT EXISTS like every first migration of a read model, which also runs once on generations created before the engine recorded migrations. */
+export class CountingTables1700000000001 implements MigrationInterface {
+  readonly name = 'CountingTables1700000000001';
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE IF NOT EXISTS stream_counts (stream_id text PRIMARY KEY, events integer NOT NULL, last_version integer NOT NULL, in_order boolean NOT NULL);
+      CREATE TABLE IF NOT EXISTS event_log (event_id uuid NOT NULL, stream_id text NOT NULL, version integer NOT NULL);`);
+  }
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP TABLE event_log; DROP TABLE stream_counts;`);
+  }
+}
+
 /**
  * The engine's test read model: events per stream, whether each stream arrived in version order, and a
  * log of every event applied (a double application shows as a duplicate row, a loss as a missing one).
@@ -19,12 +32,8 @@ export function countingProjection(options: CountingProjectionOptions = {}): Pro
   return {
     name: options.name ?? 'counting',
     exclusive: options.exclusive,
-    async migrate(client: PoolClient, schema: string) {
-      await client.query(`
-        CREATE TABLE IF NOT EXISTS ${schema}.stream_counts (stream_id text PRIMARY KEY, events integer NOT NULL, last_version integer NOT NULL, in_order boolean NOT NULL);
-        CREATE TABLE IF NOT EXISTS ${schema}.event_log (event_id uuid NOT NULL, stream_id text NOT NULL, version integer NOT NULL);`);
-    },
-    async apply(client: PoolClient, schema: string, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
+    migrations: [new CountingTables1700000000001()],
+    async apply({ client, schema }: ProjectionTransaction, events: readonly ProjectedEvent[]): Promise<ProjectionChange[]> {
       if (options.failOnPoison && events.some((e) => (e.data as { poison?: boolean } | null)?.poison === true)) throw new Error('poisoned event');
       if (options.sleepMs) await new Promise((resolve) => setTimeout(resolve, options.sleepMs));
       for (const event of events) {

@@ -1,8 +1,10 @@
 import type { LedgerEnvelope } from '@chip-ledger/compliance';
 import { streamIdOf, type Actor, type LedgerEvent, type OrderLine } from '@chip-ledger/domain';
-import type { Projection, ProjectedEvent, ProjectionChange } from '@chip-ledger/projection';
-import { Pool, type PoolClient } from 'pg';
+import { openDatabase, runMigrations, withTransaction, type Database } from '@chip-ledger/persistence';
+import type { Projection, ProjectedEvent, ProjectionChange, ProjectionTransaction } from '@chip-ledger/projection';
+import type { Pool } from 'pg';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
+import { READ_MODEL_ENTITIES } from '../registry';
 
 /** '2025-11-05' or a full ISO instant → a full ISO instant. */
 export const at = (when: string): string => (/^\d{4}-\d{2}-\d{2}$/.test(when) ? `${when}T00:00:00.000Z` : when);
@@ -113,40 +115,36 @@ export class Ledger {
 
 export const ledger = (): Ledger => new Ledger();
 
-/** A fresh database and a pool, plus helpers running projection calls in a transaction as the engine does. */
+/**
+ * A fresh database (a DataSource knowing every read model's entities, and its pool), plus helpers running projection
+ * calls in a transaction as the engine does: the generation's schema on the search path.
+ */
 export class ProjectionHarness {
+  readonly pool: Pool;
+
   private constructor(
     readonly database: TestDatabase,
-    readonly pool: Pool,
-  ) {}
+    readonly db: Database,
+  ) {
+    this.pool = db.pool;
+  }
 
   static async start(label: string): Promise<ProjectionHarness> {
     const database = await createTestDatabase(label);
-    const pool = new Pool({ connectionString: database.url, max: 4 });
-    // Idle connections may still be closing when the database is dropped (FORCE): not a test failure.
-    pool.on('error', () => undefined);
-    return new ProjectionHarness(database, pool);
+    // Its clients and pool ignore errors of their own: idle connections may still be closing when the database is dropped.
+    const db = await openDatabase({ url: database.url, poolSize: 4, entities: [...READ_MODEL_ENTITIES] });
+    return new ProjectionHarness(database, db);
   }
 
-  async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
-    }
+  async inTransaction<T>(schema: string, work: (tx: ProjectionTransaction) => Promise<T>): Promise<T> {
+    return withTransaction(this.db.dataSource, ({ manager, client }) => work({ schema, manager, client }), { schema });
   }
 
-  /** migrate + load, as the engine does for a new instance. */
+  /** The read model's migrations and seed, then load, as the engine does for a new instance. */
   async start(projection: Projection, schema: string): Promise<void> {
-    await this.inTransaction((c) => projection.migrate(c, schema));
-    if (projection.load) await this.inTransaction((c) => (projection.load as NonNullable<Projection['load']>)(c, schema));
+    await runMigrations(this.db.dataSource, { schema, migrations: projection.migrations });
+    if (projection.seed) await this.inTransaction(schema, (tx) => (projection.seed as NonNullable<Projection['seed']>)(tx));
+    if (projection.load) await this.inTransaction(schema, (tx) => (projection.load as NonNullable<Projection['load']>)(tx));
   }
 
   /** Applies events in batches of `batchSize` (default: all in one), returning every change. */
@@ -154,7 +152,7 @@ export class ProjectionHarness {
     const out: ProjectionChange[] = [];
     for (let i = 0; i < events.length; i += Math.max(batchSize, 1)) {
       const batch = events.slice(i, i + Math.max(batchSize, 1));
-      out.push(...(await this.inTransaction((c) => projection.apply(c, schema, batch))));
+      out.push(...(await this.inTransaction(schema, (tx) => projection.apply(tx, batch))));
     }
     return out;
   }
@@ -164,7 +162,7 @@ export class ProjectionHarness {
   }
 
   async stop(): Promise<void> {
-    await this.pool.end();
+    await this.db.close();
     await this.database.drop();
   }
 }
