@@ -9,6 +9,7 @@ export * from './engine/generation-lease';
 export * from './engine/exclusive-runner';
 export * from './engine/projection-source.port';
 export * from './engine/projection-engine';
+export * from './engine/projection-health';
 export * from './generations/generation-registry';
 export * from './kafka/kafka-projection-runner';
 export * from './kafka/kafka-projection-source';

@@ -3,5 +3,7 @@ export * from './infrastructure/kafka';
 export * from './infrastructure/test-infrastructure';
 export * from './app/test-app';
 export * from './app/service-process';
+export * from './infrastructure/postgres-cluster';
+export * from './infrastructure/postgres-proxy';
 export * from './app/metrics-text';
 export * from './browser/chromium';

@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { requireDistributed } from '@chip-ledger/http';
-import { serviceInfrastructure } from '@chip-ledger/infrastructure';
+import { serviceInfrastructure, topicReplication } from '@chip-ledger/infrastructure';
 import { ProjectionServiceModule } from '@chip-ledger/read-models';
 import type { ProjectionServiceConfig } from './projection-service.config';
 
@@ -22,6 +22,8 @@ export class ProjectionServiceAppModule {
           topicPrefix: config.kafkaTopicPrefix,
           run: config.projections,
           exclusiveBatch: config.exclusiveBatch,
+          replication: topicReplication(config),
+          maxLag: config.projectionMaxLag,
         }),
       ],
     };

@@ -65,9 +65,9 @@ describe('the OpenAPI document', () => {
       if (isPublic(operation)) continue;
       expect({ at: operation.at, roles: Array.isArray(operation['x-roles']) }).toEqual({ at: operation.at, roles: true });
     }
-    // Public means no token: the service's health, its metrics (unless METRICS_TOKEN guards them) and the embedded form's
-    // development sign-in (which answers 404 under a real JWT secret).
-    expect(operations.filter(isPublic).map((o) => o.at).sort()).toEqual(['GET /dev/sign-in', 'GET /health', 'GET /metrics', 'POST /dev/sign-in']);
+    // Public means no token: the service's health and liveness, its metrics (unless METRICS_TOKEN guards them) and the
+    // embedded form's development sign-in (which answers 404 under a real JWT secret).
+    expect(operations.filter(isPublic).map((o) => o.at).sort()).toEqual(['GET /dev/sign-in', 'GET /health', 'GET /health/live', 'GET /metrics', 'POST /dev/sign-in']);
     expect(served.paths['/health']['get']['security']).toEqual([]);
     expect(served.paths['/organisations']['post']['x-roles']).toEqual(['admin']);
   });

@@ -4,7 +4,7 @@ import { AUDIT_READ_DB, AuditReadModule } from '@chip-ledger/audit-read';
 import { CLOCK, systemClock } from '@chip-ledger/command-side';
 import { EVENT_STORE, PROCUREMENT_EVENT_STORE } from '@chip-ledger/event-store';
 import type { AppConfig } from '@chip-ledger/http';
-import { eventStoreProvider, PG_POOL, serviceInfrastructure } from '@chip-ledger/infrastructure';
+import { eventStoreProvider, PG_POOL, serviceInfrastructure, topicReplication } from '@chip-ledger/infrastructure';
 import { ProcurementModule } from '@chip-ledger/procurement';
 import { ProjectionServiceModule } from '@chip-ledger/read-models';
 import { RentalModule } from '@chip-ledger/rental';
@@ -35,10 +35,15 @@ export class StandaloneModule {
         RentalModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'rental'), procurementStore, clock] }),
         AuditModule.forRoot({ providers: [eventStoreProvider(EVENT_STORE, 'audit'), procurementStore, clock] }),
         // Embedded: projections read the PostgreSQL event log; with KAFKA_BROKERS they read the topics.
-        ProjectionServiceModule.forRoot(config.kafkaBrokers ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix } : { kind: 'postgres-log' }, {
-          // The dashboard's sign-in for a first-time user: only on the public development secret (ADR 0016).
-          developmentSignIn: config.jwtSecretIsDevelopmentDefault && !config.production,
-        }),
+        ProjectionServiceModule.forRoot(
+          config.kafkaBrokers
+            ? { kind: 'kafka', brokers: config.kafkaBrokers, topicPrefix: config.kafkaTopicPrefix, replication: topicReplication(config), maxLag: config.projectionMaxLag }
+            : { kind: 'postgres-log', maxLag: config.projectionMaxLag },
+          {
+            // The dashboard's sign-in for a first-time user: only on the public development secret (ADR 0016).
+            developmentSignIn: config.jwtSecretIsDevelopmentDefault && !config.production,
+          },
+        ),
         // GET /events/{eventId}; GET /events/stream (the query API's) is routed first by specificity (HTTP_APP_OPTIONS).
         AuditReadModule.forRoot({ providers: [{ provide: AUDIT_READ_DB, useExisting: PG_POOL }] }),
       ],

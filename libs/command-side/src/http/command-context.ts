@@ -45,7 +45,12 @@ export const CommandEndpoints = (): ClassDecorator =>
     ApiProblem(404, 'Unknown resource, or one of another organisation (the same answer)'),
     ApiProblem(409, 'The current state forbids it, or the If-Match version is stale (STREAM.WRONG_EXPECTED_VERSION with the current version)'),
     ApiProblem(422, 'Refused by a domain rule, or Idempotency-Key reused with another body (IDEMPOTENCY.KEY_REUSED)'),
-    ApiProblem(503, 'The stream stayed locked by another transaction (LEDGER.BUSY); nothing was recorded: retry with the same Idempotency-Key'),
+    ApiProblem(
+      503,
+      'With a Retry-After header. LEDGER.BUSY: the stream stayed locked by another transaction, nothing was recorded. ' +
+        'SERVICE.DEPENDENCY_UNAVAILABLE: the database connection was lost or refused, and whether the command was recorded is not known. ' +
+        'Either way, retry with the same Idempotency-Key: a command that was recorded answers with its original result.',
+    ),
   );
 
 /**

@@ -185,8 +185,9 @@ export class PostgresEventStore implements EventStore, EventLogReader {
       return rows[0].outcomes.map((value) => ({ ok: true, value: afterLostAnswer && value.failed !== undefined ? { ...value, afterLostAnswer } : value }));
     } catch (error) {
       const code = (error as DatabaseError).code;
-      // No SQLSTATE: the server's answer never arrived, so whether the transaction committed is unknown.
-      const answerLost = afterLostAnswer || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code);
+      // No SQLSTATE (the server's answer never arrived), or the connection or the server ended while the statement
+      // ran (08xxx, 57P01/57P02: a restart): whether the transaction committed is unknown.
+      const answerLost = afterLostAnswer || typeof code !== 'string' || !/^[0-9A-Z]{5}$/.test(code) || /^(08|57P0[12])/.test(code);
       if (batch.length > 1) return Promise.all(batch.map(async (one) => (await this.appendBatch([one], 1, answerLost))[0]));
       if (retriesLeft > 0 && (answerLost || RETRYABLE.has(code))) return this.appendBatch(batch, retriesLeft - 1, answerLost);
       return [{ ok: false, error }];

@@ -16,6 +16,15 @@ export interface AppConfig {
   readonly kafkaBrokers: string[] | null;
   /** Namespace of the ledger's topics (`<prefix>.<context>.v1`); default 'chipledger'. */
   readonly kafkaTopicPrefix: string;
+  /** Copies of each partition of the topics the product creates (KAFKA_REPLICATION_FACTOR); default 1. */
+  readonly kafkaReplicationFactor: number;
+  /**
+   * Their `min.insync.replicas` (KAFKA_MIN_INSYNC_REPLICAS): copies that must have a write before the broker
+   * acknowledges it; default one less than the factor (at least 1), so one broker may be down and writes go on.
+   */
+  readonly kafkaMinInsyncReplicas: number;
+  /** `/health` says degraded while a read model is more than this many messages behind (PROJECTION_MAX_LAG); default 10,000. */
+  readonly projectionMaxLag: number;
   readonly jwtSecret: string;
   /** True when JWT_SECRET was not given and the development secret is in use. */
   readonly jwtSecretIsDevelopmentDefault: boolean;
@@ -98,6 +107,9 @@ export const appSettings = {
   LOG_LEVEL: optional(z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')} ${got(issue.input)}` })),
   LOG_FORMAT: optional(z.enum(['json', 'pretty'], { error: (issue) => `must be json or pretty ${got(issue.input)}` })),
   METRICS_TOKEN: optional(z.string().min(16, { error: 'must be at least 16 characters' })),
+  KAFKA_REPLICATION_FACTOR: optional(integerSetting(1, 32)),
+  KAFKA_MIN_INSYNC_REPLICAS: optional(integerSetting(1, 32)),
+  PROJECTION_MAX_LAG: optional(positiveIntegerSetting()),
 } satisfies z.ZodRawShape;
 
 type AppSettings = z.output<z.ZodObject<typeof appSettings>>;
@@ -129,6 +141,12 @@ export function loadConfigWith<S extends z.ZodRawShape, T extends object>(
   const settings = result.data as (AppSettings & z.output<z.ZodObject<S>>) | undefined;
   const production = env['NODE_ENV'] === 'production';
   if (production && unsetIfEmpty(env['JWT_SECRET']) === undefined) problems.push('JWT_SECRET is required when NODE_ENV=production');
+  const kafkaReplicationFactor = settings?.KAFKA_REPLICATION_FACTOR ?? 1;
+  // One broker may be down and writes go on: one copy fewer than the factor must have a write (at least 1).
+  const kafkaMinInsyncReplicas = settings?.KAFKA_MIN_INSYNC_REPLICAS ?? Math.max(1, kafkaReplicationFactor - 1);
+  if (kafkaMinInsyncReplicas > kafkaReplicationFactor) {
+    problems.push(`KAFKA_MIN_INSYNC_REPLICAS (${kafkaMinInsyncReplicas}) cannot exceed KAFKA_REPLICATION_FACTOR (${kafkaReplicationFactor}): no write would ever be acknowledged`);
+  }
   const logFormat = settings?.LOG_FORMAT ?? defaultLogFormat(production);
   if (logFormat === 'pretty' && !prettyPrinterInstalled()) problems.push('LOG_FORMAT=pretty needs the pino-pretty package (a development dependency)');
   if (problems.length > 0 || !settings) throw new InvalidConfigError(problems);
@@ -139,6 +157,9 @@ export function loadConfigWith<S extends z.ZodRawShape, T extends object>(
     databaseUrl: settings.DATABASE_URL ?? null,
     kafkaBrokers: settings.KAFKA_BROKERS ?? null,
     kafkaTopicPrefix: settings.KAFKA_TOPIC_PREFIX ?? 'chipledger',
+    kafkaReplicationFactor,
+    kafkaMinInsyncReplicas,
+    projectionMaxLag: settings.PROJECTION_MAX_LAG ?? 10_000,
     jwtSecret: settings.JWT_SECRET ?? DEVELOPMENT_JWT_SECRET,
     jwtSecretIsDevelopmentDefault: settings.JWT_SECRET === undefined,
     dataDir: settings.CHIPLEDGER_DATA_DIR ?? 'data',

@@ -85,6 +85,24 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the replication of the topics it creates, one broker down allowed by default', () => {
+    expect(loadConfig({})).toMatchObject({ kafkaReplicationFactor: 1, kafkaMinInsyncReplicas: 1, projectionMaxLag: 10_000 });
+    expect(loadConfig({ KAFKA_REPLICATION_FACTOR: '3' })).toMatchObject({ kafkaReplicationFactor: 3, kafkaMinInsyncReplicas: 2 });
+    expect(loadConfig({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '3', PROJECTION_MAX_LAG: '500' })).toMatchObject({
+      kafkaMinInsyncReplicas: 3,
+      projectionMaxLag: 500,
+    });
+  });
+
+  it.each([
+    [{ KAFKA_REPLICATION_FACTOR: '0' }, 'KAFKA_REPLICATION_FACTOR must be an integer 1..32 (got "0")'],
+    [{ KAFKA_REPLICATION_FACTOR: 'three' }, 'KAFKA_REPLICATION_FACTOR must be an integer 1..32 (got "three")'],
+    [{ KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' }, 'KAFKA_MIN_INSYNC_REPLICAS (3) cannot exceed KAFKA_REPLICATION_FACTOR (2): no write would ever be acknowledged'],
+    [{ PROJECTION_MAX_LAG: '-5' }, 'PROJECTION_MAX_LAG must be a positive integer (got "-5")'],
+  ])('refuses %j, naming the setting', (env, message) => {
+    expect(problemsOf(() => loadConfig(env))).toEqual([message]);
+  });
+
   it('refuses to run in production on the development secret', () => {
     expect(problemsOf(() => loadConfig({ NODE_ENV: 'production' }))).toEqual(['JWT_SECRET is required when NODE_ENV=production']);
     expect(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).production).toBe(true);

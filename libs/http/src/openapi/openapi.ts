@@ -53,7 +53,9 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
           description: roles ? `The caller's role is not one of: ${roles.join(', ')} (AUTH.ROLE_NOT_ALLOWED)` : 'The caller may not do this (AUTH.FORBIDDEN)',
         };
       }
-      operation.responses['500'] ??= { description: 'Unexpected error (SERVER.UNEXPECTED): the request could not be completed and nothing was recorded' };
+      operation.responses['500'] ??= {
+        description: 'Unexpected error (SERVER.UNEXPECTED): the request could not be completed; whether a command was recorded is not known, so retry it with the same Idempotency-Key',
+      };
       for (const [status, response] of Object.entries(operation.responses)) {
         // A response that describes its own body keeps it (GET /health answers 503 with its usual shape).
         if (Number(status) >= 400 && response['content'] === undefined) response['content'] = PROBLEM_CONTENT;

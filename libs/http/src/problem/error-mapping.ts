@@ -32,12 +32,22 @@ function describe(errors: FieldError[]): string {
   return errors.map((e) => `${e.field}: ${e.reason}`).join('; ');
 }
 
+/** Seconds a client is asked to wait (`Retry-After`) when a dependency is lost: a PostgreSQL restart takes about that. */
+export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
+
+/** What the request was, as far as the answer depends on it: a read changes nothing whatever happened. */
+export interface RequestContext {
+  readonly method?: string;
+}
+
 /**
  * Turn anything thrown while serving a request into problem details. Errors from the data-access layer
  * are recognised by name (no import of that layer here): the event store's optimistic-concurrency,
- * idempotency, duplicate-id, busy and malformed-append refusals.
+ * idempotency, duplicate-id, busy and malformed-append refusals, and a lost dependency (`lostDependency`).
+ * An answer never claims what the server does not know: after a lost connection or an unexpected error, a
+ * command may have been recorded, and only a retry with the same Idempotency-Key can tell.
  */
-export function toProblem(error: unknown): { problem: ProblemDetails; unexpected: boolean } {
+export function toProblem(error: unknown, request: RequestContext = {}): { problem: ProblemDetails; unexpected: boolean } {
   if (error instanceof ProblemException) return { problem: error.problem, unexpected: false };
   if (isDomainError(error)) {
     return {
@@ -88,10 +98,65 @@ export function toProblem(error: unknown): { problem: ProblemDetails; unexpected
       unexpected: false,
     };
   }
+  const lost = lostDependency(error);
+  if (lost) {
+    return {
+      problem: problem(503, 'SERVICE.DEPENDENCY_UNAVAILABLE', `The ledger's ${lost} is unavailable`, `${DEPENDENCY_DETAIL[lost]} ${outcomeOf(request)}`, {
+        dependency: lost,
+        retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+      }),
+      unexpected: false,
+    };
+  }
   if (error instanceof HttpException) return { problem: fromHttpException(error), unexpected: false };
   const clientError = fromExposedHttpError(error);
   if (clientError) return { problem: clientError, unexpected: false };
-  return { problem: problem(500, 'SERVER.UNEXPECTED', 'Unexpected error', 'The server could not complete the request; nothing was recorded.'), unexpected: true };
+  return { problem: problem(500, 'SERVER.UNEXPECTED', 'Unexpected error', `The server could not complete the request. ${outcomeOf(request)}`), unexpected: true };
+}
+
+const DEPENDENCY_DETAIL: Record<LostDependency, string> = {
+  database: 'The connection to the database was lost or refused (a restart or a failover).',
+  kafka: 'The Kafka cluster did not answer.',
+};
+
+/** What the client may conclude: nothing, for a write, except through a retry with the same key. */
+function outcomeOf(request: RequestContext): string {
+  if (/^(GET|HEAD|OPTIONS)$/i.test(request.method ?? '')) return 'Nothing was changed; retry shortly.';
+  return (
+    'Whether the command was recorded is not known. Retry it with the same Idempotency-Key: if it was recorded, ' +
+    'the retry answers with the original result and records nothing again (a command sent without a key may be recorded twice).'
+  );
+}
+
+export type LostDependency = 'database' | 'kafka';
+
+/**
+ * SQLSTATE classes and codes that say the database went away, not that the request was wrong: connection
+ * exceptions (08), admin or crash shutdown and "cannot connect now" while it starts or recovers (57P01-57P03),
+ * too many connections (53300).
+ */
+const LOST_DATABASE_CODE = /^(08...|57P0[1-3]|53300)$/;
+/** Socket-level failures, from `pg` (which surfaces Node's errors) or any other client. */
+const LOST_SOCKET_CODE = /^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTCONN|EAI_AGAIN)$/;
+/** `pg`'s own messages when a connection ends or cannot be had (they carry no code). */
+const LOST_DATABASE_MESSAGE = /^(Connection terminated|Client has encountered a connection error|Client was closed and is not queryable|timeout exceeded when trying to connect|Connection terminated due to connection timeout)/;
+/** kafkajs errors that mean the cluster is unreachable (by class name: this layer does not import kafkajs). */
+const LOST_KAFKA_NAME = /^KafkaJS(ConnectionError|ConnectionClosedError|NoBrokerAvailableError|BrokerNotFound|RequestTimeoutError|NumberOfRetriesExceeded|LockTimeout)$/;
+
+/**
+ * Whether `error` (or what it wraps) says a dependency is unreachable, and which: the request itself may be
+ * fine and a retry may succeed. Recognised by shape (SQLSTATE, socket code, `pg`'s messages, kafkajs' class
+ * names), so libraries that wrap a driver's error keep it recognisable through `cause` / `driverError`.
+ */
+export function lostDependency(error: unknown, depth = 0): LostDependency | null {
+  if (!error || typeof error !== 'object' || depth > 5) return null;
+  const e = error as { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown };
+  const code = typeof e.code === 'string' ? e.code : '';
+  const name = typeof e.name === 'string' ? e.name : '';
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (LOST_KAFKA_NAME.test(name)) return 'kafka';
+  if (LOST_DATABASE_CODE.test(code) || LOST_SOCKET_CODE.test(code) || LOST_DATABASE_MESSAGE.test(message)) return 'database';
+  return lostDependency(e.driverError, depth + 1) ?? lostDependency(e.cause, depth + 1);
 }
 
 function fromHttpException(error: HttpException): ProblemDetails {

@@ -1,4 +1,4 @@
-import { type DynamicModule, Global, Module, type Provider } from '@nestjs/common';
+import { type DynamicModule, Global, Logger, Module, type Provider } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { EVENT_STORE_ENTITIES, LEDGER_HEADS, migrateEventStore, PostgresEventStore, PostgresLedgerHeads } from '@chip-ledger/event-store';
 import { LEDGER_CONTEXTS } from '@chip-ledger/messaging';
@@ -28,7 +28,13 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...dataSourceOptions({ url: options.url, applicationName: options.applicationName, poolSize: options.poolSize ?? 24, entities: [...EVENT_STORE_ENTITIES] }),
+            ...dataSourceOptions({
+              url: options.url,
+              applicationName: options.applicationName,
+              poolSize: options.poolSize ?? 24,
+              entities: [...EVENT_STORE_ENTITIES],
+              onConnectionError: connectionErrorLog(),
+            }),
             autoLoadEntities: true,
             // A database still starting (compose, a restart) is waited for ~10 s; then start-up fails with its error.
             retryAttempts: 10,
@@ -44,6 +50,17 @@ export class DatabaseModule {
       exports: [PG_POOL, LEDGER_HEADS],
     };
   }
+}
+
+/** A restart ends every connection at once: one line per 10 s says so without flooding the log. */
+function connectionErrorLog(): (error: Error) => void {
+  const logger = new Logger('Database');
+  let last = 0;
+  return (error) => {
+    if (Date.now() - last < 10_000) return;
+    last = Date.now();
+    logger.warn(`PostgreSQL ended a connection (the pool opens new ones as needed): ${error.message}`);
+  };
 }
 
 /**

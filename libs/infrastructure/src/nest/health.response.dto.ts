@@ -11,11 +11,23 @@ const INDICATORS = {
   example: { database: { status: 'up' } },
 } as const;
 
-/** GET /health: Terminus' result and the service's name; 200 when every dependency is up, 503 (same shape) when not. */
+/** GET /health: Terminus' result and the service's name; 200 `ok` when every check passes, 503 `degraded` (same shape) when not. */
 export class HealthResponse {
   @ApiProperty({ description: 'Which service answers', example: 'standalone' }) readonly service!: string;
-  @ApiProperty({ enum: ['ok', 'error', 'shutting_down'], example: 'ok' }) readonly status!: 'ok' | 'error' | 'shutting_down';
+  @ApiProperty({ enum: ['ok', 'degraded'], example: 'ok' }) readonly status!: 'ok' | 'degraded';
+  @ApiProperty({
+    type: [String],
+    description: 'Each check that does not pass, with why',
+    example: ['projection-findings: 6 partition(s) holding 240 unapplied message(s) have no consumer'],
+  })
+  readonly degraded!: string[];
   @ApiPropertyOptional({ ...INDICATORS, description: 'The dependencies that are up' }) readonly info?: Record<string, HealthIndicatorResponse>;
   @ApiPropertyOptional({ ...INDICATORS, description: 'The dependencies that are down', example: {} }) readonly error?: Record<string, HealthIndicatorResponse>;
   @ApiProperty({ ...INDICATORS, description: 'Every dependency by name (database, kafka, relays, projections, ...)' }) readonly details!: Record<string, HealthIndicatorResponse>;
+}
+
+/** GET /health/live. */
+export class LivenessResponse {
+  @ApiProperty({ description: 'Which service answers', example: 'standalone' }) readonly service!: string;
+  @ApiProperty({ enum: ['ok'], example: 'ok' }) readonly status!: 'ok';
 }

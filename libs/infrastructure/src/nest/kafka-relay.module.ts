@@ -1,6 +1,6 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import { PostgresRelayOutbox } from '@chip-ledger/event-store';
-import { createKafkaClient, ensureTopics, KafkaEventPublisher, LEDGER_TOPIC_PARTITIONS, ledgerTopic, OutboxRelay, type LedgerContext } from '@chip-ledger/messaging';
+import { createKafkaClient, ensureTopics, KafkaEventPublisher, LEDGER_TOPIC_PARTITIONS, ledgerTopic, OutboxRelay, type LedgerContext, type TopicReplication } from '@chip-ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import type { Pool } from 'pg';
 import { PG_POOL } from './database.module';
@@ -16,6 +16,8 @@ export interface KafkaRelayOptions {
   readonly topicPrefix: string;
   /** Fixed for a topic's life (a stream's partition is its id's hash modulo this). */
   readonly partitions?: number;
+  /** How the topics are replicated when this process creates them (KAFKA_REPLICATION_FACTOR, KAFKA_MIN_INSYNC_REPLICAS). */
+  readonly replication?: TopicReplication;
 }
 
 const RELAY_OPTIONS = Symbol('KAFKA_RELAY_OPTIONS');
@@ -72,7 +74,11 @@ export class KafkaRelays implements OnApplicationBootstrap, OnApplicationShutdow
     try {
       await ensureTopics(
         this.kafka,
-        this.relays.map(({ context }) => ({ topic: ledgerTopic(context, this.options.topicPrefix), partitions: this.options.partitions ?? LEDGER_TOPIC_PARTITIONS })),
+        this.relays.map(({ context }) => ({
+          topic: ledgerTopic(context, this.options.topicPrefix),
+          partitions: this.options.partitions ?? LEDGER_TOPIC_PARTITIONS,
+          ...this.options.replication,
+        })),
       );
       for (const { relay } of this.relays) relay.start();
     } catch (error) {

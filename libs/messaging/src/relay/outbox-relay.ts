@@ -77,6 +77,12 @@ export class OutboxRelay {
 
   private loop: Promise<void> | null = null;
   private stopping = false;
+  /**
+   * Events the broker acknowledged whose checkpoint write failed (the database went away in between). Recorded
+   * first when the database is back, if the stored checkpoint is still where they were published from, instead of
+   * being published a second time.
+   */
+  private unrecorded: { readonly from: LogPosition; readonly to: LogPosition; readonly events: number } | null = null;
   private wake: (() => void) | null = null;
   private lease: RelayLease | null = null;
   private current: Omit<RelayStatus, 'state'> & { state: RelayState } = {
@@ -184,6 +190,7 @@ export class OutboxRelay {
       }
       this.current = { ...this.current, checkpoint: await this.outbox.loadCheckpoint() };
     }
+    if (this.unrecorded) await this.recordUnrecorded(this.unrecorded);
     const from = this.current.checkpoint as LogPosition;
     const batch = await this.outbox.readCommitted(from, this.batchSize);
     if (batch.events.length === 0) {
@@ -233,17 +240,27 @@ export class OutboxRelay {
       });
   }
 
-  /** Publishes the batch, retrying what is not acknowledged yet until it is, or until stop() or a lost lease. */
+  /**
+   * Publishes the batch, retrying what is not acknowledged yet until it is, or until stop() or a lost lease. Only
+   * events the broker has not acknowledged are sent again (one partition's leader down does not resend the others');
+   * the checkpoint moves over the leading events that are all acknowledged.
+   */
   private async publish(from: LogPosition, batch: CommittedBatch): Promise<void> {
+    const done = new Set<string>(); // events of the batch the broker acknowledged
     let acknowledged = 0; // leading events of the batch the broker acknowledged
     let checkpointed = 0; // of those, the ones the stored checkpoint already covers
     let checkpoint = from;
     while (acknowledged < batch.events.length) {
+      const pending = batch.events.slice(acknowledged).filter((event) => !done.has(event.eventId));
       try {
-        await this.publisher.publish(batch.events.slice(acknowledged));
-        acknowledged = batch.events.length;
+        await this.publisher.publish(pending);
+        for (const event of pending) done.add(event.eventId);
       } catch (error) {
-        if (error instanceof PublishError) acknowledged += error.acknowledged;
+        if (error instanceof PublishError) {
+          for (const event of pending.slice(0, error.acknowledged)) done.add(event.eventId);
+          for (const id of error.acknowledgedIds) done.add(id);
+        }
+        while (acknowledged < batch.events.length && done.has(batch.events[acknowledged].eventId)) acknowledged++;
         this.fail(error);
         // Keep what the broker did acknowledge, so a stop or a restart does not send it again.
         if (acknowledged > checkpointed) {
@@ -256,13 +273,36 @@ export class OutboxRelay {
         await this.sleep(this.backoff());
         if (this.stopping) throw new Stopping();
       }
+      while (acknowledged < batch.events.length && done.has(batch.events[acknowledged].eventId)) acknowledged++;
     }
     await this.advance(checkpoint, batch.next, acknowledged - checkpointed);
     this.current = { ...this.current, consecutiveFailures: 0, lastError: null };
   }
 
+  /**
+   * What the broker acknowledged before the database went away: if the stored checkpoint is still where those
+   * events were published from, nobody has published anything since (this instance holds the lease), and moving
+   * it past them is all that is left to do. Otherwise (the write did land, or another instance took over and moved
+   * it) the stored checkpoint is the truth and publishing goes on from there.
+   */
+  private async recordUnrecorded(unrecorded: { from: LogPosition; to: LogPosition; events: number }): Promise<void> {
+    const stored = this.current.checkpoint;
+    if (!stored || stored.txId !== unrecorded.from.txId || stored.position !== unrecorded.from.position) {
+      this.unrecorded = null;
+      return;
+    }
+    await this.advance(unrecorded.from, unrecorded.to, unrecorded.events);
+  }
+
   private async advance(from: LogPosition, to: LogPosition, events: number): Promise<LogPosition> {
-    const moved = await this.outbox.commitCheckpoint(from, to);
+    let moved: boolean;
+    try {
+      moved = await this.outbox.commitCheckpoint(from, to);
+    } catch (error) {
+      this.unrecorded = { from, to, events };
+      throw error;
+    }
+    this.unrecorded = null;
     if (!moved) {
       // Another instance moved the checkpoint: it holds the lease now. Drop ours and start over from its checkpoint.
       await this.releaseLease();

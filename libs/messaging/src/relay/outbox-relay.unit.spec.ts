@@ -118,6 +118,30 @@ describe('OutboxRelay', () => {
     expect(relay.status()).toMatchObject({ published: 10, consecutiveFailures: 0, lastError: null });
   });
 
+  it('sends again only what the broker did not acknowledge, and moves the checkpoint over the acknowledged prefix', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(9);
+    const received: number[] = [];
+    let failures = 2;
+    // Streams s0, s1, s2 (position % 3) on three partitions; s1's leader is down for two attempts.
+    const publisher: EventPublisher = {
+      publish: async (events) => {
+        const through = failures > 0 ? events.filter((e) => e.streamId !== 's1') : events;
+        received.push(...through.map((e) => e.globalPosition));
+        if (failures-- > 0) throw new PublishError(0, new Error('leader not available'), new Set(through.map((e) => e.eventId)));
+      },
+    };
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 9 });
+    relay.start();
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    // s0 and s2 once each; s1 (positions 1, 4, 7) once, when its leader was back: nothing twice.
+    expect([...received].sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(received.slice(-3)).toEqual([1, 4, 7]);
+    expect(outbox.commits.map((c) => c.position)).toEqual([9]);
+    expect(relay.status()).toMatchObject({ published: 9 });
+  });
+
   it('stops while the broker is down without moving the checkpoint, and releases the lease', async () => {
     const outbox = new MemoryOutbox();
     outbox.add(5);
@@ -143,6 +167,51 @@ describe('OutboxRelay', () => {
     await relay.waitUntilCaughtUp(2_000, 2);
     await relay.stop();
     expect(relay.status().published).toBe(2);
+  });
+
+  it('records what the broker acknowledged once the database is back, instead of publishing it again', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(10);
+    // The database goes away between the broker's acknowledgement and the checkpoint write, twice.
+    let outage = 2;
+    const commit = outbox.commitCheckpoint.bind(outbox);
+    outbox.commitCheckpoint = async (from, to) => {
+      if (outage-- > 0) throw new Error('Connection terminated unexpectedly');
+      return commit(from, to);
+    };
+    const publisher = new FlakyPublisher(0);
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 10 });
+    relay.start();
+    await relay.waitUntilCaughtUp(2_000, 2);
+    outbox.add(5);
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    expect(publisher.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(outbox.commits.map((c) => c.position)).toEqual([10, 15]);
+    expect(relay.status()).toMatchObject({ published: 15, batches: 2 });
+  });
+
+  it('publishes again from the stored checkpoint when another instance moved it meanwhile', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(10);
+    const commit = outbox.commitCheckpoint.bind(outbox);
+    let outage = 1;
+    outbox.commitCheckpoint = async (from, to) => {
+      if (outage-- > 0) {
+        // While this instance cannot reach the database, another one published the first 4 and recorded them.
+        outbox.checkpoint = { txId: '4', position: 4 };
+        throw new Error('Connection terminated unexpectedly');
+      }
+      return commit(from, to);
+    };
+    const publisher = new FlakyPublisher(0);
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, batchSize: 10 });
+    relay.start();
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    // Everything was published, the events after the stored checkpoint once more: at least once, never lost.
+    expect(publisher.received).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 5, 6, 7, 8, 9, 10]);
+    expect(outbox.checkpoint.position).toBe(10);
   });
 
   it('gives the lease up when another instance moved the checkpoint', async () => {

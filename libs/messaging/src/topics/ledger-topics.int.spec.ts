@@ -29,4 +29,19 @@ describe('ledger topics (real Kafka)', () => {
       await admin.disconnect();
     }
   });
+  it('creates a topic with the configured replication: its replica count and min.insync.replicas', async () => {
+    // The shared broker is one node: a factor of 1 is all it can hold. The 3-broker cluster (npm run chaos) checks 3 and 2.
+    const topic = uniqueTopicName('ensure-replicated');
+    await ensureTopics(kafka, [{ topic, partitions: 2, replicationFactor: 1, minInsyncReplicas: 1 }]);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+      expect(metadata.topics[0].partitions.map((p) => p.replicas.length)).toEqual([1, 1]);
+      const configs = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['min.insync.replicas'] }] });
+      expect(configs.resources[0].configEntries).toEqual([expect.objectContaining({ configName: 'min.insync.replicas', configValue: '1', configSource: 1 /* TOPIC_CONFIG: set on the topic */ })]);
+    } finally {
+      await admin.disconnect();
+    }
+  });
 });

@@ -29,15 +29,25 @@ export const LEDGER_TOPICS: Readonly<Record<LedgerContext, string>> = Object.fre
   audit: ledgerTopic('audit'),
 });
 
-export interface TopicSpec {
+/**
+ * How the topics the product creates are replicated (configuration: KAFKA_REPLICATION_FACTOR,
+ * KAFKA_MIN_INSYNC_REPLICAS). With a factor of 3 and 2 in sync, a write is acknowledged (`acks: -1`) once two
+ * brokers have it, and one broker may be down with writes going on and nothing acknowledged lost.
+ */
+export interface TopicReplication {
+  /** Copies of each partition; default 1 (a single broker); 3 on a production cluster. */
+  readonly replicationFactor?: number;
+  /** The topic's `min.insync.replicas`: copies that must have a write before it is acknowledged; default the broker's. */
+  readonly minInsyncReplicas?: number;
+}
+
+export interface TopicSpec extends TopicReplication {
   readonly topic: string;
   /**
    * Fixed for the topic's life: the partition of a stream is chosen by hashing its id modulo this number,
    * so adding partitions later would move streams and break their order.
    */
   readonly partitions: number;
-  /** Default 1 (a single broker); 3 on a production cluster. */
-  readonly replicationFactor?: number;
 }
 
 export interface EnsureTopicsReport {
@@ -47,7 +57,8 @@ export interface EnsureTopicsReport {
 
 /**
  * Creates the topics that do not exist yet, explicitly, keeping events forever (`retention.ms=-1`) so an
- * auditor or a rebuilt projection can replay from offset 0. Existing topics are left as they are.
+ * auditor or a rebuilt projection can replay from offset 0, replicated as the spec says. Existing topics are
+ * left as they are (changing a topic's replication is an operator's reassignment, not a start-up side effect).
  */
 export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): Promise<EnsureTopicsReport> {
   const admin = kafka.admin();
@@ -65,7 +76,10 @@ export async function ensureTopics(kafka: Kafka, specs: readonly TopicSpec[]): P
           topic: spec.topic,
           numPartitions: spec.partitions,
           replicationFactor: spec.replicationFactor ?? 1,
-          configEntries: [{ name: 'retention.ms', value: '-1' }],
+          configEntries: [
+            { name: 'retention.ms', value: '-1' },
+            ...(spec.minInsyncReplicas === undefined ? [] : [{ name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) }]),
+          ],
         })),
       });
     }

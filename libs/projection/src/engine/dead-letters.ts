@@ -1,4 +1,4 @@
-import { ensureTopics } from '@chip-ledger/messaging';
+import { ensureTopics, type TopicReplication } from '@chip-ledger/messaging';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Pool, PoolClient } from 'pg';
 import { REGISTRY_SCHEMA } from './sql-names';
@@ -111,10 +111,11 @@ export class KafkaDeadLetterPublisher implements DeadLetterPublisher {
   constructor(
     private readonly kafka: Kafka,
     private readonly topic = DEAD_LETTER_TOPIC,
+    private readonly replication: TopicReplication = {},
   ) {}
 
   async start(): Promise<void> {
-    await ensureTopics(this.kafka, [{ topic: this.topic, partitions: 1 }]);
+    await ensureTopics(this.kafka, [{ topic: this.topic, partitions: 1, ...this.replication }]);
     const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
     this.producer = producer;

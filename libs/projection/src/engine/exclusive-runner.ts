@@ -69,7 +69,13 @@ export class ExclusiveRunner implements ProjectionRunner {
   status(): RunnerStatus {
     const inner = this.inner?.runner.status();
     const snapshot = this.counters.snapshot(this.ref, this.options.driver);
-    return { ...snapshot, state: inner && this.counters.state === 'running' ? inner.state : snapshot.state, lastError: inner?.lastError ?? snapshot.lastError };
+    return {
+      ...snapshot,
+      state: inner && this.counters.state === 'running' ? inner.state : snapshot.state,
+      lastError: inner?.lastError ?? snapshot.lastError,
+      partitions: inner?.partitions ?? null,
+      groupId: inner?.groupId ?? null,
+    };
   }
 
   onCommitted(listener: (outcome: ApplyOutcome) => void): () => void {

@@ -8,7 +8,7 @@ import { AppliedWaiters } from './applied-waiters';
 import { ExclusiveRunner } from './exclusive-runner';
 import { countDeadLetters, listDeadLetters, type DeadLetterPublisher, type DeadLetterRecord, type ListDeadLettersQuery } from './dead-letters';
 import { GenerationWriter, type ApplyOutcome } from './generation-writer';
-import type { ProjectionSource } from './projection-source.port';
+import type { ConsumptionLag, ProjectionSource } from './projection-source.port';
 import { assertProjectionName } from './sql-names';
 
 /** A rebuild's progress, for the API and the CLI. */
@@ -26,6 +26,16 @@ export interface RebuildProgress {
   readonly etaSeconds: number | null;
   readonly startedAt: string;
   readonly activatedAt: string | null;
+}
+
+/** How one projection this instance runs is doing, for health checks (its active generation). */
+export interface ProjectionHealth {
+  readonly projection: string;
+  readonly generation: number;
+  readonly status: RunnerStatus;
+  /** Null when it could not be measured (`error` says why: the database or Kafka unreachable). */
+  readonly lag: ConsumptionLag | null;
+  readonly error: string | null;
 }
 
 /** How far one generation this instance runs is behind its log. */
@@ -89,7 +99,7 @@ export interface ProjectionEngineOptions {
 export class ProjectionEngine {
   readonly registry: GenerationRegistry;
   private readonly factories = new Map<string, ProjectionFactory>();
-  private readonly runners = new Map<string, { runner: ProjectionRunner; record: GenerationRecord; shared: boolean }>();
+  private readonly runners = new Map<string, RunnerEntry>();
   private readonly appliedWaiters = new AppliedWaiters<ReadYourWritesToken>((projection, tokens) => this.appliedOf(projection, tokens));
   private timer: NodeJS.Timeout | null = null;
   private reconciling: Promise<void> = Promise.resolve();
@@ -186,7 +196,31 @@ export class ProjectionEngine {
   }
 
   status(): RunnerStatus[] {
-    return [...this.runners.values()].map(({ runner }) => runner.status());
+    return [...this.runners.values()].map(({ runner, startError }) => {
+      const status = runner.status();
+      // A runner that could not start (Kafka or PostgreSQL unreachable) is started again at the next reconcile.
+      return startError === null ? status : { ...status, state: 'failed' as const, lastError: `start failed: ${startError}` };
+    });
+  }
+
+  /**
+   * The active generation of every projection this instance runs: its runner's state and its lag, measured now
+   * (for `/health`). Building generations are left out: a rebuild is behind by design.
+   */
+  async health(): Promise<ProjectionHealth[]> {
+    const active = [...this.runners.entries()].filter(([, entry]) => entry.record.state === 'active');
+    const statuses = new Map(this.status().map((status) => [`${status.projection}#${status.generation}`, status]));
+    return Promise.all(
+      active.map(async ([key, { record }]): Promise<ProjectionHealth> => {
+        const status = statuses.get(key) as RunnerStatus;
+        try {
+          const lag = await this.options.source.lag(this.writerOf(record), status.groupId);
+          return { projection: record.projection, generation: record.generation, status, lag, error: null };
+        } catch (error) {
+          return { projection: record.projection, generation: record.generation, status, lag: null, error: error instanceof Error ? error.message : String(error) };
+        }
+      }),
+    );
   }
 
   /**
@@ -230,9 +264,21 @@ export class ProjectionEngine {
       if (building?.target && (await this.caughtUpWithLive(building))) {
         if (await this.registry.activate(name, building.generation)) generations = await this.registry.list(name);
       }
+      // Every runner learns its generation's state before any is stopped: while a retired one stops, the one that took
+      // over already counts as active (health would otherwise see none for that moment).
+      for (const record of generations) {
+        const running = this.runners.get(keyOf(record));
+        if (running) running.record = record;
+      }
       for (const record of generations) {
         const key = keyOf(record);
-        const running = this.runners.get(key);
+        let running = this.runners.get(key);
+        if (running && running.startError !== null) {
+          // Its start failed (a dependency was down): start it afresh below.
+          this.runners.delete(key);
+          await running.runner.stop().catch(() => undefined);
+          running = undefined;
+        }
         const wanted = record.state === 'building' || record.state === 'active';
         if (wanted) live.push(record);
         if (wanted && !running) toStart.push(record);
@@ -248,9 +294,9 @@ export class ProjectionEngine {
     // A generation reading on its own that may now share (a rebuilt one that took over, or one that was far behind
     // and has caught up) joins the others; offsets are in PostgreSQL, so the restart loses nothing. A shared one is
     // never sent away again (it would flap around the limit).
-    for (const [key, entry] of this.runners) {
+    for (const [key, entry] of [...this.runners]) {
       if (entry.shared || !sharing.get(key)) continue;
-      this.runners.delete(key);
+      // Its entry stays until startRunner replaces it: the generation is never without a runner to report on.
       await entry.runner.stop();
       toStart.push(entry.record);
     }
@@ -339,8 +385,15 @@ export class ProjectionEngine {
       : // Active generations share the source's consumption (one fetch and decode for all; see sharingOf).
         source.createRunner(writer, { shared });
     runner.onCommitted((outcome) => this.committed(keyOf(record), outcome));
-    this.runners.set(keyOf(record), { runner, record, shared });
-    await runner.start();
+    const entry: RunnerEntry = { runner, record, shared, startError: null };
+    this.runners.set(keyOf(record), entry);
+    try {
+      await runner.start();
+    } catch (error) {
+      // Not fatal: the next reconcile starts it again. Once started, runners keep themselves going.
+      entry.startError = error instanceof Error ? error.message : String(error);
+      this.options.onError?.(error);
+    }
   }
 
   private readonly writers = new Map<string, GenerationWriter>();
@@ -423,6 +476,14 @@ export class ProjectionEngine {
 }
 
 const keyOf = (record: { projection: string; generation: number }): string => `${record.projection}#${record.generation}`;
+
+interface RunnerEntry {
+  readonly runner: ProjectionRunner;
+  record: GenerationRecord;
+  readonly shared: boolean;
+  /** Why its `start()` failed, until the reconcile that starts it again. */
+  startError: string | null;
+}
 
 function withName(projection: Projection, name: string): Projection {
   if (projection.name !== name) throw new Error(`Projection factory for ${name} built ${projection.name}`);

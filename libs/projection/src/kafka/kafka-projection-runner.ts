@@ -39,7 +39,14 @@ export interface KafkaProjectionRunnerOptions {
   readonly sessionTimeoutMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly upcast?: Upcast;
+  /**
+   * Wait before replacing a consumer kafkajs gave up on (a crash it will not restart from), doubling up to 30 s
+   * while the replacement keeps failing; default 1 s.
+   */
+  readonly recoveryMs?: number;
 }
+
+const MAX_RECOVERY_MS = 30_000;
 
 /**
  * The Kafka driver: a consumer group over the context topics, `eachBatch` with nothing auto-resolved or
@@ -66,6 +73,12 @@ export class KafkaProjectionRunner implements ProjectionRunner {
   /** Flushes run one at a time, whether from `eachBatch` or the linger timer. */
   private flushing: Promise<void> = Promise.resolve();
   private readonly lingerMs: number;
+  private stopped = false;
+  private recoveryTimer: NodeJS.Timeout | null = null;
+  /** Replacements in a row that failed to start (the backoff's exponent); 0 once one runs. */
+  private failedRecoveries = 0;
+  /** Consumers replaced after kafkajs gave up on one (diagnostics and tests). */
+  recoveries = 0;
 
   constructor(private readonly options: KafkaProjectionRunnerOptions) {
     if (options.writers.length === 0) throw new Error('KafkaProjectionRunner: no writer to feed');
@@ -81,7 +94,50 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     return this.writers[0].ref;
   }
 
+  /** The consumer group this runner's consumer joins. */
+  get groupId(): string {
+    return this.options.groupId;
+  }
+
+  /**
+   * Joins the group and starts consuming; throws (leaving nothing behind) if the consumer cannot start, e.g. Kafka
+   * unreachable: the caller tries again. Once started, the runner keeps itself going: kafkajs restarts its consumer
+   * after most failures, and a crash it will not restart from (a non-retriable error, kafkajs' verdict) has the
+   * runner replace the consumer, with backoff, until it runs again or `stop()` is called.
+   */
   async start(): Promise<void> {
+    this.stopped = false;
+    try {
+      await this.startConsumer();
+    } catch (error) {
+      this.setLastError(describeError(error));
+      this.setState('failed');
+      await this.discardConsumer();
+      throw error;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.recoveryTimer) clearTimeout(this.recoveryTimer);
+    this.recoveryTimer = null;
+    const consumer = this.consumer;
+    if (!consumer) {
+      this.setState('stopped');
+      return;
+    }
+    this.setState('stopping');
+    await consumer.stop();
+    // Gathered but not applied: nothing of it is in PostgreSQL, so the next owner reads it again.
+    this.dropPending();
+    await this.flushing;
+    await consumer.disconnect();
+    this.consumer = null;
+    this.setAssigned(null);
+    this.setState('stopped');
+  }
+
+  private async startConsumer(): Promise<void> {
     const sessionTimeout = this.options.sessionTimeoutMs ?? 10_000;
     const consumer = this.options.kafka.consumer({
       groupId: this.options.groupId,
@@ -92,13 +148,22 @@ export class KafkaProjectionRunner implements ProjectionRunner {
       maxWaitTimeInMs: 200,
     });
     this.consumer = consumer;
+    for (const counters of this.counters.values()) counters.groupId = this.options.groupId;
     consumer.on(consumer.events.GROUP_JOIN, (event) => this.onAssigned(consumer, event.payload.memberAssignment));
     consumer.on(consumer.events.CRASH, (event) => {
+      if (this.consumer !== consumer) return;
       this.setLastError(describeError(event.payload.error));
-      if (!event.payload.restart) this.setState('failed');
+      // kafkajs has left the group and disconnected; with restart: true it starts again by itself.
+      this.setAssigned(null);
+      if (!event.payload.restart) this.recover(consumer);
     });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.options.topics], fromBeginning: true });
+    // stop() may have come while a replacement was connecting: it must not start consuming after that.
+    if (this.stopped || this.consumer !== consumer) {
+      await consumer.disconnect().catch(() => undefined);
+      return;
+    }
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -109,17 +174,43 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     this.setState('running');
   }
 
-  async stop(): Promise<void> {
-    const consumer = this.consumer;
-    if (!consumer) return;
-    this.setState('stopping');
-    await consumer.stop();
-    // Gathered but not applied: nothing of it is in PostgreSQL, so the next owner reads it again.
+  /** A consumer kafkajs will not restart: replace it after a backoff (its offsets are in PostgreSQL, nothing is lost). */
+  private recover(failed: Consumer): void {
+    if (this.stopped || this.recoveryTimer) return;
+    this.setState('failed');
+    const delay = Math.min(MAX_RECOVERY_MS, (this.options.recoveryMs ?? 1_000) * 2 ** Math.min(this.failedRecoveries, 16));
+    this.recoveryTimer = setTimeout(() => void this.replaceConsumer(failed), delay);
+  }
+
+  private async replaceConsumer(failed: Consumer): Promise<void> {
+    this.recoveryTimer = null;
+    if (this.stopped || this.consumer !== failed) return;
+    this.consumer = null;
     this.dropPending();
     await this.flushing;
-    await consumer.disconnect();
+    await failed.disconnect().catch(() => undefined);
+    if (this.stopped) return;
+    try {
+      await this.startConsumer();
+      this.failedRecoveries = 0;
+      this.recoveries++;
+    } catch (error) {
+      this.failedRecoveries++;
+      this.setLastError(`replacing the consumer failed: ${describeError(error)}`);
+      // Try again from whatever this attempt left (disconnecting it again is harmless).
+      const attempt = this.consumer ?? failed;
+      this.consumer = attempt;
+      this.recover(attempt);
+    }
+  }
+
+  /** After a failed start: leave nothing connected. */
+  private async discardConsumer(): Promise<void> {
+    const consumer = this.consumer;
     this.consumer = null;
-    this.setState('stopped');
+    this.setAssigned(null);
+    this.dropPending();
+    await consumer?.disconnect().catch(() => undefined);
   }
 
   /** The first writer's (the only one, except in a shared feed, whose members answer for themselves). */
@@ -145,9 +236,16 @@ export class KafkaProjectionRunner implements ProjectionRunner {
     for (const counters of this.counters.values()) counters.lastError = error;
   }
 
+  private setAssigned(partitions: number | null): void {
+    for (const counters of this.counters.values()) counters.partitions = partitions;
+  }
+
   private onAssigned(consumer: Consumer, assignment: IMemberAssignment): void {
     const join = ++this.joins;
     const assigned = Object.entries(assignment).map(([topic, partitions]) => ({ topic, partitions }));
+    this.setAssigned(assigned.reduce((n, a) => n + a.partitions.length, 0));
+    // A replacement consumer that joined is running again.
+    if (this.consumer === consumer && !this.stopped) this.setState('running');
     // Another member may have applied events to the shared tables while this one did not own them.
     for (const writer of this.writers) writer.invalidateState();
     // Gathered messages belong to the previous assignment; the seek below reads them again where PostgreSQL says.

@@ -1,13 +1,14 @@
-import type { Kafka } from 'kafkajs';
+import { AssignerProtocol, type Admin, type Kafka } from 'kafkajs';
 import type { GenerationWriter } from '../engine/generation-writer';
-import type { ProjectionSource, SourceProgress } from '../engine/projection-source.port';
+import type { ConsumptionLag, ProjectionSource, SourceProgress } from '../engine/projection-source.port';
 import { deploymentGroupPrefix, generationGroupId } from '../engine/sql-names';
 import type { LogEnd } from '../generations/generation-registry';
 import type { ProjectionRunner } from '../runner/projection-runner.port';
 import { KafkaProjectionRunner, type KafkaProjectionRunnerOptions } from './kafka-projection-runner';
 import { KafkaSharedFeed } from './kafka-shared-feed';
 
-export interface KafkaProjectionSourceOptions extends Pick<KafkaProjectionRunnerOptions, 'subBatchSize' | 'exclusiveSubBatchSize' | 'lingerMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'upcast'> {
+export interface KafkaProjectionSourceOptions
+  extends Pick<KafkaProjectionRunnerOptions, 'subBatchSize' | 'exclusiveSubBatchSize' | 'lingerMs' | 'sessionTimeoutMs' | 'heartbeatIntervalMs' | 'upcast' | 'recoveryMs'> {
   readonly kafka: Kafka;
   /** Usually `Object.values(LEDGER_TOPICS)`. */
   readonly topics: readonly string[];
@@ -30,6 +31,8 @@ export class KafkaProjectionSource implements ProjectionSource {
   private feed: KafkaSharedFeed | null = null;
   private groupPrefix: string | null = null;
   readonly sharesConsumption: boolean;
+  /** For lag checks (health): one admin connection, replaced after an error. */
+  private admin: Promise<Admin> | null = null;
 
   constructor(private readonly options: KafkaProjectionSourceOptions) {
     this.sharesConsumption = options.shareConsumer !== false;
@@ -53,6 +56,60 @@ export class KafkaProjectionSource implements ProjectionSource {
 
   async stop(): Promise<void> {
     await this.feed?.stop();
+    const admin = this.admin;
+    this.admin = null;
+    await (await admin?.catch(() => null))?.disconnect().catch(() => undefined);
+  }
+
+  /**
+   * Messages not applied per partition (high-water mark less the stored offset), and which of them no member of
+   * the consumer group holds: a group whose members all left, or a consumer that never re-joined after an outage,
+   * reads nothing while the log grows. A standby's own `groupId` is null: the generation's group is asked.
+   */
+  async lag(writer: GenerationWriter, groupId: string | null): Promise<ConsumptionLag> {
+    try {
+      const admin = await this.connectedAdmin();
+      const group = groupId ?? generationGroupId(writer.ref.projection, writer.ref.generation, this.groupPrefix ?? undefined);
+      const [stored, ends, groups] = await Promise.all([
+        writer.storedOffsets(this.options.topics),
+        Promise.all(this.options.topics.map(async (topic) => ({ topic, offsets: await admin.fetchTopicOffsets(topic) }))),
+        admin.describeGroups([group]),
+      ]);
+      const held = new Set<string>();
+      for (const member of groups.groups[0]?.members ?? []) {
+        const decoded = AssignerProtocol.MemberAssignment.decode(member.memberAssignment);
+        for (const [topic, partitions] of Object.entries(decoded?.assignment ?? {})) for (const partition of partitions) held.add(`${topic}/${partition}`);
+      }
+      let lag = 0;
+      let unownedLag = 0;
+      let unownedPartitions = 0;
+      for (const { topic, offsets } of ends) {
+        for (const { partition, high } of offsets) {
+          const key = `${topic}/${partition}`;
+          const behind = Math.max(0, Number(high) - Number(stored.get(key) ?? 0n));
+          lag += behind;
+          if (behind > 0 && !held.has(key)) {
+            unownedLag += behind;
+            unownedPartitions++;
+          }
+        }
+      }
+      return { lag, unownedLag, unownedPartitions };
+    } catch (error) {
+      const admin = this.admin;
+      this.admin = null;
+      void admin?.then((a) => a.disconnect()).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private connectedAdmin(): Promise<Admin> {
+    this.admin ??= (async () => {
+      const admin = this.options.kafka.admin();
+      await admin.connect();
+      return admin;
+    })();
+    return this.admin;
   }
 
   /** High-water marks of every partition (retention is forever, so offsets count messages from 0). */

@@ -26,10 +26,19 @@ export class LogProjectionRunner implements ProjectionRunner {
     return this.options.writer.ref;
   }
 
+  /** Subscribes to every feed, or to none: if one fails (PostgreSQL unreachable), the others are stopped and it throws. */
   async start(): Promise<void> {
     const writer = this.options.writer;
-    for (const feed of this.options.feeds) {
-      this.subscriptions.push(await feed.subscribe((batch, ack) => this.handle(batch, ack), { startAt: (source) => writer.logCheckpoint(source) }));
+    try {
+      for (const feed of this.options.feeds) {
+        this.subscriptions.push(await feed.subscribe((batch, ack) => this.handle(batch, ack), { startAt: (source) => writer.logCheckpoint(source) }));
+      }
+    } catch (error) {
+      await Promise.all(this.subscriptions.map((s) => s.stop()));
+      this.subscriptions = [];
+      this.counters.state = 'failed';
+      this.counters.lastError = describeError(error);
+      throw error;
     }
     this.counters.state = 'running';
   }

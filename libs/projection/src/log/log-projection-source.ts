@@ -4,7 +4,7 @@ import type { EventLogReader } from '@chip-ledger/event-store';
 import type { Pool } from 'pg';
 import type { GenerationWriter } from '../engine/generation-writer';
 import type { Upcast } from '../engine/incoming-message';
-import type { ProjectionSource, SourceProgress } from '../engine/projection-source.port';
+import type { ConsumptionLag, ProjectionSource, SourceProgress } from '../engine/projection-source.port';
 import { assertSchemaName } from '../engine/sql-names';
 import type { LogEnd } from '../generations/generation-registry';
 import type { ProjectionRunner } from '../runner/projection-runner.port';
@@ -46,6 +46,22 @@ export class LogProjectionSource implements ProjectionSource {
       }
     }
     return { total, parts };
+  }
+
+  /** Events recorded and not applied yet (one process reads the log: nothing is "unowned"). */
+  async lag(writer: GenerationWriter): Promise<ConsumptionLag> {
+    let lag = 0;
+    for (const store of this.options.stores) {
+      const schema = assertSchemaName(store.logName);
+      const checkpoint = await writer.logCheckpoint(`pg:${store.logName}`);
+      const at = checkpoint === null ? null : parseLogPosition(checkpoint);
+      const { rows } = await this.options.pool.query<{ count: string }>(
+        `SELECT count(*)::text AS count FROM ${schema}.events WHERE $1::text IS NULL OR (tx_id, global_position) > ($1::text::xid8, $2::bigint)`,
+        [at?.txId ?? null, at?.position ?? 0],
+      );
+      lag += Number(rows[0].count);
+    }
+    return { lag, unownedLag: null, unownedPartitions: null };
   }
 
   async measure(writer: GenerationWriter, end: LogEnd): Promise<SourceProgress> {

@@ -98,4 +98,41 @@ describe('PostgreSQL-log driver (embedded mode, real PostgreSQL)', () => {
       await engine.stop();
     }
   });
+
+  it('starts again a runner whose start failed (its database or broker was unreachable at that moment)', async () => {
+    const store = new PostgresEventStore(pool, 'audit');
+    await migrateEventStore(db.dataSource, store.schema);
+    const source = new LogProjectionSource({ pool, stores: [store], feed: { batchSize: 30, pollIntervalMs: 10 } });
+    let refusals = 2;
+    const errors: unknown[] = [];
+    const engine = new ProjectionEngine({
+      dataSource: db.dataSource,
+      source: {
+        driver: source.driver,
+        captureEnd: () => source.captureEnd(),
+        measure: (writer, end) => source.measure(writer, end),
+        behind: (writer, end) => source.behind(writer, end),
+        lag: (writer) => source.lag(writer),
+        createRunner: (writer) => {
+          const runner = source.createRunner(writer);
+          if (refusals-- <= 0) return runner;
+          return Object.assign(Object.create(runner) as typeof runner, { start: () => Promise.reject(new Error('connect ECONNREFUSED (simulated)')) });
+        },
+      },
+      projections: [() => countingProjection({ name: 'late' })],
+      reconcileIntervalMs: 100,
+      retiredGraceMs: 3_600_000,
+      onError: (error) => errors.push(error),
+    });
+    await engine.start();
+    try {
+      expect(engine.status()[0]).toMatchObject({ state: 'failed', lastError: expect.stringMatching(/ECONNREFUSED/) });
+      await store.append([{ streamId: 'audit-1', expectedVersion: 0, events: [newEvent(1), newEvent(2)] }]);
+      await until(() => countRows(pool, 'proj_late_g1.event_log'), (n) => n >= 2, 10_000, 'the events, once the runner started');
+      expect(engine.status()[0]).toMatchObject({ state: 'running', applied: 2 });
+      expect(errors).toHaveLength(2);
+    } finally {
+      await engine.stop();
+    }
+  });
 });

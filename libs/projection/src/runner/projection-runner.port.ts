@@ -16,6 +16,10 @@ export interface RunnerStatus {
   readonly deadLettered: number;
   readonly lastError: string | null;
   readonly lastCommitAt: string | null;
+  /** Kafka: the partitions this instance's consumer holds now (null before it joined, or with no consumer). */
+  readonly partitions: number | null;
+  /** Kafka: the consumer group it joins (null with the PostgreSQL log, or before a consumer was made). */
+  readonly groupId: string | null;
 }
 
 /**
@@ -41,6 +45,8 @@ export class RunnerCounters {
   deadLettered = 0;
   lastError: string | null = null;
   lastCommitAt: string | null = null;
+  partitions: number | null = null;
+  groupId: string | null = null;
   private readonly listeners = new Set<(outcome: ApplyOutcome) => void>();
 
   record(outcome: ApplyOutcome): void {
@@ -70,6 +76,8 @@ export class RunnerCounters {
       deadLettered: this.deadLettered,
       lastError: this.lastError,
       lastCommitAt: this.lastCommitAt,
+      partitions: this.partitions,
+      groupId: this.groupId,
     };
   }
 }

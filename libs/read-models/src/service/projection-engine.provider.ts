@@ -1,18 +1,21 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { PostgresEventStore } from '@chip-ledger/event-store';
-import { createKafkaClient, ensureTopics, LEDGER_CONTEXTS, LEDGER_TOPIC_PARTITIONS, ledgerTopics } from '@chip-ledger/messaging';
+import { createKafkaClient, ensureTopics, LEDGER_CONTEXTS, LEDGER_TOPIC_PARTITIONS, ledgerTopics, type TopicReplication } from '@chip-ledger/messaging';
 import type { Kafka } from 'kafkajs';
 import {
+  judgeProjection,
   KafkaDeadLetterPublisher,
   KafkaProjectionSource,
   LogProjectionSource,
   ProjectionEngine,
   type ProjectionChange,
+  type ProjectionHealth,
   type ProjectionSource,
 } from '@chip-ledger/projection';
 import { poolOf } from '@chip-ledger/persistence';
 import { DataSource } from 'typeorm';
 import { Subject } from 'rxjs';
+import { HealthProbeRegistry, ProbeDown } from '@chip-ledger/infrastructure';
 import { READ_MODELS } from '../registry';
 
 /** Where the projections read the ledger from: Kafka (distributed) or the PostgreSQL event log (embedded). */
@@ -28,8 +31,15 @@ export type ProjectionFeed =
       readonly run?: readonly string[];
       /** Most events per transaction of an exclusive read model while catching up (the runner's default when absent). */
       readonly exclusiveBatch?: number;
+      /** Topics' replication (the dead-letter topic's; the ledger topics are created by the relays or here, alike). */
+      readonly replication?: TopicReplication;
+      /** `/health` says degraded while a read model is more than this many messages behind; default 10,000. */
+      readonly maxLag?: number;
     }
-  | { readonly kind: 'postgres-log' };
+  | { readonly kind: 'postgres-log'; readonly maxLag?: number };
+
+/** Default of `maxLag`: about four seconds of the bench's command rate. */
+export const DEFAULT_PROJECTION_MAX_LAG = 10_000;
 
 export const PROJECTION_FEED = Symbol('PROJECTION_FEED');
 
@@ -48,14 +58,18 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
   private readonly topics: { kafka: Kafka; names: string[] } | null;
   private readonly running: readonly string[];
 
-  constructor(dataSource: DataSource, @Inject(PROJECTION_FEED) feed: ProjectionFeed) {
+  constructor(
+    dataSource: DataSource,
+    @Inject(PROJECTION_FEED) private readonly feed: ProjectionFeed,
+    @Optional() @Inject(HealthProbeRegistry) health: HealthProbeRegistry | null,
+  ) {
     const pool = poolOf(dataSource);
     let source: ProjectionSource;
     if (feed.kind === 'kafka') {
       const kafka = createKafkaClient({ brokers: feed.brokers, clientId: 'chip-ledger-projector' });
       this.topics = { kafka, names: ledgerTopics(feed.topicPrefix) };
       source = new KafkaProjectionSource({ kafka, topics: this.topics.names, groupPrefix: `${feed.topicPrefix}.projection`, exclusiveSubBatchSize: feed.exclusiveBatch });
-      this.deadLetters = new KafkaDeadLetterPublisher(kafka, `${feed.topicPrefix}.dead-letter.v1`);
+      this.deadLetters = new KafkaDeadLetterPublisher(kafka, `${feed.topicPrefix}.dead-letter.v1`, feed.replication);
     } else {
       source = new LogProjectionSource({ pool, stores: LEDGER_CONTEXTS.map((context) => new PostgresEventStore(pool, context)) });
       this.deadLetters = null;
@@ -71,10 +85,24 @@ export class ProjectionEngineHost implements OnApplicationBootstrap, OnApplicati
       onError: (error) => this.logger.error((error as Error).stack ?? String(error)),
     });
     this.running = (feed.kind === 'kafka' ? feed.run : undefined) ?? READ_MODELS.map((f) => f().name);
+    health?.register(...this.running.map((name) => ({ name: `projection-${name}`, check: () => this.probe(name) })));
+  }
+
+  private healthSnapshot: { at: number; health: Promise<ProjectionHealth[]> } | null = null;
+
+  /** One read model's health; the engine is measured once for all of a request's probes. */
+  private async probe(name: string): Promise<Record<string, unknown>> {
+    if (!this.healthSnapshot || Date.now() - this.healthSnapshot.at > 500) this.healthSnapshot = { at: Date.now(), health: this.engine.health() };
+    const health = (await this.healthSnapshot.health).find((h) => h.projection === name);
+    if (!health) throw new ProbeDown('no active generation is running here yet');
+    const verdict = judgeProjection(health, this.feed.maxLag ?? DEFAULT_PROJECTION_MAX_LAG);
+    if (!verdict.ok) throw new ProbeDown(verdict.reasons.join('; '), verdict.details);
+    return verdict.details;
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    if (this.topics) await ensureTopics(this.topics.kafka, this.topics.names.map((topic) => ({ topic, partitions: LEDGER_TOPIC_PARTITIONS })));
+    const replication = this.feed.kind === 'kafka' ? this.feed.replication : undefined;
+    if (this.topics) await ensureTopics(this.topics.kafka, this.topics.names.map((topic) => ({ topic, partitions: LEDGER_TOPIC_PARTITIONS, ...replication })));
     await this.deadLetters?.start();
     await this.engine.start();
     this.logger.log(this.running.length > 0 ? `Projections running: ${this.running.join(', ')}` : 'No projections running here (PROJECTIONS=none): serving queries only');

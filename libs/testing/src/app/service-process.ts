@@ -9,6 +9,8 @@ export interface ServiceProcess {
   readonly pid: number;
   /** The last lines it printed (for failure messages). */
   output(): string;
+  /** False once it has exited, whatever the reason. */
+  alive(): boolean;
   /** SIGTERM to its process group, SIGKILL after 15 s. */
   stop(): Promise<void>;
 }
@@ -26,7 +28,7 @@ export async function startServiceProcess(entry: string, env: Record<string, str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-20_000));
+  const keep = (chunk: Buffer) => void (output = (output + chunk.toString()).slice(-200_000));
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited = false;
@@ -35,6 +37,7 @@ export async function startServiceProcess(entry: string, env: Record<string, str
     baseUrl: `http://127.0.0.1:${port}`,
     pid: child.pid ?? -1,
     output: () => output,
+    alive: () => !exited,
     stop: () => stopGroup(child, exit, () => exited),
   };
   const deadline = Date.now() + 90_000;
