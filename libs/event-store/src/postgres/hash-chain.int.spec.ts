@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '@chip-ledger/persistence';
-import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
-import type { Pool } from 'pg';
 import { eventHash } from '../hash-chain/event-hash';
 import type { NewEvent } from '../port/event-store.port';
-import { PostgresEventStore } from './postgres-event-store';
-import { migrateEventStore } from './migrations';
+import { useStoreTestBed } from '../testing/store-test-bed';
 
 const actor = { id: 'auditor-1', organisation: 'org-1', role: 'operator' } as const;
 
@@ -23,22 +19,19 @@ function newEvent(n: number): NewEvent {
 }
 
 describe('hash chain verification against tampering (real PostgreSQL)', () => {
-  let database: TestDatabase;
-  let db: Database;
-  let pool: Pool;
-  let store: PostgresEventStore;
+  const bed = useStoreTestBed('hash_chain', { poolSize: 4 });
 
   /** Five events per stream: in separate appends and in one multi-event append. */
   async function seed(streamId: string): Promise<void> {
-    await store.append([{ streamId, expectedVersion: 0, events: [newEvent(1)] }]);
-    await store.append([{ streamId, expectedVersion: 1, events: [newEvent(2), newEvent(3)] }]);
-    await store.append([{ streamId, expectedVersion: 3, events: [newEvent(4)] }]);
-    await store.append([{ streamId, expectedVersion: 4, events: [newEvent(5)] }]);
+    await bed.store.append([{ streamId, expectedVersion: 0, events: [newEvent(1)] }]);
+    await bed.store.append([{ streamId, expectedVersion: 1, events: [newEvent(2), newEvent(3)] }]);
+    await bed.store.append([{ streamId, expectedVersion: 3, events: [newEvent(4)] }]);
+    await bed.store.append([{ streamId, expectedVersion: 4, events: [newEvent(5)] }]);
   }
 
   /** What an attacker with database access does: bypass the append-only triggers. */
   async function tamper(sql: string, values: unknown[] = []): Promise<void> {
-    const client = await pool.connect();
+    const client = await bed.pool.connect();
     try {
       await client.query('BEGIN');
       await client.query('ALTER TABLE procurement.events DISABLE TRIGGER USER');
@@ -54,65 +47,55 @@ describe('hash chain verification against tampering (real PostgreSQL)', () => {
   }
 
   beforeAll(async () => {
-    database = await createTestDatabase('hash_chain');
-    db = await openDatabase({ url: database.url, poolSize: 4 });
-    pool = db.pool;
-    store = new PostgresEventStore(pool, 'procurement');
-    await migrateEventStore(db.dataSource, store.schema);
     for (const name of ['intact', 'edited', 'deleted', 'swapped', 'rehashed']) await seed(`data-center-${name}`);
   });
 
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
-
   it('verifies untouched streams, recomputing every hash from the stored rows', async () => {
-    const result = await store.verifyStream('data-center-intact');
-    const events = await store.readStream('data-center-intact');
+    const result = await bed.store.verifyStream('data-center-intact');
+    const events = await bed.store.readStream('data-center-intact');
     expect(result).toEqual({ streamId: 'data-center-intact', ok: true, eventsChecked: 5, headVersion: 5, headHash: events[4].hash, break: null });
     expect(events[0].prevHash).toBe('0'.repeat(64));
     for (let i = 1; i < events.length; i++) expect(events[i].prevHash).toBe(events[i - 1].hash);
     expect(events.every((e) => e.hash === eventHash(e.prevHash, e))).toBe(true);
-    expect((await store.verifyAll()).ok).toBe(true);
+    expect((await bed.store.verifyAll()).ok).toBe(true);
   });
 
   it('names an edited event', async () => {
-    const [, , victim] = await store.readStream('data-center-edited');
+    const [, , victim] = await bed.store.readStream('data-center-edited');
     await tamper(`UPDATE procurement.events SET data = jsonb_set(data, '{quantity}', '9999') WHERE event_id = $1`, [victim.eventId]);
-    const result = await store.verifyStream('data-center-edited');
+    const result = await bed.store.verifyStream('data-center-edited');
     expect(result.ok).toBe(false);
     expect(result.break).toMatchObject({ kind: 'hash-mismatch', eventId: victim.eventId, version: 3, globalPosition: victim.globalPosition });
     expect(result.break?.message).toContain(victim.eventId);
   });
 
   it('names the event after a deleted one', async () => {
-    const [, second, third] = await store.readStream('data-center-deleted');
+    const [, second, third] = await bed.store.readStream('data-center-deleted');
     await tamper(`DELETE FROM procurement.events WHERE event_id = $1`, [second.eventId]);
-    const result = await store.verifyStream('data-center-deleted');
+    const result = await bed.store.verifyStream('data-center-deleted');
     expect(result.break).toMatchObject({ kind: 'version-gap', eventId: third.eventId, version: 3 });
     expect(result.break?.message).toMatch(/version 2 is missing/);
   });
 
   it('names swapped events', async () => {
-    const [, second, third] = await store.readStream('data-center-swapped');
+    const [, second, third] = await bed.store.readStream('data-center-swapped');
     // Two steps, since unique(stream_id, version) is checked row by row.
     await tamper(`UPDATE procurement.events SET version = version + 1000 WHERE event_id IN ($1, $2)`, [second.eventId, third.eventId]);
     await tamper(`UPDATE procurement.events SET version = CASE WHEN event_id = $1 THEN 3 ELSE 2 END WHERE event_id IN ($1, $2)`, [second.eventId, third.eventId]);
-    const result = await store.verifyStream('data-center-swapped');
+    const result = await bed.store.verifyStream('data-center-swapped');
     expect(result.break).toMatchObject({ kind: 'reordered', eventId: third.eventId, version: 2 });
     expect(result.break?.message).toContain(second.eventId);
   });
 
   it('names the successor of an event rewritten together with its hash', async () => {
-    const [, second, third] = await store.readStream('data-center-rehashed');
+    const [, second, third] = await bed.store.readStream('data-center-rehashed');
     const forged = { ...second, data: { quantity: 1 } };
     await tamper(`UPDATE procurement.events SET data = $2, hash = $3 WHERE event_id = $1`, [second.eventId, JSON.stringify(forged.data), eventHash(forged.prevHash, forged)]);
-    expect((await store.verifyStream('data-center-rehashed')).break).toMatchObject({ kind: 'prev-hash-mismatch', eventId: third.eventId, version: 3 });
+    expect((await bed.store.verifyStream('data-center-rehashed')).break).toMatchObject({ kind: 'prev-hash-mismatch', eventId: third.eventId, version: 3 });
   });
 
   it('verifyAll reports the first break of every broken stream', async () => {
-    const result = await store.verifyAll();
+    const result = await bed.store.verifyAll();
     expect(result.ok).toBe(false);
     expect(result.streamsChecked).toBe(5);
     expect(result.eventsChecked).toBe(24);

@@ -1,11 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '@chip-ledger/persistence';
-import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
-import type { Pool } from 'pg';
 import { IdempotencyConflictError } from '../port/event-store.errors';
 import type { AppendRequest, NewEvent } from '../port/event-store.port';
-import { PostgresEventStore } from './postgres-event-store';
-import { migrateEventStore } from './migrations';
+import { useStoreTestBed } from '../testing/store-test-bed';
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
 
@@ -19,70 +15,54 @@ function install(streamId: string, expectedVersion = 0): AppendRequest[] {
 }
 
 describe('idempotent appends (real PostgreSQL)', () => {
-  let database: TestDatabase;
-  let db: Database;
-  let pool: Pool;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('idempotency');
-    db = await openDatabase({ url: database.url, poolSize: 12 });
-    pool = db.pool;
-    store = new PostgresEventStore(pool, 'procurement');
-    await migrateEventStore(db.dataSource, store.schema);
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
+  const bed = useStoreTestBed('idempotency', { poolSize: 12 });
 
   it('records a retried request once and answers the retry with the first result', async () => {
     const idempotency = { scope: 'InstallChips', key: 'key-1', requestHash: 'hash-a' };
-    const first = await store.append(install('data-center-i1'), { idempotency });
-    const retry = await store.append(install('data-center-i1'), { idempotency });
+    const first = await bed.store.append(install('data-center-i1'), { idempotency });
+    const retry = await bed.store.append(install('data-center-i1'), { idempotency });
 
     expect(first.replayed).toBe(false);
     expect(retry).toEqual({ ...first, replayed: true });
-    expect(await store.readStream('data-center-i1')).toHaveLength(1);
+    expect(await bed.store.readStream('data-center-i1')).toHaveLength(1);
     // Even once the stream moved on, the key still answers with the first result.
-    await store.append(install('data-center-i1', 1));
-    expect(await store.append(install('data-center-i1'), { idempotency })).toEqual({ ...first, replayed: true });
+    await bed.store.append(install('data-center-i1', 1));
+    expect(await bed.store.append(install('data-center-i1'), { idempotency })).toEqual({ ...first, replayed: true });
   });
 
   it('lets a handler short-circuit before deciding', async () => {
-    expect(await store.lookupIdempotent('InstallChips', 'key-2', 'hash-a')).toBeNull();
-    const first = await store.append(install('data-center-i2'), { idempotency: { scope: 'InstallChips', key: 'key-2', requestHash: 'hash-a' } });
-    expect(await store.lookupIdempotent('InstallChips', 'key-2', 'hash-a')).toEqual({ ...first, replayed: true });
-    await expect(store.lookupIdempotent('InstallChips', 'key-2', 'hash-b')).rejects.toThrow(IdempotencyConflictError);
+    expect(await bed.store.lookupIdempotent('InstallChips', 'key-2', 'hash-a')).toBeNull();
+    const first = await bed.store.append(install('data-center-i2'), { idempotency: { scope: 'InstallChips', key: 'key-2', requestHash: 'hash-a' } });
+    expect(await bed.store.lookupIdempotent('InstallChips', 'key-2', 'hash-a')).toEqual({ ...first, replayed: true });
+    await expect(bed.store.lookupIdempotent('InstallChips', 'key-2', 'hash-b')).rejects.toThrow(IdempotencyConflictError);
     // Keys are per scope.
-    expect(await store.lookupIdempotent('RemoveChips', 'key-2', 'hash-a')).toBeNull();
+    expect(await bed.store.lookupIdempotent('RemoveChips', 'key-2', 'hash-a')).toBeNull();
   });
 
   it('refuses the same key with another request hash, writing nothing', async () => {
-    await store.append(install('data-center-i3'), { idempotency: { scope: 'InstallChips', key: 'key-3', requestHash: 'hash-a' } });
-    const other = store.append(install('data-center-i3-other'), { idempotency: { scope: 'InstallChips', key: 'key-3', requestHash: 'hash-b' } });
+    await bed.store.append(install('data-center-i3'), { idempotency: { scope: 'InstallChips', key: 'key-3', requestHash: 'hash-a' } });
+    const other = bed.store.append(install('data-center-i3-other'), { idempotency: { scope: 'InstallChips', key: 'key-3', requestHash: 'hash-b' } });
     await expect(other).rejects.toThrow(IdempotencyConflictError);
     await expect(other).rejects.toMatchObject({ code: 'EVENT_STORE.IDEMPOTENCY_CONFLICT', scope: 'InstallChips', key: 'key-3' });
-    expect(await store.streamVersion('data-center-i3-other')).toBe(0);
+    expect(await bed.store.streamVersion('data-center-i3-other')).toBe(0);
   });
 
   it('writes once when the same key arrives concurrently, and every caller gets that result', async () => {
     // Hold inserts so all ten requests pass the lookup before any commits: the race is decided by the
     // unique constraints, and each loser answers with the winner's stored result.
-    await pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$`);
-    await pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH STATEMENT EXECUTE FUNCTION procurement.hold()`);
+    await bed.pool.query(`CREATE FUNCTION procurement.hold() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.1); RETURN NULL; END $$`);
+    await bed.pool.query(`CREATE TRIGGER hold BEFORE INSERT ON procurement.events FOR EACH STATEMENT EXECUTE FUNCTION procurement.hold()`);
     try {
       const idempotency = { scope: 'InstallChips', key: 'key-4', requestHash: 'hash-a' };
-      const results = await Promise.all(Array.from({ length: 10 }, () => store.append(install('data-center-i4'), { idempotency })));
+      const results = await Promise.all(Array.from({ length: 10 }, () => bed.store.append(install('data-center-i4'), { idempotency })));
       expect(results.filter((r) => !r.replayed)).toHaveLength(1);
       const winner = results.find((r) => !r.replayed);
       for (const result of results) expect({ ...result, replayed: false }).toEqual(winner);
-      expect(await store.readStream('data-center-i4')).toHaveLength(1);
-      const { rows } = await pool.query(`SELECT count(*)::int AS n FROM procurement.idempotency WHERE key = 'key-4'`);
+      expect(await bed.store.readStream('data-center-i4')).toHaveLength(1);
+      const { rows } = await bed.pool.query(`SELECT count(*)::int AS n FROM procurement.idempotency WHERE key = 'key-4'`);
       expect(rows[0].n).toBe(1);
     } finally {
-      await pool.query('DROP TRIGGER hold ON procurement.events; DROP FUNCTION procurement.hold()');
+      await bed.pool.query('DROP TRIGGER hold ON procurement.events; DROP FUNCTION procurement.hold()');
     }
   });
 
@@ -92,8 +72,8 @@ describe('idempotent appends (real PostgreSQL)', () => {
       { streamId: 'chip-stock-a.H20', expectedVersion: 0, events: [newEvent({ quantity: -4 }), newEvent({ note: 'x' })] },
       { streamId: 'chip-stock-b.H20', expectedVersion: 0, events: [newEvent({ quantity: 4 })] },
     ];
-    const first = await store.append(requests, { idempotency });
+    const first = await bed.store.append(requests, { idempotency });
     expect(first.streams.map((s) => s.globalPositions.length)).toEqual([2, 1]);
-    expect(await store.append(requests, { idempotency })).toEqual({ ...first, replayed: true });
+    expect(await bed.store.append(requests, { idempotency })).toEqual({ ...first, replayed: true });
   });
 });

@@ -1,34 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '@chip-ledger/persistence';
-import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
-import type { Pool } from 'pg';
 import type { NewEvent } from '../port/event-store.port';
 import { PostgresLedgerHeads } from './ledger-heads';
 import { PostgresEventStore } from './postgres-event-store';
+import { useStoreTestBed } from '../testing/store-test-bed';
 import { migrateEventStore } from './migrations';
 
 const actor = { id: 'u', organisation: 'o', role: 'operator' } as const;
 const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'T', schemaVersion: 1, occurredAt: '2025-11-05T00:00:00.000Z', actor, correlationId: 'c', causationId: null, data: {} });
 
 describe('PostgresLedgerHeads (real PostgreSQL)', () => {
-  let database: TestDatabase;
-  let db: Database;
-  let pool: Pool;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('ledger_heads');
-    db = await openDatabase({ url: database.url, poolSize: 4 });
-    pool = db.pool;
-  });
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
+  const bed = useStoreTestBed('ledger_heads', { schema: null });
 
   it('answers every store head after the writes that committed before the call, 0 for a store not in the database yet, and sees a store created later', async () => {
-    const procurement = new PostgresEventStore(pool, 'procurement');
-    await migrateEventStore(db.dataSource, procurement.schema);
-    const heads = new PostgresLedgerHeads(pool, ['procurement', 'rental', 'audit']);
+    const procurement = new PostgresEventStore(bed.pool, 'procurement');
+    await migrateEventStore(bed.db.dataSource, procurement.schema);
+    const heads = new PostgresLedgerHeads(bed.pool, ['procurement', 'rental', 'audit']);
     expect([...(await heads.read())]).toEqual([
       ['procurement', 0],
       ['rental', 0],
@@ -39,8 +25,8 @@ describe('PostgresLedgerHeads (real PostgreSQL)', () => {
     const together = await Promise.all(Array.from({ length: 5 }, () => heads.read()));
     for (const read of together) expect(read.get('procurement')).toBe(written.position);
 
-    const rental = new PostgresEventStore(pool, 'rental');
-    await migrateEventStore(db.dataSource, rental.schema);
+    const rental = new PostgresEventStore(bed.pool, 'rental');
+    await migrateEventStore(bed.db.dataSource, rental.schema);
     const rented = await rental.append([{ streamId: 'r-1', expectedVersion: 0, events: [newEvent()] }]);
     expect(Object.fromEntries(await heads.read())).toEqual({ procurement: written.position, rental: rented.position, audit: 0 });
   });

@@ -1,43 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { openDatabase, type Database } from '@chip-ledger/persistence';
-import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
-import type { Pool } from 'pg';
 import { formatLogPosition, LOG_START, parseLogPosition } from '../port/event-log.port';
 import type { NewEvent } from '../port/event-store.port';
-import { PostgresEventStore } from './postgres-event-store';
-import { migrateEventStore } from './migrations';
+import { useStoreTestBed } from '../testing/store-test-bed';
 import { PostgresRelayOutbox } from './postgres-relay-outbox';
 
 const actor = { id: 'user-1', organisation: 'org-1', role: 'operator' } as const;
 const newEvent = (): NewEvent => ({ eventId: randomUUID(), type: 'T', schemaVersion: 1, occurredAt: '2025-11-05T00:00:00Z', actor, correlationId: 'c', causationId: null, data: {} });
 
 describe('PostgresRelayOutbox (real PostgreSQL)', () => {
-  let database: TestDatabase;
-  let db: Database;
-  let pool: Pool;
-  let store: PostgresEventStore;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('relay_outbox');
-    db = await openDatabase({ url: database.url, poolSize: 4 });
-    pool = db.pool;
-    store = new PostgresEventStore(pool, 'procurement');
-    await migrateEventStore(db.dataSource, store.schema);
-  });
-
-  afterAll(async () => {
-    await db.close();
-    await database.drop();
-  });
+  const bed = useStoreTestBed('relay_outbox', { poolSize: 4 });
 
   it('lets one relay instance hold the lease at a time, and frees it when that instance goes', async () => {
-    const a = new PostgresRelayOutbox(pool, 'procurement');
-    const b = new PostgresRelayOutbox(pool, 'procurement');
+    const a = new PostgresRelayOutbox(bed.pool, 'procurement');
+    const b = new PostgresRelayOutbox(bed.pool, 'procurement');
     const leaseA = await a.tryAcquireLease();
     expect(leaseA).not.toBeNull();
     expect(await b.tryAcquireLease()).toBeNull();
     // Another relay name (or schema) has a lease of its own.
-    const other = await new PostgresRelayOutbox(pool, 'procurement', { relayName: 'archive' }).tryAcquireLease();
+    const other = await new PostgresRelayOutbox(bed.pool, 'procurement', { relayName: 'archive' }).tryAcquireLease();
     expect(other).not.toBeNull();
     await other?.release();
 
@@ -49,9 +29,9 @@ describe('PostgresRelayOutbox (real PostgreSQL)', () => {
   });
 
   it('notices a lease whose connection died', async () => {
-    const outbox = new PostgresRelayOutbox(pool, 'procurement', { leaseHeartbeatMs: 50 });
+    const outbox = new PostgresRelayOutbox(bed.pool, 'procurement', { leaseHeartbeatMs: 50 });
     const lease = await outbox.tryAcquireLease();
-    await pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chip-ledger-relay-procurement-kafka'`);
+    await bed.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'chip-ledger-relay-procurement-kafka'`);
     const deadline = Date.now() + 5_000;
     while (!lease?.lost && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(lease?.lost).toBe(true);
@@ -62,10 +42,10 @@ describe('PostgresRelayOutbox (real PostgreSQL)', () => {
   });
 
   it('keeps a checkpoint that only moves from where the caller saw it (compare-and-set), and counts the backlog', async () => {
-    const outbox = new PostgresRelayOutbox(pool, 'procurement');
+    const outbox = new PostgresRelayOutbox(bed.pool, 'procurement');
     expect(await outbox.loadCheckpoint()).toEqual(LOG_START);
-    await store.append([{ streamId: 's1', expectedVersion: 0, events: [newEvent(), newEvent()] }]);
-    await store.append([{ streamId: 's2', expectedVersion: 0, events: [newEvent()] }]);
+    await bed.store.append([{ streamId: 's1', expectedVersion: 0, events: [newEvent(), newEvent()] }]);
+    await bed.store.append([{ streamId: 's2', expectedVersion: 0, events: [newEvent()] }]);
 
     expect(await outbox.backlog(LOG_START)).toEqual({ pending: 3, oldestRecordedAt: expect.any(String) });
     // The commit horizon is cluster-wide: transactions other tests hold open on a shared server can hide
