@@ -75,7 +75,7 @@ function print(f: ChaosFigures, failed: string[]): void {
     `  5xx and transport errors by kind: ${five || 'none'}; of the commands answered so, ${f.store.committedBehind5xx} had in fact committed (their retry returned the original result)`,
     `  refused (4xx): ${Object.entries(f.load.refused).map(([k, n]) => `${n} × ${k}`).join(', ') || 'none'}; dishonest answers: ${f.load.dishonest.length}`,
     f.kafka
-      ? `  Kafka: ${f.kafka.messages} messages, ${f.kafka.distinct} distinct events; duplicated ${f.kafka.duplicateMessages} raw / ${f.kafka.duplicatedEvents} distinct; missing ${f.kafka.missing}; streams out of order ${f.kafka.outOfOrderStreams}`
+      ? `  Kafka: ${f.kafka.messages} event messages (and ${f.kafka.markers} watermark markers), ${f.kafka.distinct} distinct events; duplicated ${f.kafka.duplicateMessages} raw / ${f.kafka.duplicatedEvents} distinct; missing ${f.kafka.missing}; streams out of order ${f.kafka.outOfOrderStreams}`
       : '  Kafka: not in this form (the embedded form reads the PostgreSQL log)',
     `  longest time without a 201 around the fault: ${seconds(f.writeGapMs)}; recovery: ${Object.entries(f.recovery).map(([k, v]) => `${k} ${seconds(v)}`).join('; ')}`,
     `  /health said degraded: ${f.degraded.length ? f.degraded.join(' | ') : 'never'}`,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { isMarkerMessage } from '@chip-ledger/messaging';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client } from 'pg';
 import type { Acknowledged } from './load';
@@ -34,7 +35,10 @@ export async function checkStore(databaseUrl: string, acknowledged: readonly Ack
 }
 
 export interface KafkaFigures {
+  /** Event messages (watermark markers apart). */
   readonly messages: number;
+  /** Watermark markers read (not events; ADR 0019). */
+  readonly markers: number;
   readonly distinct: number;
   /** Messages beyond the first of each event (raw duplicates), and events that appear more than once. */
   readonly duplicateMessages: number;
@@ -55,6 +59,7 @@ export async function checkKafka(brokers: readonly string[], topic: string, data
   const counts = new Map<string, number>();
   const versions = new Map<string, number[]>();
   let messages = 0;
+  let markers = 0;
   const consumer = kafka.consumer({ groupId: `chaos-reader-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false, maxWaitTimeInMs: 200 });
   await consumer.connect();
   await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -68,6 +73,11 @@ export async function checkKafka(brokers: readonly string[], topic: string, data
         eachBatch: async ({ batch }) => {
           for (const message of batch.messages) {
             if (Number(message.offset) >= (ends.get(batch.partition) ?? 0)) continue;
+            // Watermark markers (ADR 0019) are not events: one per partition per relay round, no event id.
+            if (isMarkerMessage(message)) {
+              markers++;
+              continue;
+            }
             messages++;
             const id = message.headers?.['event-id']?.toString() ?? '';
             counts.set(id, (counts.get(id) ?? 0) + 1);
@@ -96,6 +106,7 @@ export async function checkKafka(brokers: readonly string[], topic: string, data
   const distinct = counts.size;
   return {
     messages,
+    markers,
     distinct,
     duplicateMessages: messages - distinct,
     duplicatedEvents: [...counts.values()].filter((n) => n > 1).length,
