@@ -31,7 +31,7 @@ const HEADINGS: Record<ApiError['kind'], string> = {
 };
 
 /** A failed load, said plainly, with what to do next. */
-export function ErrorState({ error, onRetry, notFound }: { error: ApiError; onRetry?: () => void; notFound?: string }) {
+export function ErrorState({ error, onRetry, notFound, forbidden }: { error: ApiError; onRetry?: () => void; notFound?: string; forbidden?: string }) {
   const advice =
     error.kind === 'network'
       ? (
@@ -43,9 +43,11 @@ export function ErrorState({ error, onRetry, notFound }: { error: ApiError; onRe
         ? 'Sign in again with a fresh token.'
         : error.kind === 'not-found'
           ? (notFound ?? 'It does not exist, or belongs to another organisation.')
-          : error.kind === 'unavailable'
-            ? 'A dependency of the API is down or the read models are catching up. Try again in a moment.'
-            : null;
+          : error.kind === 'forbidden'
+            ? (forbidden ?? 'Ask an auditor, or sign in with a role that may read it.')
+            : error.kind === 'unavailable'
+              ? 'A dependency of the API is down or the read models are catching up. Try again in a moment.'
+              : null;
   return (
     <div class="state state-error" role="alert">
       <p class="state-title">{HEADINGS[error.kind]}</p>
@@ -57,7 +59,7 @@ export function ErrorState({ error, onRetry, notFound }: { error: ApiError; onRe
             Sign in
           </a>
         ) : (
-          onRetry && error.kind !== 'not-found' && (
+          onRetry && error.kind !== 'not-found' && error.kind !== 'forbidden' && (
             <button type="button" class="button" onClick={onRetry}>
               Try again
             </button>
