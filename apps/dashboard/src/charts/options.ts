@@ -139,7 +139,7 @@ export function mixOverTimeChart(
         itemStyle: { color: color(s.key, i) },
         data: s.points.map(([day, n]) => [day, n]),
         ...(i === 0 && markDay
-          ? { markLine: { symbol: 'none', silent: true, label: { formatter: markDay, position: 'insideEndTop' }, lineStyle: { color: '#1d2430', type: 'dashed' }, data: [{ xAxis: markDay }] } }
+          ? { markLine: { symbol: 'none', silent: true, label: { formatter: markDay, position: 'end' }, lineStyle: { color: '#1d2430', type: 'dashed' }, data: [{ xAxis: markDay }] } }
           : {}),
       })),
     },
