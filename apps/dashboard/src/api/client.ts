@@ -18,7 +18,7 @@ import type {
 } from './types';
 
 /** What went wrong, in the terms a page shows: each kind has its own designed state. */
-export type ApiErrorKind = 'network' | 'unauthorised' | 'forbidden' | 'not-found' | 'unavailable' | 'invalid' | 'server';
+export type ApiErrorKind = 'network' | 'unauthorised' | 'forbidden' | 'not-found' | 'not-served' | 'unavailable' | 'invalid' | 'server';
 
 /** A failed request: the kind, and the problem+json the API answered with (if any). */
 export class ApiError extends Error {
@@ -176,7 +176,10 @@ export class ApiClient {
     }
     if (response.ok) return (await response.json()) as T;
     const problem = (await response.json().catch(() => null)) as { detail?: string; title?: string; code?: string; field?: string } | null;
-    const error = new ApiError(kindOf(response.status), problem?.detail ?? problem?.title ?? `${method} ${path} answered ${response.status}`, response.status, problem?.code ?? null, problem?.field ?? null);
+    // A route this server does not have (Express' "Cannot GET"): in the distributed form the projection service serves
+    // the page and the query API, and the auditors' API (as-of, histories, events, rules) is audit-service's.
+    const notServed = response.status === 404 && problem?.code === 'RESOURCE.NOT_FOUND' && (problem.detail ?? '').startsWith('Cannot ');
+    const error = new ApiError(notServed ? 'not-served' : kindOf(response.status), problem?.detail ?? problem?.title ?? `${method} ${path} answered ${response.status}`, response.status, problem?.code ?? null, problem?.field ?? null);
     if (error.kind === 'unauthorised' && authenticated) this.options.onUnauthorised?.();
     throw error;
   }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { RuleAt } from '../api/types';
 import { CERTAINTY_LABELS, formatDate } from '../format';
+import { NOT_SERVED } from './states';
 import { useApp } from '../state/app-state';
 import { useResource } from '../state/use-resource';
 import { addDays, dayOf, daysBetween, instantOf, isDate, viewTimeFor } from '../state/view-time';
@@ -46,6 +47,8 @@ export function TimeBar() {
   const position = Math.min(span, Math.max(0, daysBetween(start, draft)));
   const at = viewTime.kind === 'live' ? undefined : instantOf(viewTime);
   const { resource: rules } = useResource((signal) => api.listRulesAt(at, signal), [api, at]);
+  // Without the auditors' API there is no past to move to: say so instead of offering a slider that fails.
+  const unavailable = rules.status === 'error' && rules.error.kind === 'not-served';
 
   return (
     <section class="panel time-bar" aria-labelledby="time-bar-heading" data-view={viewTime.kind}>
@@ -61,6 +64,7 @@ export function TimeBar() {
             max={span}
             step={1}
             value={position}
+            disabled={unavailable}
             aria-valuetext={draft >= today ? 'Today, live' : draft}
             onInput={(e) => slide(addDays(start, Number(e.currentTarget.value)))}
             onChange={(e) => commit(addDays(start, Number(e.currentTarget.value)))}
@@ -77,6 +81,7 @@ export function TimeBar() {
             min={start}
             max={today}
             value={draft}
+            disabled={unavailable}
             onChange={(e) => {
               const value = e.currentTarget.value;
               if (isDate(value) && value >= start) commit(value > today ? today : value);
@@ -85,11 +90,13 @@ export function TimeBar() {
         </label>
       </div>
       <p class="time-bar-note" aria-live="polite">
-        {viewTime.kind === 'live'
+        {unavailable
+          ? NOT_SERVED
+          : viewTime.kind === 'live'
           ? 'Showing the ledger now, updated live. Move the slider to see any past day as the ledger records it.'
           : `Showing the world at the end of ${viewTime.date} (UTC), as the ledger records it now. Live updates are paused.`}
       </p>
-      <RulesInForce rules={rules.status === 'ready' ? rules.data : null} failed={rules.status === 'error'} day={viewTime.kind === 'live' ? 'today' : viewTime.date} />
+      {!unavailable && <RulesInForce rules={rules.status === 'ready' ? rules.data : null} failed={rules.status === 'error'} day={viewTime.kind === 'live' ? 'today' : viewTime.date} />}
     </section>
   );
 }
