@@ -47,7 +47,8 @@ async function main(): Promise<void> {
     await page.getByLabel('Date').fill('2025-11-04');
     await page.getByRole('heading', { level: 2, name: 'Findings open on 2025-11-04' }).waitFor({ timeout: TIMEOUT });
     await page.getByTestId('chart-mix-origin').waitFor({ timeout: TIMEOUT });
-    await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, undefined, { timeout: TIMEOUT });
+    // A string, evaluated in the page: this script is compiled without the DOM's types.
+    await page.waitForFunction('document.querySelector(\'[aria-busy="true"]\') === null', undefined, { timeout: TIMEOUT });
     await page.screenshot({ path: path.join(IMAGES, 'dashboard-data-center-as-of.png'), fullPage: true });
     console.log(`Wrote ${path.relative(root, IMAGES)}/dashboard-fleet.png, dashboard-data-center.png and dashboard-data-center-as-of.png`);
   } finally {
