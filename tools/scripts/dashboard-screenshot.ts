@@ -1,7 +1,8 @@
 /**
  * `npm run screenshot`: the README's pictures of the dashboard on demo data, taken afresh. Starts the standalone app
  * exactly as `npm start -- --demo` does, on a throw-away embedded PostgreSQL, signs in as an auditor in a real
- * headless Chromium and writes docs/images/dashboard-*.png.
+ * headless Chromium and writes docs/images/dashboard-*.png: the fleet, the Gansu early-phase site live (its mandate
+ * breach) and the same site moved by the time slider to 2025-11-04, the day before the mandate.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -40,8 +41,16 @@ async function main(): Promise<void> {
     await page.screenshot({ path: path.join(IMAGES, 'dashboard-fleet.png') });
     await page.goto(`${server.baseUrl}/#/data-centers/${DEMO_DATA_CENTERS.gansuEarly}`);
     await page.locator('[data-testid="open-findings"] article').first().waitFor({ timeout: TIMEOUT });
-    await page.screenshot({ path: path.join(IMAGES, 'dashboard-data-center.png') });
-    console.log(`Wrote ${path.relative(root, IMAGES)}/dashboard-fleet.png and dashboard-data-center.png`);
+    // The chip mix over time is drawn from the as-of answers once the history has been read.
+    await page.getByTestId('chart-mix-origin').waitFor({ timeout: TIMEOUT });
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-data-center.png'), fullPage: true });
+    await page.getByLabel('Date').fill('2025-11-04');
+    await page.getByRole('heading', { level: 2, name: 'Findings open on 2025-11-04' }).waitFor({ timeout: TIMEOUT });
+    await page.getByTestId('chart-mix-origin').waitFor({ timeout: TIMEOUT });
+    // A string, evaluated in the page: this script is compiled without the DOM's types.
+    await page.waitForFunction('document.querySelector(\'[aria-busy="true"]\') === null', undefined, { timeout: TIMEOUT });
+    await page.screenshot({ path: path.join(IMAGES, 'dashboard-data-center-as-of.png'), fullPage: true });
+    console.log(`Wrote ${path.relative(root, IMAGES)}/dashboard-fleet.png, dashboard-data-center.png and dashboard-data-center-as-of.png`);
   } finally {
     await browser.close();
     await server.stop();

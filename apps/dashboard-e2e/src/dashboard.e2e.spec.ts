@@ -114,6 +114,78 @@ describe('dashboard (Chromium)', () => {
     await shoot('data-center');
   });
 
+  /** Moves the time slider (a range of days from its first day) to `date`, as a drag or the keyboard would. */
+  const slideTo = async (target: Page, date: string) => {
+    const slider = target.getByRole('slider', { name: /Day to view/ });
+    const first = await target.locator('.time-slider-ends span').first().innerText();
+    const days = Math.round((Date.parse(`${date}T00:00:00Z`) - Date.parse(`${first}T00:00:00Z`)) / 86_400_000);
+    await slider.fill(String(days));
+    expect(await slider.getAttribute('aria-valuetext')).toBe(date);
+  };
+
+  it('moves the view to 2025-11-04 with the time slider: the mandate breach is gone, and so is the rule', async () => {
+    await slideTo(page, '2025-11-04');
+    await page.locator('.live-status[data-state="as-of"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('.live-status').innerText()).toBe('As of 2025-11-04');
+    await page.getByRole('heading', { level: 2, name: 'Findings open on 2025-11-04' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.waitForFunction(() => document.querySelector('[aria-busy="true"]') === null, undefined, { timeout: UI_TIMEOUT });
+    expect(await page.locator(GANSU_BREACH).count()).toBe(0);
+    const rules = page.getByTestId('rules-in-force');
+    await rules.getByRole('heading', { name: /Rules in force on 2025-11-04/ }).waitFor({ timeout: UI_TIMEOUT });
+    expect(await rules.locator('[data-rule-id="CN-STATE-FUNDED-DOMESTIC"]').count()).toBe(0);
+    expect(await rules.locator('[data-rule-id="US-3A090-LICENCE"]').count()).toBe(1);
+    // The 512 H20 were there already: the chip mix of that day, and the day marked on the mix over time.
+    expect(await page.getByTestId('chart-mix-origin').getAttribute('aria-label')).toContain('2025-09-01: Foreign 512');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot('data-center-as-of');
+
+    // A day later the rule is in force and judges the same chips.
+    await slideTo(page, '2025-11-05');
+    await page.locator(`[data-testid="open-findings"] ${GANSU_BREACH}`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(GANSU_BREACH).innerText()).toContain('open on 2025-11-05');
+
+    // The fleet follows the same view time.
+    await slideTo(page, '2025-11-04');
+    await page.getByRole('heading', { level: 2, name: 'Findings open on 2025-11-04' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('link', { name: 'Fleet', exact: true }).first().click();
+    await page.getByRole('heading', { level: 1, name: 'Fleet' }).waitFor({ timeout: UI_TIMEOUT });
+    const qingyang = page.locator(`table[aria-labelledby="fleet-table"] tr[data-data-center-id="${DC.gansuEarly}"]`);
+    await qingyang.waitFor({ timeout: UI_TIMEOUT });
+    expect(await qingyang.locator('td').last().innerText()).toBe('None open');
+    expect(await page.locator('.total-findings [data-severity="breach"]').count()).toBe(0);
+    expect(await page.locator('.live-status').innerText()).toBe('As of 2025-11-04');
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot('fleet-as-of');
+
+    // Back to live: the change stream opens again and the breach is back.
+    await page.getByRole('button', { name: 'Back to live' }).click();
+    await page.locator('.live-status[data-state="live"]').waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('link', { name: 'Qingyang compute hub, phase 1' }).click();
+    await page.locator(`[data-testid="open-findings"] ${GANSU_BREACH}`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator(GANSU_BREACH).innerText()).toContain('2025-11-05 → open');
+  });
+
+  it("opens a finding's evidence and lands on the event in the audit history", async () => {
+    const link = page.locator(`[data-testid="open-findings"] ${GANSU_BREACH} .evidence-list a`).last();
+    const eventId = await link.getAttribute('data-event-id');
+    expect(eventId).toMatch(/^[0-9a-f-]{36}$/);
+    await link.click();
+    await page.locator(`[data-testid="event"][data-event-id="${eventId}"]`).waitFor({ timeout: UI_TIMEOUT });
+    expect(new URL(page.url()).hash).toBe(`#/events/${eventId}`);
+    expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('ChipsInstalled');
+    await page.locator(`.stream-history tr[aria-current="true"][data-event-id="${eventId}"]`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await page.locator('.event-data').innerText()).toContain(`"quantity": ${DEMO_GANSU_EARLY_H20}`);
+    expect(await seriousViolations(page)).toEqual([]);
+    await shoot('event');
+
+    // Reachable by its address alone, and back to the data center from the event.
+    await page.goto(`${server.baseUrl}/#/fleet`);
+    await page.goto(`${server.baseUrl}/#/events/${eventId}`);
+    await page.locator(`[data-testid="event"][data-event-id="${eventId}"]`).waitFor({ timeout: UI_TIMEOUT });
+    await page.getByRole('link', { name: DC.gansuEarly }).click();
+    await page.getByRole('heading', { level: 1, name: 'Qingyang compute hub, phase 1' }).waitFor({ timeout: UI_TIMEOUT });
+  });
+
   it('closes the finding live, without a reload, when a removal of every H20 is recorded through the API', async () => {
     await page.locator('.live-status[data-state="live"]').waitFor({ timeout: UI_TIMEOUT });
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
@@ -169,6 +241,28 @@ describe('dashboard (Chromium)', () => {
       await other.getByText('Your token has expired or was refused. Sign in again.').waitFor({ timeout: UI_TIMEOUT });
       expect(await other.getByRole('heading', { level: 1 }).innerText()).toBe('Sign in');
       await shoot('token-expired', other);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
+  it("tells a viewer plainly when the API refuses another organisation's event", async () => {
+    const history = await fetch(`${server.baseUrl}/audit/data-centers/${DC.hangzhou}/history?limit=1`, { headers: { authorization: bearer('auditor', 'ledger-audit') } });
+    expect(history.status).toBe(200);
+    const [elsewhereEvent] = ((await history.json()) as { items: { eventId: string }[] }).items;
+    const elsewhere = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const other = await elsewhere.newPage();
+    try {
+      await other.goto(`${server.baseUrl}/`);
+      await other.getByLabel('Bearer token').fill(mintAccessToken({ sub: 'viewer@gansu-compute', org: 'gansu-compute', role: 'viewer' }, DEVELOPMENT_JWT_SECRET, 600));
+      await other.getByRole('button', { name: 'Use this token' }).click();
+      await other.getByRole('heading', { level: 1, name: 'Fleet' }).waitFor({ timeout: UI_TIMEOUT });
+      await other.goto(`${server.baseUrl}/#/events/${elsewhereEvent.eventId}`);
+      const refusal = other.getByRole('alert');
+      await refusal.waitFor({ timeout: UI_TIMEOUT });
+      expect(await refusal.innerText()).toContain('your organisation may not see it');
+      expect(await seriousViolations(other)).toEqual([]);
+      await shoot('event-refused', other);
     } finally {
       await elsewhere.close();
     }

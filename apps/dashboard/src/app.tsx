@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { LiveStatus } from './components/live-status';
 import { Empty } from './components/states';
 import { DataCenterPage } from './pages/data-center-page';
+import { EventPage } from './pages/event-page';
 import { FindingsPage } from './pages/findings-page';
 import { FleetPage } from './pages/fleet-page';
 import { SignInPage } from './pages/sign-in-page';
@@ -18,7 +19,10 @@ function useRoute(): Route {
   return route;
 }
 
-const TITLES: Record<Route['page'], string> = { fleet: 'Fleet', findings: 'Findings', 'data-center': 'Data center', 'sign-in': 'Sign in', 'not-found': 'Not found' };
+const TITLES: Record<Route['page'], string> = { fleet: 'Fleet', findings: 'Findings', 'data-center': 'Data center', event: 'Event', 'sign-in': 'Sign in', 'not-found': 'Not found' };
+
+/** What makes one page another: its kind and its subject. */
+const subjectOf = (route: Route): string | null => (route.page === 'data-center' ? route.dataCenterId : route.page === 'event' ? route.eventId : null);
 
 function Shell() {
   const { session, signOut } = useApp();
@@ -33,7 +37,7 @@ function Shell() {
     // After navigating, start keyboard and screen-reader users at the new page's heading.
     if (first.current) first.current = false;
     else main.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, [route.page, route.page === 'data-center' ? route.dataCenterId : null]);
+  }, [route.page, subjectOf(route)]);
 
   const current = (page: Route['page']) => (route.page === page ? 'page' : undefined);
   return (
@@ -91,6 +95,8 @@ function Page({ route }: { route: Route }) {
       return <FindingsPage />;
     case 'data-center':
       return <DataCenterPage key={route.dataCenterId} dataCenterId={route.dataCenterId} />;
+    case 'event':
+      return <EventPage key={route.eventId} eventId={route.eventId} />;
     case 'sign-in':
       return <SignInPage />;
     case 'not-found':

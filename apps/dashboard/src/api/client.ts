@@ -1,19 +1,24 @@
 import type {
   DataCenter,
+  DataCenterAsOf,
   DataCenterDetail,
   DevelopmentSignIn,
   DevelopmentSignInOptions,
   Finding,
+  FleetAsOf,
+  FleetDataCenterAsOf,
   FleetMixDimension,
   FleetMixRow,
+  LedgerEvent,
   LicenceBalance,
   Page,
   Rental,
+  RuleAt,
   Severity,
 } from './types';
 
 /** What went wrong, in the terms a page shows: each kind has its own designed state. */
-export type ApiErrorKind = 'network' | 'unauthorised' | 'forbidden' | 'not-found' | 'unavailable' | 'invalid' | 'server';
+export type ApiErrorKind = 'network' | 'unauthorised' | 'forbidden' | 'not-found' | 'not-served' | 'unavailable' | 'invalid' | 'server';
 
 /** A failed request: the kind, and the problem+json the API answered with (if any). */
 export class ApiError extends Error {
@@ -51,8 +56,8 @@ export interface ApiClientOptions {
 const PAGE_SIZE = 200;
 
 /**
- * The query API, one function per endpoint. The as-of, history, event and rulebook endpoints of the auditors' API
- * join here as they land; pages only ever call these functions.
+ * The query API and the auditors' read side (as-of, histories, events, the rulebook), one function per endpoint;
+ * pages only ever call these functions.
  */
 export class ApiClient {
   constructor(private readonly options: ApiClientOptions) {}
@@ -87,6 +92,44 @@ export class ApiClient {
 
   listRentals(filter: { providerDataCenterId?: string; tenantOrganisationId?: string }, signal?: AbortSignal): Promise<Rental[]> {
     return this.all<Rental>('/rentals', { ...filter }, signal);
+  }
+
+  /** The fleet as the world was at `occurredAt` (as the ledger knows it now), every page of data centers read. */
+  async getFleetAsOf(occurredAt: string, signal?: AbortSignal): Promise<FleetAsOf> {
+    type FleetPage = Page<FleetDataCenterAsOf> & { occurredAt: string; knownAt: string; totals: { installed: FleetAsOf['installed']; openFindings: FleetAsOf['openFindings'] } };
+    const read = (cursor?: string) => this.get<FleetPage>('/audit/fleet/as-of', { occurredAt, limit: String(PAGE_SIZE), cursor }, signal);
+    // The totals and instants come with every page, the same on each.
+    const first = await read();
+    const dataCenters: FleetDataCenterAsOf[] = [...first.items];
+    for (let cursor = first.nextCursor; cursor; ) {
+      const page = await read(cursor);
+      dataCenters.push(...page.items);
+      cursor = page.nextCursor;
+    }
+    return { occurredAt: first.occurredAt, knownAt: first.knownAt, dataCenters, installed: first.totals.installed, openFindings: first.totals.openFindings };
+  }
+
+  getDataCenterAsOf(dataCenterId: string, occurredAt: string, signal?: AbortSignal): Promise<DataCenterAsOf> {
+    return this.get<DataCenterAsOf>(`/audit/data-centers/${encodeURIComponent(dataCenterId)}/as-of`, { occurredAt }, signal);
+  }
+
+  /** Every rule of the rulebook with its standing at `at` (default now). */
+  async listRulesAt(at: string | undefined, signal?: AbortSignal): Promise<RuleAt[]> {
+    return [...(await this.get<{ items: RuleAt[] }>('/rules', { at }, signal)).items];
+  }
+
+  getEvent(eventId: string, signal?: AbortSignal): Promise<LedgerEvent> {
+    return this.get<LedgerEvent>(`/events/${encodeURIComponent(eventId)}`, {}, signal);
+  }
+
+  /** One page of a stream's history, oldest first. */
+  streamHistory(streamId: string, limit: number, signal?: AbortSignal): Promise<Page<LedgerEvent>> {
+    return this.get<Page<LedgerEvent>>(`/audit/streams/${encodeURIComponent(streamId)}/history`, { order: 'oldest', limit: String(limit) }, signal);
+  }
+
+  /** A data center's history of the given event types, oldest first, every page read. */
+  dataCenterHistory(dataCenterId: string, types: readonly string[], signal?: AbortSignal): Promise<LedgerEvent[]> {
+    return this.all<LedgerEvent>(`/audit/data-centers/${encodeURIComponent(dataCenterId)}/history`, { order: 'oldest', type: types.join(',') }, signal);
   }
 
   /** The development sign-in's options, or null where the server offers none (distributed form, real secret). */
@@ -133,7 +176,10 @@ export class ApiClient {
     }
     if (response.ok) return (await response.json()) as T;
     const problem = (await response.json().catch(() => null)) as { detail?: string; title?: string; code?: string; field?: string } | null;
-    const error = new ApiError(kindOf(response.status), problem?.detail ?? problem?.title ?? `${method} ${path} answered ${response.status}`, response.status, problem?.code ?? null, problem?.field ?? null);
+    // A route this server does not have (Express' "Cannot GET"): in the distributed form the projection service serves
+    // the page and the query API, and the auditors' API (as-of, histories, events, rules) is audit-service's.
+    const notServed = response.status === 404 && problem?.code === 'RESOURCE.NOT_FOUND' && (problem.detail ?? '').startsWith('Cannot ');
+    const error = new ApiError(notServed ? 'not-served' : kindOf(response.status), problem?.detail ?? problem?.title ?? `${method} ${path} answered ${response.status}`, response.status, problem?.code ?? null, problem?.field ?? null);
     if (error.kind === 'unauthorised' && authenticated) this.options.onUnauthorised?.();
     throw error;
   }

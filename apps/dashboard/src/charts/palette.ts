@@ -3,6 +3,8 @@ export const PALETTE = {
   domestic: '#1b7f5a',
   foreign: '#2f5f98',
   unknown: '#8a8f98',
+  /** Bars whose origin the answer does not say. */
+  neutral: '#4f8a8b',
   installed: '#2f5f98',
   inStock: '#7fa7d6',
   onOrder: '#c9a227',

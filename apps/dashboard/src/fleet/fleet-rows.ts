@@ -1,4 +1,4 @@
-import type { DataCenter, Finding, Severity } from '../api/types';
+import type { DataCenter, Finding, FleetAsOf, Severity } from '../api/types';
 
 /** One line of the fleet table: a data center with what the table shows and sorts on. */
 export interface FleetRow {
@@ -124,5 +124,44 @@ export function fleetTotals(dataCenters: readonly DataCenter[], openFindings: re
     rentedOut: dataCenters.reduce((n, d) => n + d.totals.rentedOut, 0),
     domesticShare: installed > 0 ? domestic / installed : null,
     findings,
+  };
+}
+
+const severityCounts = (bySeverity: Readonly<Partial<Record<Severity, number>>>): SeverityCounts => ({
+  breach: bySeverity.breach ?? 0,
+  review: bySeverity.review ?? 0,
+  risk: bySeverity.risk ?? 0,
+});
+
+/**
+ * The fleet table's rows from the as-of answer: the same columns, counted the same way (installed chips for the
+ * domestic share). The answer names owners by id only.
+ */
+export function fleetRowsAsOf(asOf: FleetAsOf): FleetRow[] {
+  return asOf.dataCenters.map((d) => ({
+    dataCenterId: d.dataCenterId,
+    name: d.dataCenter.name,
+    country: d.dataCenter.country,
+    region: d.dataCenter.region || null,
+    owner: d.dataCenter.ownerOrganisationId,
+    stateFunded: d.dataCenter.stateFunded,
+    stateFundedAt: d.dataCenter.stateFundedAt,
+    completionPercent: d.dataCenter.completionPercent,
+    installed: d.totals.installed,
+    inStock: d.totals.inStock,
+    rentedOut: d.totals.rentedOut,
+    domesticShare: d.totals.installed > 0 ? (d.installed.byOrigin['domestic'] ?? 0) / d.totals.installed : null,
+    findings: severityCounts(d.openFindings.bySeverity),
+  }));
+}
+
+export function fleetTotalsAsOf(asOf: FleetAsOf): FleetTotals {
+  const installed = asOf.dataCenters.reduce((n, d) => n + d.totals.installed, 0);
+  return {
+    dataCenters: asOf.dataCenters.length,
+    installed,
+    rentedOut: asOf.dataCenters.reduce((n, d) => n + d.totals.rentedOut, 0),
+    domesticShare: installed > 0 ? (asOf.installed.byOrigin['domestic'] ?? 0) / installed : null,
+    findings: severityCounts(asOf.openFindings.bySeverity),
   };
 }

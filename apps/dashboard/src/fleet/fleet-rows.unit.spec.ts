@@ -1,5 +1,5 @@
-import type { DataCenter, Finding, Severity } from '../api/types';
-import { filterFleet, fleetRows, fleetTotals, NO_FLEET_FILTER, sortFleet } from './fleet-rows';
+import type { DataCenter, Finding, FleetAsOf, Severity } from '../api/types';
+import { filterFleet, fleetRows, fleetRowsAsOf, fleetTotals, fleetTotalsAsOf, NO_FLEET_FILTER, sortFleet } from './fleet-rows';
 
 const dataCenter = (id: string, o: Partial<DataCenter> & { installed?: number; domestic?: number; rented?: number } = {}): DataCenter => ({
   dataCenterId: id,
@@ -56,5 +56,39 @@ describe('fleet rows', () => {
   it('totals the fleet', () => {
     expect(fleetTotals(centers, findings)).toEqual({ dataCenters: 5, installed: 5376, rentedOut: 1536, domesticShare: 1024 / 5376, findings: { breach: 2, review: 1, risk: 1 } });
     expect(fleetTotals([], []).domesticShare).toBeNull();
+  });
+});
+
+describe('fleet rows as of a past day', () => {
+  const facts = { ownerOrganisationId: 'hz-ai', country: 'CN', region: '', registeredAt: '2022-01-01T00:00:00.000Z', stateFunded: false, stateFundedAt: null, completionPercent: null, completionReportedAt: null };
+  const asOf: FleetAsOf = {
+    occurredAt: '2025-12-31T23:59:59.999Z',
+    knownAt: '2026-12-05T00:00:00.000Z',
+    dataCenters: [
+      {
+        dataCenterId: 'hangzhou',
+        dataCenter: { ...facts, name: 'Hangzhou' },
+        // 1,024 Ascend in stock are on site but not installed: the domestic share counts installed chips only.
+        totals: { installed: 768, inStock: 1024, onOrder: 0, rentedOut: 0 },
+        installed: { byOrigin: { foreign: 768 }, byClass: { '3A090.a': 768 }, byVendor: { Nvidia: 768 } },
+        openFindings: { total: 1, bySeverity: { risk: 1 } },
+      },
+      {
+        dataCenterId: 'shenzhen',
+        dataCenter: { ...facts, name: 'Shenzhen' },
+        totals: { installed: 256, inStock: 0, onOrder: 0, rentedOut: 0 },
+        installed: { byOrigin: { domestic: 256 }, byClass: {}, byVendor: { Huawei: 256 } },
+        openFindings: { total: 0, bySeverity: {} },
+      },
+    ],
+    installed: { byOrigin: { foreign: 768, domestic: 256 }, byClass: {}, byVendor: {} },
+    openFindings: { total: 1, bySeverity: { risk: 1 } },
+  };
+
+  it('has the live columns, the domestic share of installed chips, and zero for severities not found', () => {
+    const [hangzhou, shenzhen] = fleetRowsAsOf(asOf);
+    expect(hangzhou).toMatchObject({ name: 'Hangzhou', owner: 'hz-ai', region: null, installed: 768, domesticShare: 0, findings: { breach: 0, review: 0, risk: 1 } });
+    expect(shenzhen.domesticShare).toBe(1);
+    expect(fleetTotalsAsOf(asOf)).toEqual({ dataCenters: 2, installed: 1024, rentedOut: 0, domesticShare: 0.25, findings: { breach: 0, review: 0, risk: 1 } });
   });
 });

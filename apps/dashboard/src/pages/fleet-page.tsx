@@ -1,64 +1,101 @@
-import { useMemo, useState } from 'preact/hooks';
-import type { DataCenter, Finding, FleetMixRow } from '../api/types';
-import { classChart, originChart, vendorChart } from '../charts/options';
+import { useState } from 'preact/hooks';
+import { classChart, originChart, vendorBars, vendorChart, type ChartSpec } from '../charts/options';
 import { Chart } from '../components/chart';
 import { CompletionMeter, MANDATE_COMPLETION_LINE, ShareMeter } from '../components/meters';
 import { SeverityCounts } from '../components/severity';
 import { SortableHeader } from '../components/sortable-header';
 import { Empty, ErrorState, Loading } from '../components/states';
-import { filterFleet, fleetRows, fleetTotals, NO_FLEET_FILTER, sortFleet, type FleetFilter, type FleetSort, type FleetSortKey } from '../fleet/fleet-rows';
+import { TimeBar } from '../components/time-bar';
+import { filterFleet, fleetRows, fleetRowsAsOf, fleetTotals, fleetTotalsAsOf, NO_FLEET_FILTER, sortFleet, type FleetFilter, type FleetRow, type FleetSort, type FleetSortKey, type FleetTotals } from '../fleet/fleet-rows';
 import { countryName, formatCount, formatDate, formatPercent } from '../format';
 import { useApp } from '../state/app-state';
 import { hrefOf } from '../state/route';
 import { useResource } from '../state/use-resource';
+import { instantOf } from '../state/view-time';
 
-interface FleetData {
-  readonly dataCenters: DataCenter[];
-  readonly openFindings: Finding[];
-  readonly byVendor: FleetMixRow[];
-  readonly byClass: FleetMixRow[];
+/** What the page draws, whether read live from the read models or as of a day from the auditors' API. */
+interface FleetModel {
+  readonly rows: FleetRow[];
+  readonly totals: FleetTotals;
+  readonly charts: { readonly vendor: ChartSpec; readonly origin: ChartSpec; readonly eccn: ChartSpec };
 }
 
+const sumOf = (counts: Readonly<Record<string, number>>, ...keys: string[]): number => keys.reduce((n, k) => n + (counts[k] ?? 0), 0);
+
 export function FleetPage() {
-  const { api, revision } = useApp();
-  const { resource, reload } = useResource<FleetData>(
+  const { api, revision, viewTime } = useApp();
+  const at = viewTime.kind === 'as-of' ? instantOf(viewTime) : null;
+  const { resource, reload } = useResource<FleetModel>(
     async (signal) => {
+      if (at !== null) {
+        const asOf = await api.getFleetAsOf(at, signal);
+        const { byOrigin, byClass, byVendor } = asOf.installed;
+        return {
+          rows: fleetRowsAsOf(asOf),
+          totals: fleetTotalsAsOf(asOf),
+          charts: {
+            // The as-of answer counts vendors without their origin: those bars stay neutral.
+            vendor: vendorChart(Object.entries(byVendor).map(([label, installed]) => ({ label, installed, origin: null }))),
+            origin: originChart({ domestic: sumOf(byOrigin, 'domestic'), foreign: sumOf(byOrigin, 'foreign', 'unknown') }),
+            eccn: classChart(Object.entries(byClass).map(([key, installed]) => ({ key, installed }))),
+          },
+        };
+      }
       const [dataCenters, openFindings, byVendor, byClass] = await Promise.all([
         api.listDataCenters(signal),
         api.listFindings({ status: 'open' }, signal),
         api.getFleetMix('vendor', signal),
         api.getFleetMix('class', signal),
       ]);
-      return { dataCenters, openFindings, byVendor, byClass };
+      return {
+        rows: fleetRows(dataCenters, openFindings),
+        totals: fleetTotals(dataCenters, openFindings),
+        charts: {
+          vendor: vendorChart(vendorBars(byVendor)),
+          origin: originChart({ domestic: byVendor.reduce((n, r) => n + r.domesticInstalled, 0), foreign: byVendor.reduce((n, r) => n + r.foreignInstalled, 0) }),
+          eccn: classChart(byClass),
+        },
+      };
     },
-    [api, revision],
+    // Live: reload on every change. As of a day: only when the day changes.
+    [api, at, at === null ? revision : null],
   );
 
   return (
     <>
       <div class="page-heading">
         <h1 tabIndex={-1}>Fleet</h1>
-        <p class="lede">Every data center the ledger knows, its chips and its open compliance findings.</p>
+        <p class="lede">
+          {at === null
+            ? 'Every data center the ledger knows, its chips and its open compliance findings.'
+            : `Every data center registered by the end of ${at.slice(0, 10)}, its chips and the findings open then.`}
+        </p>
       </div>
-      {resource.status === 'loading' && <Loading what="the fleet" />}
+      <TimeBar />
+      {resource.status === 'loading' && <Loading what={at === null ? 'the fleet' : `the fleet as of ${at.slice(0, 10)}`} />}
       {resource.status === 'error' && <ErrorState error={resource.error} onRetry={reload} />}
       {resource.status === 'ready' &&
-        (resource.data.dataCenters.length === 0 ? (
-          <Empty title="No data centers yet">
-            <p>
-              Record one through the API (see the README's “Using it”), or restart with <code>npm start -- --demo</code> for the demo fleet.
-            </p>
-          </Empty>
+        (resource.data.rows.length === 0 ? (
+          at === null ? (
+            <Empty title="No data centers yet">
+              <p>
+                Record one through the API (see the README's “Using it”), or restart with <code>npm start -- --demo</code> for the demo fleet.
+              </p>
+            </Empty>
+          ) : (
+            <Empty title={`No data center was registered by ${at.slice(0, 10)}`}>
+              <p>Move the slider to a later day.</p>
+            </Empty>
+          )
         ) : (
-          <FleetView data={resource.data} refreshing={resource.refreshing} />
+          <FleetView model={resource.data} refreshing={resource.refreshing} />
         ))}
     </>
   );
 }
 
-function FleetView({ data, refreshing }: { data: FleetData; refreshing: boolean }) {
-  const totals = fleetTotals(data.dataCenters, data.openFindings);
-  const specs = useMemo(() => ({ vendor: vendorChart(data.byVendor), origin: originChart(data.byVendor), eccn: classChart(data.byClass) }), [data]);
+function FleetView({ model, refreshing }: { model: FleetModel; refreshing: boolean }) {
+  const { totals, charts } = model;
   return (
     <div aria-busy={refreshing}>
       <section aria-labelledby="fleet-totals" class="totals">
@@ -83,20 +120,20 @@ function FleetView({ data, refreshing }: { data: FleetData; refreshing: boolean 
         <div class="chart-grid">
           <figure>
             <figcaption>Installed by vendor</figcaption>
-            <Chart spec={specs.vendor} testId="chart-vendor" />
+            <Chart spec={charts.vendor} testId="chart-vendor" />
           </figure>
           <figure>
             <figcaption>Domestic and foreign</figcaption>
-            <Chart spec={specs.origin} testId="chart-origin" />
+            <Chart spec={charts.origin} testId="chart-origin" />
           </figure>
           <figure>
             <figcaption>By US export-control class</figcaption>
-            <Chart spec={specs.eccn} testId="chart-class" />
+            <Chart spec={charts.eccn} testId="chart-class" />
           </figure>
         </div>
       </section>
 
-      <FleetTable dataCenters={data.dataCenters} openFindings={data.openFindings} />
+      <FleetTable all={model.rows} />
     </div>
   );
 }
@@ -110,10 +147,9 @@ function Total({ label, value }: { label: string; value: string }) {
   );
 }
 
-function FleetTable({ dataCenters, openFindings }: { dataCenters: DataCenter[]; openFindings: Finding[] }) {
+function FleetTable({ all }: { all: FleetRow[] }) {
   const [filter, setFilter] = useState<FleetFilter>(NO_FLEET_FILTER);
   const [sort, setSort] = useState<FleetSort>({ key: 'findings', direction: 'descending' });
-  const all = useMemo(() => fleetRows(dataCenters, openFindings), [dataCenters, openFindings]);
   const rows = sortFleet(filterFleet(all, filter), sort);
   const countries = [...new Set(all.map((r) => r.country).filter((c): c is string => c !== null))].sort((a, b) => countryName(a).localeCompare(countryName(b)));
   const header = (key: FleetSortKey, label: string, numeric = false) => (

@@ -6,6 +6,8 @@ export type Route =
   | { readonly page: 'fleet' }
   | { readonly page: 'findings' }
   | { readonly page: 'data-center'; readonly dataCenterId: string }
+  /** One event of the ledger, with its stream's history: where a finding's evidence links to. */
+  | { readonly page: 'event'; readonly eventId: string }
   | { readonly page: 'sign-in' }
   | { readonly page: 'not-found'; readonly path: string };
 
@@ -14,10 +16,11 @@ export function parseRoute(hash: string): Route {
   if (path === '/' || path === '/fleet') return { page: 'fleet' };
   if (path === '/findings') return { page: 'findings' };
   if (path === '/sign-in') return { page: 'sign-in' };
-  const dataCenter = /^\/data-centers\/([^/]+)$/.exec(path);
-  if (dataCenter) {
+  const match = /^\/(data-centers|events)\/([^/]+)$/.exec(path);
+  if (match) {
     try {
-      return { page: 'data-center', dataCenterId: decodeURIComponent(dataCenter[1]) };
+      const id = decodeURIComponent(match[2]);
+      return match[1] === 'events' ? { page: 'event', eventId: id } : { page: 'data-center', dataCenterId: id };
     } catch {
       return { page: 'not-found', path };
     }
@@ -35,6 +38,8 @@ export function hrefOf(route: Route): string {
       return '#/sign-in';
     case 'data-center':
       return `#/data-centers/${encodeURIComponent(route.dataCenterId)}`;
+    case 'event':
+      return `#/events/${encodeURIComponent(route.eventId)}`;
     case 'not-found':
       return `#${route.path}`;
   }

@@ -201,6 +201,9 @@ describe('as-of the fleet', () => {
     expect(fleet.dataCenters.map((d) => d.dataCenterId)).toEqual(['dc-gansu', 'dc-sg']);
     expect(fleet.totals.chips.byOrigin).toEqual({ foreign: 612 });
     expect(fleet.totals.chips.byClass).toEqual({ 'not-controlled': 512, '3A090.a': 100 });
+    // The 100 H100 in Singapore were delivered, never installed: on site, not in the installed groups.
+    expect(fleet.totals.installed.byClass).toEqual({ 'not-controlled': 512 });
+    expect(fleet.dataCenters.map((d) => d.installed.byOrigin)).toEqual([{ foreign: 512 }, {}]);
     expect(fleet.totals.openFindings.byRule['CN-STATE-FUNDED-DOMESTIC']).toEqual({ breach: 1 });
     const own = fleetAsOf(foldLedger(b.entries, when), RULEBOOK_V1, when, (owner) => owner === 'sg-co');
     expect(own.dataCenters.map((d) => d.dataCenterId)).toEqual(['dc-sg']);

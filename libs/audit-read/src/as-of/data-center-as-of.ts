@@ -269,16 +269,25 @@ const add = (into: Record<string, number>, key: string, n: number): void => {
   if (n !== 0) into[key] = (into[key] ?? 0) + n;
 };
 
-/** Chips on site (installed and in stock) by origin, 3A090 class and vendor. */
-export const groupChips = (lines: readonly ChipMixLineAsOf[], into: ChipGroups = { byOrigin: {}, byClass: {}, byVendor: {} }): ChipGroups => {
+/**
+ * Chips by origin, 3A090 class and vendor: on site (installed and in stock) by default, or installed only (what the
+ * dashboards' domestic share and fleet mix count).
+ */
+export const groupChips = (
+  lines: readonly ChipMixLineAsOf[],
+  into: ChipGroups = { byOrigin: {}, byClass: {}, byVendor: {} },
+  count: (line: ChipMixLineAsOf) => number = (l) => l.installed + l.inStock,
+): ChipGroups => {
   for (const l of lines) {
-    const onSite = l.installed + l.inStock;
-    add(into.byOrigin, l.origin, onSite);
-    add(into.byClass, l.eccnClass ?? 'cannot-classify', onSite);
-    add(into.byVendor, l.vendor ?? 'unknown', onSite);
+    const n = count(l);
+    add(into.byOrigin, l.origin, n);
+    add(into.byClass, l.eccnClass ?? 'cannot-classify', n);
+    add(into.byVendor, l.vendor ?? 'unknown', n);
   }
   return into;
 };
+
+export const installedOnly = (line: ChipMixLineAsOf): number => line.installed;
 
 /** The licences cited by the data center's deliveries and transfers-in up to the view's instant, as they stood then. */
 export const licencesInUseAt = (view: ComplianceView, dataCenterId: string): LicenceInUse[] => {

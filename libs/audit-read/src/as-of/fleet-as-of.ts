@@ -6,6 +6,7 @@ import {
   domesticDefinitionOf,
   findingsAt,
   groupChips,
+  installedOnly,
   rentalsAt,
   totalsOf,
   type ChipGroups,
@@ -20,13 +21,18 @@ export interface FleetDataCenterAsOf {
   readonly dataCenterId: string;
   readonly dataCenter: DataCenterFactsAsOf;
   readonly totals: ChipTotals;
+  /** On site (installed and in stock). */
   readonly chips: ChipGroups;
+  /** Installed only: the dashboard's domestic share and fleet mix count these, as the read models do. */
+  readonly installed: ChipGroups;
   readonly openFindings: { readonly total: number; readonly bySeverity: Record<string, number>; readonly byRule: Record<string, number> };
 }
 
 export interface FleetTotals {
   readonly dataCenters: number;
   readonly chips: ChipTotals & ChipGroups;
+  /** Installed chips by origin, class and vendor. */
+  readonly installed: ChipGroups;
   /** Open findings by rule, then severity: `{ 'US-3A090-LICENCE': { breach: 3 } }`. */
   readonly openFindings: { readonly total: number; readonly byRule: Record<string, Record<string, number>>; readonly bySeverity: Record<string, number> };
 }
@@ -67,6 +73,7 @@ export const fleetAsOf = (
   }
   const sums = { installed: 0, inStock: 0, onOrder: 0, rentedOut: 0 };
   const groups: ChipGroups = { byOrigin: {}, byClass: {}, byVendor: {} };
+  const installed: ChipGroups = { byOrigin: {}, byClass: {}, byVendor: {} };
   const openFindings = { total: 0, byRule: {} as Record<string, Record<string, number>>, bySeverity: {} as Record<string, number> };
   const dataCenters: FleetDataCenterAsOf[] = [];
   for (const dataCenterId of view.dataCenterIds()) {
@@ -75,6 +82,7 @@ export const fleetAsOf = (
     const lines = chipMixAt(view, dataCenterId, domestic, rentalsAt(view, dataCenterId));
     const totals = totalsOf(lines);
     groupChips(lines, groups);
+    groupChips(lines, installed, installedOnly);
     sums.installed += totals.installed;
     sums.inStock += totals.inStock;
     sums.onOrder += totals.onOrder;
@@ -88,13 +96,13 @@ export const fleetAsOf = (
       inc(openFindings.bySeverity, f.severity);
       inc((openFindings.byRule[f.ruleId] ??= {}), f.severity);
     }
-    dataCenters.push({ dataCenterId, dataCenter: facts, totals, chips: groupChips(lines), openFindings: own });
+    dataCenters.push({ dataCenterId, dataCenter: facts, totals, chips: groupChips(lines), installed: groupChips(lines, undefined, installedOnly), openFindings: own });
   }
   return {
     occurredAt: at.occurredAt,
     knownAt: at.knownAt,
     dataCenters,
-    totals: { dataCenters: dataCenters.length, chips: { ...sums, ...groups }, openFindings },
+    totals: { dataCenters: dataCenters.length, chips: { ...sums, ...groups }, installed, openFindings },
     rulesInForce: rulesInForceAt(rulebook, at.occurredAt),
     eventsFolded: folded.state.seq,
     unfoldedEvents: folded.unfolded,

@@ -113,13 +113,27 @@ export const FLEET_AS_OF_SCHEMA: Schema = {
   properties: {
     occurredAt: instant,
     knownAt: instant,
-    items: { type: 'array', items: { type: 'object', properties: { dataCenterId: str('dc-gansu-1'), totals: chipTotals, openFindings: { type: 'object' } } } },
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          dataCenterId: str('dc-gansu-1'),
+          dataCenter: { type: 'object', description: 'its registration and reported facts at occurredAt' },
+          totals: chipTotals,
+          chips: { type: 'object', description: 'on-site chips (installed and in stock)', properties: { byOrigin: counts, byClass: counts, byVendor: counts } },
+          installed: { type: 'object', description: 'installed chips', properties: { byOrigin: counts, byClass: counts, byVendor: counts } },
+          openFindings: { type: 'object', example: { total: 1, bySeverity: { breach: 1 }, byRule: { 'CN-STATE-FUNDED-DOMESTIC': 1 } } },
+        },
+      },
+    },
     nextCursor: { type: 'string', nullable: true },
     totals: {
       type: 'object',
       properties: {
         dataCenters: int(12),
         chips: { type: 'object', description: 'installed, inStock, onOrder, rentedOut and on-site chips byOrigin, byClass, byVendor' },
+        installed: { type: 'object', description: 'installed chips', properties: { byOrigin: counts, byClass: counts, byVendor: counts } },
         openFindings: { type: 'object', example: { total: 3, byRule: { 'CN-STATE-FUNDED-DOMESTIC': { breach: 1 } }, bySeverity: { breach: 1 } } },
       },
     },
