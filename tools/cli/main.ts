@@ -7,6 +7,7 @@
  *   as-of       a data center or the fleet as the world was at T, as the ledger knew it at K
  *   late-facts  facts recorded late, with the findings they changed
  *   replay      fold the whole history (HTTP API or Kafka), with a progress bar and a summary
+ *   migrate     the database's schemas: `migrate status`, `migrate run` (DATABASE_URL or --database-url)
  *
  * Exit codes: 0 done, 1 the service refused or failed (its problem's detail is printed), 2 a bad command line.
  */
@@ -14,6 +15,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { registerAsOf } from './commands/as-of';
 import { registerHistory } from './commands/history';
 import { registerLateFacts } from './commands/late-facts';
+import { registerMigrate } from './commands/migrate';
 import { registerRebuild } from './commands/rebuild';
 import { registerReplay } from './commands/replay';
 import { registerToken } from './commands/token';
@@ -28,7 +30,7 @@ const serviceOptions = (command: Command): Command =>
 
 export function buildProgram(): Command {
   const program = new Command('chip-ledger')
-    .description("Chip Ledger's command line: tokens, rebuilds, and the auditors' history, as-of, late facts and replay")
+    .description("Chip Ledger's command line: tokens, rebuilds, database migrations, and the auditors' history, as-of, late facts and replay")
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text.trim().split('\n')[0] + '\n') })
     .showSuggestionAfterError(true);
@@ -38,6 +40,9 @@ export function buildProgram(): Command {
     command.exitOverride();
     if (command.name() !== 'token') serviceOptions(command);
   }
+  // Talks to the database, not to a service.
+  registerMigrate(program);
+  for (const command of program.commands) command.exitOverride();
   return program;
 }
 

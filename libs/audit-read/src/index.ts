@@ -4,7 +4,7 @@ export * from './as-of/rules-at';
 export * from './as-of/data-center-as-of';
 export * from './as-of/fleet-as-of';
 export * from './store/ledger-reader';
-export * from './queries/audit-queries';
+export * from './queries/audit-read.handlers';
 export * from './http/ledger-cursor';
 export { withLinks } from './http/audit-read.controller';
 export * from './audit-read.module';

@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@chip-ledger/audit';
-import { AUDIT_READ_DB, AuditReadModule } from '@chip-ledger/audit-read';
+import { AuditReadModule } from '@chip-ledger/audit-read';
 import { CLOCK, systemClock } from '@chip-ledger/command-side';
 import { EVENT_STORE, PROCUREMENT_EVENT_STORE } from '@chip-ledger/event-store';
 import { requireDistributed, type AppConfig } from '@chip-ledger/http';
-import { eventStoreProvider, PG_POOL, serviceInfrastructure } from '@chip-ledger/infrastructure';
+import { eventStoreProvider, serviceInfrastructure } from '@chip-ledger/infrastructure';
 
 /**
  * audit-service: the audit context on its own schema, relayed to chipledger.audit.v1, and the auditors' read side.
@@ -24,7 +24,7 @@ export class AuditServiceModule {
         }),
         // The auditors' API: history, as-of, late facts and the rulebook, read from every context's event store in the
         // shared database (procurement's and rental's schemas as their services create them).
-        AuditReadModule.forRoot({ providers: [{ provide: AUDIT_READ_DB, useExisting: PG_POOL }] }),
+        AuditReadModule.forRoot(),
       ],
     };
   }

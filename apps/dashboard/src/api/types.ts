@@ -1,5 +1,5 @@
 /*
- * The query API's answers, as the dashboard reads them (libs/read-models/src/api is the server side). Only the
+ * The query API's answers, as the dashboard reads them (the server side: each read model's controller and response DTOs in libs/read-models/src/<read-model>/, the auditors' in libs/audit-read). Only the
  * fields the pages use are typed; the browser tests run every page against the real API.
  */
 

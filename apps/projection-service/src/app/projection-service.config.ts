@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { loadConfigWith, positiveIntegerSetting, type AppConfig, type LoadConfigOptions } from '@chip-ledger/http';
 import { READ_MODEL_NAMES } from '@chip-ledger/read-models';
 
-const KNOWN_READ_MODELS: readonly string[] = Object.values(READ_MODEL_NAMES);
+const KNOWN_READ_MODELS: readonly string[] = READ_MODEL_NAMES;
 const unsetIfEmpty = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**

@@ -1,10 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuditModule } from '@chip-ledger/audit';
-import { AUDIT_READ_DB, AuditReadModule } from '@chip-ledger/audit-read';
+import { AuditReadModule } from '@chip-ledger/audit-read';
 import { CLOCK, systemClock } from '@chip-ledger/command-side';
 import { EVENT_STORE, PROCUREMENT_EVENT_STORE } from '@chip-ledger/event-store';
 import type { AppConfig } from '@chip-ledger/http';
-import { eventStoreProvider, PG_POOL, serviceInfrastructure, topicReplication } from '@chip-ledger/infrastructure';
+import { eventStoreProvider, serviceInfrastructure, topicReplication } from '@chip-ledger/infrastructure';
 import { ProcurementModule } from '@chip-ledger/procurement';
 import { ProjectionServiceModule } from '@chip-ledger/read-models';
 import { RentalModule } from '@chip-ledger/rental';
@@ -45,7 +45,7 @@ export class StandaloneModule {
           },
         ),
         // GET /events/{eventId}; GET /events/stream (the query API's) is routed first by specificity (HTTP_APP_OPTIONS).
-        AuditReadModule.forRoot({ providers: [{ provide: AUDIT_READ_DB, useExisting: PG_POOL }] }),
+        AuditReadModule.forRoot(),
       ],
       // The root module's hooks run after those of the modules it imports (the pool among them).
       providers: onShutdown ? [{ provide: 'STANDALONE_SHUTDOWN', useValue: { onApplicationShutdown: onShutdown } }] : [],

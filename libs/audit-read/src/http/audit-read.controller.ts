@@ -15,7 +15,7 @@ import {
   RulesAtQuery,
   type AuditReadOptions,
   type HistoryScope,
-} from '../queries/audit-queries';
+} from '../queries/audit-read.handlers';
 import { bitemporal, normalise, range } from '../queries/instants';
 import { AsOfQueryDto, FleetAsOfQueryDto, HistoryQueryDto, LateFactsQueryDto, RulesQueryDto } from './audit-read.dto';
 import { decodeLedgerCursor, decodeTextCursor, encodeLedgerCursor, encodeTextCursor, type Page } from './ledger-cursor';

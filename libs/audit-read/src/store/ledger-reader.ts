@@ -3,9 +3,6 @@ import { streamIds } from '@chip-ledger/domain';
 import type { Pool } from 'pg';
 import { LEDGER_STORES, ledgerOrder, storeRank, type LedgerEntry, type LedgerKey, type LedgerStore } from '../as-of/ledger-entry';
 
-/** Injection token of the `pg` pool the auditors' reads use (the app binds it to its pool). */
-export const AUDIT_READ_DB = Symbol.for('chip-ledger.AuditReadDb');
-
 /** Which events a history reads: all of the ledger, or those of some streams, naming some data centers or licences. */
 export interface Selection {
   readonly streamIds?: readonly string[];

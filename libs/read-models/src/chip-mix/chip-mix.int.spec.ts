@@ -38,7 +38,7 @@ describe('chip-mix projection', () => {
   });
 
   it('counts installed, in stock, on order (ordered - delivered - cancelled) per data center and model', async () => {
-    const mix = await chipMixOf(h.pool, schema, 'gansu', now);
+    const mix = await h.read(schema, (db) => chipMixOf(db, 'gansu', now));
     expect(mix.map((m) => [m.modelId, m.installed, m.inStock, m.onOrder, m.origin, m.eccnClass, m.vendorHeadquarters])).toEqual([
       [M.ascend910b, 0, 0, 300, 'domestic', '3A090.a', 'CN'],
       [M.h20, 500, 88, 300, 'foreign', 'not-controlled', 'US'],
@@ -46,12 +46,12 @@ describe('chip-mix projection', () => {
   });
 
   it('counts active rentals as rented out', async () => {
-    const [h100] = await chipMixOf(h.pool, schema, 'singapore', now);
+    const [h100] = await h.read(schema, (db) => chipMixOf(db, 'singapore', now));
     expect(h100).toMatchObject({ modelId: M.h100Sxm, installed: 1024, rentedOut: 1024, vendor: 'Nvidia', eccnClass: '3A090.a' });
   });
 
   it('keeps the data center facts, the latest completion report by occurredAt winning', async () => {
-    expect(await dataCenterFacts(h.pool, schema, 'gansu', now)).toMatchObject({
+    expect(await h.read(schema, (db) => dataCenterFacts(db, 'gansu', now))).toMatchObject({
       ownerOrganisationId: 'gansu-compute',
       ownerName: 'Gansu Compute',
       country: 'CN',
@@ -64,22 +64,22 @@ describe('chip-mix projection', () => {
   });
 
   it('aggregates the fleet by country, owner and vendor', async () => {
-    const byCountry = await fleetMix(h.pool, schema, 'country', {}, now);
+    const byCountry = await h.read(schema, (db) => fleetMix(db, 'country', {}, now));
     expect(byCountry.map((r) => [r.key, r.installed, r.domesticInstalled, r.foreignInstalled])).toEqual([
       ['CN', 500, 0, 500],
       ['SG', 1024, 0, 1024],
     ]);
-    const byVendor = await fleetMix(h.pool, schema, 'vendor', {}, now);
+    const byVendor = await h.read(schema, (db) => fleetMix(db, 'vendor', {}, now));
     expect(byVendor.map((r) => [r.key, r.installed, r.onOrder])).toEqual([
       ['Huawei', 0, 300],
       ['Nvidia', 1524, 300],
     ]);
-    const mine = await fleetMix(h.pool, schema, 'owner', { visibleToOrganisation: 'sg-dc' }, now);
+    const mine = await h.read(schema, (db) => fleetMix(db, 'owner', { visibleToOrganisation: 'sg-dc' }, now));
     expect(mine.map((r) => r.key)).toEqual(['sg-dc']);
   });
 
   it('is idempotent to migrate again (a restart)', async () => {
     await h.start(new ChipMixProjection(), schema);
-    expect((await chipMixOf(h.pool, schema, 'gansu', now)).length).toBe(2);
+    expect((await h.read(schema, (db) => chipMixOf(db, 'gansu', now))).length).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
-import type { Queryable } from '../shared/sql';
-import { chipMixTables } from './chip-mix.table';
+import { In, IsNull, LessThanOrEqual, MoreThan, type EntityManager } from 'typeorm';
+import { ChipMixCount, ChipMixDataCenter, ChipMixModel, ChipMixOrganisation, ChipMixRental } from './chip-mix.entities';
 
 export interface ChipMixLine {
   readonly modelId: string;
@@ -54,118 +54,109 @@ export interface DataCenterFilter {
   readonly limit: number;
 }
 
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-const num = (v: unknown): number => Number(v ?? 0);
+export interface RegisteredOrganisation {
+  readonly organisationId: string;
+  readonly name: string;
+}
 
-/** The SQL for one chip-mix line per (data center, model), with on-order and rented-out derived at `now`. */
-const linesSql = (schema: string, where: string): string => {
-  const t = chipMixTables(schema);
-  return `
-SELECT c.data_center_id, c.model_id, m.name AS model_name, m.vendor, m.vendor_headquarters, m.domestic, m.eccn_class,
-       c.installed, c.in_stock, GREATEST(c.ordered - c.delivered - c.cancelled, 0) AS on_order,
-       COALESCE(r.rented_out, 0) AS rented_out, c.delivered, c.removed, c.transferred_in, c.transferred_out, c.last_event_at
-  FROM ${t.counts} c
-  LEFT JOIN ${t.models} m ON m.model_id = c.model_id
-  LEFT JOIN (SELECT data_center_id, model_id, SUM(chip_count) AS rented_out FROM ${t.rentals}
-              WHERE ended_at IS NULL AND period_start <= $1 AND period_end > $1 GROUP BY data_center_id, model_id) r
-         ON r.data_center_id = c.data_center_id AND r.model_id = c.model_id
- WHERE ${where}`;
+/** A count row with its catalog model, when the catalog has it (joined, not stored on the count). */
+type CountWithModel = ChipMixCount & { model?: ChipMixModel | null };
+/** A data center with its owner organisation, when known. */
+type DataCenterWithOwner = ChipMixDataCenter & { owner?: ChipMixOrganisation | null };
+
+/** Counts with their models: one data center's, or those of several. */
+const countsOf = (db: EntityManager, dataCenterIds: readonly string[]): Promise<CountWithModel[]> =>
+  db
+    .getRepository(ChipMixCount)
+    .createQueryBuilder('c')
+    .leftJoinAndMapOne('c.model', ChipMixModel, 'm', 'm.modelId = c.modelId')
+    .where('c.dataCenterId IN (:...ids)', { ids: [...dataCenterIds] })
+    .orderBy('c.dataCenterId')
+    .addOrderBy('c.modelId')
+    .getMany();
+
+/** Rentals of these data centers' chips running at `now` (not ended, within their period): what is rented out. */
+const rentalsRunning = (db: EntityManager, dataCenterIds: readonly string[], now: Date): Promise<ChipMixRental[]> =>
+  db.getRepository(ChipMixRental).findBy({
+    dataCenterId: In([...dataCenterIds]),
+    endedAt: IsNull(),
+    periodStart: LessThanOrEqual(now.toISOString()),
+    periodEnd: MoreThan(now.toISOString()),
+  });
+
+const sum = <T>(items: readonly T[], value: (item: T) => number): number => items.reduce((total, item) => total + value(item), 0);
+/** On order: ordered, neither delivered nor cancelled (never negative: a delivery may not cite an order). */
+const onOrder = (count: ChipMixCount): number => Math.max(count.ordered - count.delivered - count.cancelled, 0);
+
+const lineOf = (count: CountWithModel, rentedOut: number): ChipMixLine => {
+  const { dataCenterId: _dataCenterId, ordered: _ordered, cancelled: _cancelled, model, ...line } = count;
+  return {
+    ...line,
+    modelName: model?.name ?? null,
+    vendor: model?.vendor ?? null,
+    vendorHeadquarters: model?.vendorHeadquarters ?? null,
+    origin: model ? (model.domestic ? 'domestic' : 'foreign') : 'unknown',
+    eccnClass: model?.eccnClass ?? null,
+    onOrder: onOrder(count),
+    rentedOut,
+  };
 };
 
-type LineRow = Record<string, unknown>;
-const toLine = (r: LineRow): ChipMixLine => ({
-  modelId: String(r['model_id']),
-  modelName: (r['model_name'] as string | null) ?? null,
-  vendor: (r['vendor'] as string | null) ?? null,
-  vendorHeadquarters: (r['vendor_headquarters'] as string | null) ?? null,
-  origin: r['domestic'] === null || r['domestic'] === undefined ? 'unknown' : r['domestic'] ? 'domestic' : 'foreign',
-  eccnClass: (r['eccn_class'] as string | null) ?? null,
-  installed: num(r['installed']),
-  inStock: num(r['in_stock']),
-  onOrder: num(r['on_order']),
-  rentedOut: num(r['rented_out']),
-  delivered: num(r['delivered']),
-  removed: num(r['removed']),
-  transferredIn: num(r['transferred_in']),
-  transferredOut: num(r['transferred_out']),
-  lastEventAt: iso(r['last_event_at']) ?? '',
+const totalsOf = (counts: readonly CountWithModel[], rentals: readonly ChipMixRental[]): DataCenterFacts['totals'] => ({
+  installed: sum(counts, (c) => c.installed),
+  inStock: sum(counts, (c) => c.inStock),
+  onOrder: sum(counts, onOrder),
+  rentedOut: sum(rentals, (r) => r.chipCount),
+  domesticInstalled: sum(counts, (c) => (c.model?.domestic === true ? c.installed : 0)),
+  foreignInstalled: sum(counts, (c) => (c.model?.domestic === true ? 0 : c.installed)),
 });
 
 /** Chip mix of one data center, by model id. */
-export const chipMixOf = async (db: Queryable, schema: string, dataCenterId: string, now: Date): Promise<ChipMixLine[]> => {
-  const { rows } = await db.query(`${linesSql(schema, 'c.data_center_id = $2')} ORDER BY c.model_id`, [now.toISOString(), dataCenterId]);
-  return rows.map(toLine);
+export const chipMixOf = async (db: EntityManager, dataCenterId: string, now: Date): Promise<ChipMixLine[]> => {
+  const [counts, rentals] = await Promise.all([countsOf(db, [dataCenterId]), rentalsRunning(db, [dataCenterId], now)]);
+  return counts.map((count) => lineOf(count, sum(rentals.filter((r) => r.modelId === count.modelId), (r) => r.chipCount)));
 };
 
-const factsSql = (schema: string): string => {
-  const t = chipMixTables(schema);
-  return `
-SELECT d.*, o.name AS owner_name,
-       COALESCE(s.installed, 0) AS installed, COALESCE(s.in_stock, 0) AS in_stock, COALESCE(s.on_order, 0) AS on_order,
-       COALESCE(rr.rented_out, 0) AS rented_out, COALESCE(s.domestic_installed, 0) AS domestic_installed,
-       COALESCE(s.foreign_installed, 0) AS foreign_installed
-  FROM ${t.dataCenters} d
-  LEFT JOIN ${t.organisations} o ON o.organisation_id = d.owner_organisation_id
-  LEFT JOIN LATERAL (SELECT SUM(c.installed) AS installed, SUM(c.in_stock) AS in_stock,
-                            SUM(GREATEST(c.ordered - c.delivered - c.cancelled, 0)) AS on_order,
-                            SUM(CASE WHEN m.domestic THEN c.installed ELSE 0 END) AS domestic_installed,
-                            SUM(CASE WHEN m.domestic IS NOT TRUE THEN c.installed ELSE 0 END) AS foreign_installed
-                       FROM ${t.counts} c LEFT JOIN ${t.models} m ON m.model_id = c.model_id
-                      WHERE c.data_center_id = d.data_center_id) s ON true
-  LEFT JOIN LATERAL (SELECT SUM(chip_count) AS rented_out FROM ${t.rentals} r
-                      WHERE r.data_center_id = d.data_center_id AND r.ended_at IS NULL AND r.period_start <= $1 AND r.period_end > $1) rr ON true`;
+/** Registered data centers (an owner known), with their owner's name and their totals at `now`. */
+const dataCenters = async (db: EntityManager, filter: Omit<DataCenterFilter, 'limit'> & { readonly dataCenterId?: string; readonly limit?: number }, now: Date): Promise<DataCenterFacts[]> => {
+  const q = db
+    .getRepository(ChipMixDataCenter)
+    .createQueryBuilder('d')
+    .leftJoinAndMapOne('d.owner', ChipMixOrganisation, 'o', 'o.organisationId = d.ownerOrganisationId')
+    .where('d.ownerOrganisationId IS NOT NULL');
+  if (filter.dataCenterId !== undefined) q.andWhere('d.dataCenterId = :dataCenterId', { dataCenterId: filter.dataCenterId });
+  if (filter.country !== undefined) q.andWhere('d.country = :country', { country: filter.country });
+  if (filter.ownerOrganisationId !== undefined) q.andWhere('d.ownerOrganisationId = :owner', { owner: filter.ownerOrganisationId });
+  if (filter.stateFunded !== undefined) q.andWhere('d.stateFunded = :stateFunded', { stateFunded: filter.stateFunded });
+  if (filter.visibleToOrganisation !== undefined) q.andWhere('d.ownerOrganisationId = :visibleTo', { visibleTo: filter.visibleToOrganisation });
+  if (filter.afterId !== undefined) q.andWhere('d.dataCenterId > :afterId', { afterId: filter.afterId });
+  q.orderBy('d.dataCenterId');
+  if (filter.limit !== undefined) q.limit(filter.limit);
+  const found: DataCenterWithOwner[] = await q.getMany();
+  if (found.length === 0) return [];
+  const ids = found.map((d) => d.dataCenterId);
+  const [counts, rentals] = await Promise.all([countsOf(db, ids), rentalsRunning(db, ids, now)]);
+  return found.map(({ owner, ...dataCenter }) => ({
+    ...dataCenter,
+    ownerName: owner?.name ?? null,
+    totals: totalsOf(
+      counts.filter((c) => c.dataCenterId === dataCenter.dataCenterId),
+      rentals.filter((r) => r.dataCenterId === dataCenter.dataCenterId),
+    ),
+  }));
 };
-
-const toFacts = (r: LineRow): DataCenterFacts => ({
-  dataCenterId: String(r['data_center_id']),
-  name: (r['name'] as string | null) ?? null,
-  ownerOrganisationId: (r['owner_organisation_id'] as string | null) ?? null,
-  ownerName: (r['owner_name'] as string | null) ?? null,
-  country: (r['country'] as string | null) ?? null,
-  region: (r['region'] as string | null) ?? null,
-  registeredAt: iso(r['registered_at']),
-  stateFunded: Boolean(r['state_funded']),
-  stateFundedAt: iso(r['state_funded_at']),
-  completionPercent: r['completion_percent'] === null ? null : Number(r['completion_percent']),
-  completionReportedAt: iso(r['completion_reported_at']),
-  totals: {
-    installed: num(r['installed']),
-    inStock: num(r['in_stock']),
-    onOrder: num(r['on_order']),
-    rentedOut: num(r['rented_out']),
-    domesticInstalled: num(r['domestic_installed']),
-    foreignInstalled: num(r['foreign_installed']),
-  },
-});
 
 /** One registered data center's facts and totals; null when unknown (or only known from stock events so far). */
-export const dataCenterFacts = async (db: Queryable, schema: string, dataCenterId: string, now: Date): Promise<DataCenterFacts | null> => {
-  const { rows } = await db.query(`${factsSql(schema)} WHERE d.data_center_id = $2 AND d.owner_organisation_id IS NOT NULL`, [now.toISOString(), dataCenterId]);
-  return rows[0] ? toFacts(rows[0]) : null;
-};
+export const dataCenterFacts = async (db: EntityManager, dataCenterId: string, now: Date): Promise<DataCenterFacts | null> =>
+  (await dataCenters(db, { dataCenterId }, now))[0] ?? null;
 
 /** A page of data centers ordered by id (keyset pagination: stable under concurrent inserts). */
-export const listDataCenters = async (db: Queryable, schema: string, filter: DataCenterFilter, now: Date): Promise<DataCenterFacts[]> => {
-  const params: unknown[] = [now.toISOString()];
-  const where = ['d.owner_organisation_id IS NOT NULL'];
-  const bind = (v: unknown): string => {
-    params.push(v);
-    return `$${params.length}`;
-  };
-  if (filter.country !== undefined) where.push(`d.country = ${bind(filter.country)}`);
-  if (filter.ownerOrganisationId !== undefined) where.push(`d.owner_organisation_id = ${bind(filter.ownerOrganisationId)}`);
-  if (filter.stateFunded !== undefined) where.push(`d.state_funded = ${bind(filter.stateFunded)}`);
-  if (filter.visibleToOrganisation !== undefined) where.push(`d.owner_organisation_id = ${bind(filter.visibleToOrganisation)}`);
-  if (filter.afterId !== undefined) where.push(`d.data_center_id > ${bind(filter.afterId)}`);
-  const { rows } = await db.query(`${factsSql(schema)} WHERE ${where.join(' AND ')} ORDER BY d.data_center_id LIMIT ${bind(filter.limit)}`, params);
-  return rows.map(toFacts);
-};
+export const listDataCenters = (db: EntityManager, filter: DataCenterFilter, now: Date): Promise<DataCenterFacts[]> => dataCenters(db, filter, now);
 
 /** The owner of a data center, for access checks; null when the data center is unknown. */
-export const ownerOf = async (db: Queryable, schema: string, dataCenterId: string): Promise<string | null> => {
-  const { rows } = await db.query<{ owner_organisation_id: string | null }>(
-    `SELECT owner_organisation_id FROM ${chipMixTables(schema).dataCenters} WHERE data_center_id = $1`,
-    [dataCenterId],
-  );
-  return rows[0]?.owner_organisation_id ?? null;
-};
+export const ownerOf = async (db: EntityManager, dataCenterId: string): Promise<string | null> =>
+  (await db.getRepository(ChipMixDataCenter).findOne({ where: { dataCenterId }, select: { dataCenterId: true, ownerOrganisationId: true } }))?.ownerOrganisationId ?? null;
+
+/** Every registered organisation, by name (the development sign-in offers them). */
+export const registeredOrganisations = async (db: EntityManager): Promise<RegisteredOrganisation[]> =>
+  (await db.getRepository(ChipMixOrganisation).find({ select: { organisationId: true, name: true }, order: { name: 'ASC', organisationId: 'ASC' } })).map(({ organisationId, name }) => ({ organisationId, name }));

@@ -9,6 +9,7 @@ import type { Pool } from 'pg';
 import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { READ_MODEL_ENTITIES, readModelFactories, READ_MODEL_NAMES } from '../registry';
 import { ledger } from '../testing/ledger';
+import { FINDINGS } from './findings.projection';
 
 /**
  * The issue's requirement, end to end: two projector instances in one consumer group (per projection and
@@ -26,8 +27,8 @@ import { ledger } from '../testing/ledger';
  */
 
 const PARTITIONS = 3;
-const PROJECTIONS = Object.values(READ_MODEL_NAMES);
-const SHARED = PROJECTIONS.filter((name) => name !== READ_MODEL_NAMES.findings);
+const PROJECTIONS = READ_MODEL_NAMES;
+const SHARED = PROJECTIONS.filter((name) => name !== FINDINGS);
 const schemaOf = (projection: string) => `proj_${projection.replace(/-/g, '_')}_g1`;
 /** Volatile columns (the wall clock of the batch that wrote the row, the order rows were journalled in). */
 const VOLATILE: Record<string, readonly string[]> = {
@@ -292,22 +293,22 @@ describe('read models with two projector instances in one group (real Kafka and 
     );
     expect((await stableGroup(feed, 2)).every((partitions) => partitions > 0)).toBe(true);
     // the findings group keeps one member, holding every partition of every context topic; the second stands by
-    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, groupsOf(pair)), 1)).toEqual([3 * PARTITIONS]);
-    expect(statusOf(second, READ_MODEL_NAMES.findings).state).toBe('standby');
+    expect(await stableGroup(generationGroupId(FINDINGS, 1, groupsOf(pair)), 1)).toEqual([3 * PARTITIONS]);
+    expect(statusOf(second, FINDINGS).state).toBe('standby');
     // events whose findings depend on other partitions' events (licence remittances, a rental to a CN tenant, a
     // catalog correction, an entity listing) while the two instances share the other projections' partitions
     await publish(p2);
     await publish(p3);
     await publish(p4);
     expect(SHARED.map((projection) => statusOf(second, projection).applied).every((n) => n > 0)).toBe(true);
-    expect(statusOf(second, READ_MODEL_NAMES.findings)).toMatchObject({ state: 'standby', applied: 0 });
-    expect(statusOf(first, READ_MODEL_NAMES.findings).applied).toBe(produced);
+    expect(statusOf(second, FINDINGS)).toMatchObject({ state: 'standby', applied: 0 });
+    expect(statusOf(first, FINDINGS).applied).toBe(produced);
 
     // when the first stops mid-stream, the standby takes the findings over (and the rest of the partitions)
     await first.stop();
     await publish(p5);
-    expect(statusOf(second, READ_MODEL_NAMES.findings)).toMatchObject({ state: 'running', applied: p5.length });
-    expect(await stableGroup(generationGroupId(READ_MODEL_NAMES.findings, 1, groupsOf(pair)), 1)).toEqual([3 * PARTITIONS]);
+    expect(statusOf(second, FINDINGS)).toMatchObject({ state: 'running', applied: p5.length });
+    expect(await stableGroup(generationGroupId(FINDINGS, 1, groupsOf(pair)), 1)).toEqual([3 * PARTITIONS]);
 
     // then every read model equals the single instance's, row for row
     const expected = await dump(single);
@@ -316,7 +317,7 @@ describe('read models with two projector instances in one group (real Kafka and 
     for (const table of Object.keys(expected)) expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
     // and the run is the worked example: Gansu's 512 H20 breach from 2025-11-05 until the last of them left
     const gansu = await pair.pool.query<{ severity: string; opened_at: Date; closed_at: Date | null }>(
-      `SELECT severity, opened_at, closed_at FROM ${schemaOf(READ_MODEL_NAMES.findings)}.findings
+      `SELECT severity, opened_at, closed_at FROM ${schemaOf(FINDINGS)}.findings
         WHERE data_center_id = 'gansu' AND rule_id = 'CN-STATE-FUNDED-DOMESTIC' ORDER BY opened_at, id`,
     );
     expect(gansu.rows.map((r) => [r.severity, r.opened_at.toISOString(), r.closed_at?.toISOString()])).toEqual([['breach', '2025-11-05T00:00:00.000Z', '2026-03-01T00:00:00.000Z']]);

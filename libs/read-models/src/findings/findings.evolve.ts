@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RULEBOOK_V1, ruleById, type Finding, type OpenFinding, type RuleId, type Rulebook, type TimelineInterval } from '@chip-ledger/compliance';
-import { iso } from '../shared/sql';
+import { iso } from '../shared/time';
 
 /** A `findings` row (the `FindingRecord` entity's shape): one interval during which a finding was open with one severity. */
 export interface FindingRow {

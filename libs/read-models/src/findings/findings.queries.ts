@@ -1,5 +1,5 @@
-import type { Queryable } from '../shared/sql';
-import { findingsTables } from './findings.table';
+import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { FindingRecord } from './findings.entities';
 
 export interface FindingView {
   /** Row id: one interval during which the finding was open with one severity. */
@@ -36,59 +36,39 @@ export interface FindingFilter {
   readonly limit: number;
 }
 
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-
-const toView = (r: Record<string, unknown>): FindingView => ({
-  id: String(r['id']),
-  findingId: String(r['finding_id']),
-  ruleId: String(r['rule_id']),
-  severity: String(r['severity']) as FindingView['severity'],
-  certainty: String(r['certainty']) as FindingView['certainty'],
-  status: r['closed_at'] === null ? 'open' : 'closed',
-  dataCenterId: String(r['data_center_id']),
-  ownerOrganisationId: (r['owner_organisation_id'] as string | null) ?? null,
-  modelId: (r['model_id'] as string | null) ?? null,
-  count: Number(r['count']),
-  evidence: r['evidence'] as string[],
-  message: String(r['message']),
-  source: { citation: String(r['source_citation']), url: String(r['source_url']) },
-  occurredAt: iso(r['occurred_at']),
-  acknowledged: Boolean(r['acknowledged']),
-  openedAt: iso(r['opened_at']) ?? '',
-  closedAt: iso(r['closed_at']),
-  updatedAt: iso(r['updated_at']) ?? '',
+/** The API's view of a stored interval: its status from `closedAt`, its source as one object. */
+const viewOf = ({ sourceCitation, sourceUrl, ...record }: FindingRecord): FindingView => ({
+  ...record,
+  severity: record.severity as FindingView['severity'],
+  certainty: record.certainty as FindingView['certainty'],
+  status: record.closedAt === null ? 'open' : 'closed',
+  source: { citation: sourceCitation, url: sourceUrl },
 });
 
+/** Newest first: by opened_at, then id (the keyset the cursor carries). */
+const newestFirst = (q: SelectQueryBuilder<FindingRecord>): SelectQueryBuilder<FindingRecord> => q.orderBy('f.openedAt', 'DESC').addOrderBy('f.id', 'DESC');
+
 /** Newest first (by opened_at, then id), keyset-paginated. */
-export const listFindings = async (db: Queryable, schema: string, filter: FindingFilter): Promise<FindingView[]> => {
-  const params: unknown[] = [];
-  const bind = (v: unknown): string => `$${params.push(v)}`;
-  const where: string[] = ['true'];
-  if (filter.status === 'open') where.push('closed_at IS NULL');
-  if (filter.status === 'closed') where.push('closed_at IS NOT NULL');
-  if (filter.severity !== undefined) where.push(`severity = ${bind(filter.severity)}`);
-  if (filter.ruleId !== undefined) where.push(`rule_id = ${bind(filter.ruleId)}`);
-  if (filter.dataCenterId !== undefined) where.push(`data_center_id = ${bind(filter.dataCenterId)}`);
-  if (filter.certainty !== undefined) where.push(`certainty = ${bind(filter.certainty)}`);
-  if (filter.visibleToOrganisation !== undefined) where.push(`owner_organisation_id = ${bind(filter.visibleToOrganisation)}`);
-  if (filter.after !== undefined) where.push(`(opened_at, id) < (${bind(filter.after.openedAt)}::timestamptz, ${bind(filter.after.id)})`);
-  const { rows } = await db.query(
-    `SELECT * FROM ${findingsTables(schema).findings} WHERE ${where.join(' AND ')} ORDER BY opened_at DESC, id DESC LIMIT ${bind(filter.limit)}`,
-    params,
-  );
-  return rows.map(toView);
+export const listFindings = async (db: EntityManager, filter: FindingFilter): Promise<FindingView[]> => {
+  const q = db.getRepository(FindingRecord).createQueryBuilder('f');
+  if (filter.status === 'open') q.andWhere('f.closedAt IS NULL');
+  if (filter.status === 'closed') q.andWhere('f.closedAt IS NOT NULL');
+  if (filter.severity !== undefined) q.andWhere('f.severity = :severity', { severity: filter.severity });
+  if (filter.ruleId !== undefined) q.andWhere('f.ruleId = :ruleId', { ruleId: filter.ruleId });
+  if (filter.dataCenterId !== undefined) q.andWhere('f.dataCenterId = :dataCenterId', { dataCenterId: filter.dataCenterId });
+  if (filter.certainty !== undefined) q.andWhere('f.certainty = :certainty', { certainty: filter.certainty });
+  if (filter.visibleToOrganisation !== undefined) q.andWhere('f.ownerOrganisationId = :owner', { owner: filter.visibleToOrganisation });
+  if (filter.after !== undefined) q.andWhere('(f.openedAt, f.id) < (CAST(:afterOpenedAt AS timestamptz), :afterId)', { afterOpenedAt: filter.after.openedAt, afterId: filter.after.id });
+  return (await newestFirst(q).limit(filter.limit).getMany()).map(viewOf);
 };
 
-export const findingById = async (db: Queryable, schema: string, id: string): Promise<FindingView | null> => {
-  const { rows } = await db.query(`SELECT * FROM ${findingsTables(schema).findings} WHERE id = $1`, [id]);
-  return rows[0] ? toView(rows[0]) : null;
+export const findingById = async (db: EntityManager, id: string): Promise<FindingView | null> => {
+  const record = await db.getRepository(FindingRecord).findOneBy({ id });
+  return record === null ? null : viewOf(record);
 };
 
 /** Open findings of one data center (for its detail page). */
-export const openFindingsOf = async (db: Queryable, schema: string, dataCenterId: string): Promise<FindingView[]> => {
-  const { rows } = await db.query(
-    `SELECT * FROM ${findingsTables(schema).findings} WHERE data_center_id = $1 AND closed_at IS NULL ORDER BY opened_at DESC, id DESC`,
-    [dataCenterId],
-  );
-  return rows.map(toView);
+export const openFindingsOf = async (db: EntityManager, dataCenterId: string): Promise<FindingView[]> => {
+  const q = db.getRepository(FindingRecord).createQueryBuilder('f').where('f.dataCenterId = :dataCenterId AND f.closedAt IS NULL', { dataCenterId });
+  return (await newestFirst(q).getMany()).map(viewOf);
 };

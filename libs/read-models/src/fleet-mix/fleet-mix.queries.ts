@@ -1,5 +1,5 @@
-import { chipMixTables } from '../chip-mix/chip-mix.table';
-import type { Queryable } from '../shared/sql';
+import type { EntityManager } from 'typeorm';
+import { ChipMixCount, ChipMixDataCenter, ChipMixModel, ChipMixOrganisation, ChipMixRental } from '../chip-mix/chip-mix.entities';
 
 /*
  * Fleet mix is not a projection of its own: it is an aggregate over the chip-mix tables, computed when asked
@@ -23,56 +23,57 @@ export interface FleetMixRow {
   readonly controlledInstalled: number;
 }
 
+/** What each dimension groups by and shows, in the entities' property names (TypeORM writes the column names). */
 const GROUPING: Record<FleetMixDimension, { key: string; label: string }> = {
   country: { key: 'd.country', label: 'd.country' },
-  owner: { key: 'd.owner_organisation_id', label: 'COALESCE(o.name, d.owner_organisation_id)' },
-  vendor: { key: 'm.vendor', label: "m.vendor || ' (' || m.vendor_headquarters || ')'" },
+  owner: { key: 'd.ownerOrganisationId', label: 'COALESCE(o.name, d.ownerOrganisationId)' },
+  vendor: { key: 'm.vendor', label: "m.vendor || ' (' || m.vendorHeadquarters || ')'" },
   // The catalog's export-control class (3A090.a, 3A090.b, or the catalog's word for neither / unknown).
-  class: { key: 'm.eccn_class', label: 'm.eccn_class' },
+  class: { key: 'm.eccnClass', label: 'm.eccnClass' },
 };
 
-export const fleetMix = async (
-  db: Queryable,
-  schema: string,
-  by: FleetMixDimension,
-  scope: { visibleToOrganisation?: string },
-  now: Date,
-): Promise<FleetMixRow[]> => {
-  const t = chipMixTables(schema);
+/**
+ * A total, as a double: pg hands float8 over as a JS number (exact for integers below 2^53, and chip counts stay far
+ * below), where bigint and numeric sums would arrive as text to convert by hand.
+ */
+const total = (expression: string): string => `SUM(${expression})::float8`;
+
+/**
+ * The fleet's totals per dimension value, at `now` (what is rented out then). One GROUP BY in PostgreSQL over at most
+ * data centers × models rows: the rows are summed where they are, not loaded as entities to be summed here.
+ */
+export const fleetMix = async (db: EntityManager, by: FleetMixDimension, scope: { visibleToOrganisation?: string }, now: Date): Promise<FleetMixRow[]> => {
   const g = GROUPING[by];
-  const params: unknown[] = [now.toISOString()];
-  const scoped = scope.visibleToOrganisation === undefined ? '' : `AND d.owner_organisation_id = $${params.push(scope.visibleToOrganisation)}`;
-  const { rows } = await db.query(
-    `SELECT ${g.key} AS key, ${g.label} AS label,
-            COUNT(DISTINCT c.data_center_id) AS data_centers,
-            SUM(c.installed) AS installed, SUM(c.in_stock) AS in_stock,
-            SUM(GREATEST(c.ordered - c.delivered - c.cancelled, 0)) AS on_order,
-            SUM(COALESCE(r.rented_out, 0)) AS rented_out,
-            SUM(CASE WHEN m.domestic THEN c.installed ELSE 0 END) AS domestic_installed,
-            SUM(CASE WHEN m.domestic IS NOT TRUE THEN c.installed ELSE 0 END) AS foreign_installed,
-            SUM(CASE WHEN m.eccn_class IN ('3A090.a', '3A090.b') THEN c.installed ELSE 0 END) AS controlled_installed
-       FROM ${t.counts} c
-       JOIN ${t.dataCenters} d ON d.data_center_id = c.data_center_id AND d.owner_organisation_id IS NOT NULL
-       LEFT JOIN ${t.organisations} o ON o.organisation_id = d.owner_organisation_id
-       LEFT JOIN ${t.models} m ON m.model_id = c.model_id
-       LEFT JOIN (SELECT data_center_id, model_id, SUM(chip_count) AS rented_out FROM ${t.rentals}
-                   WHERE ended_at IS NULL AND period_start <= $1 AND period_end > $1 GROUP BY data_center_id, model_id) r
-              ON r.data_center_id = c.data_center_id AND r.model_id = c.model_id
-      WHERE true ${scoped}
-      GROUP BY 1, 2
-      ORDER BY 1 NULLS LAST`,
-    params,
-  );
-  return rows.map((r: Record<string, unknown>) => ({
-    key: (r['key'] as string | null) ?? null,
-    label: (r['label'] as string | null) ?? null,
-    dataCenters: Number(r['data_centers']),
-    installed: Number(r['installed']),
-    inStock: Number(r['in_stock']),
-    onOrder: Number(r['on_order']),
-    rentedOut: Number(r['rented_out']),
-    domesticInstalled: Number(r['domestic_installed']),
-    foreignInstalled: Number(r['foreign_installed']),
-    controlledInstalled: Number(r['controlled_installed']),
-  }));
+  const q = db
+    .getRepository(ChipMixCount)
+    .createQueryBuilder('c')
+    .innerJoin(ChipMixDataCenter, 'd', 'd.dataCenterId = c.dataCenterId AND d.ownerOrganisationId IS NOT NULL')
+    .leftJoin(ChipMixOrganisation, 'o', 'o.organisationId = d.ownerOrganisationId')
+    .leftJoin(ChipMixModel, 'm', 'm.modelId = c.modelId')
+    .leftJoin(
+      (running) =>
+        running
+          .from(ChipMixRental, 'r')
+          .select('r.dataCenterId', 'dataCenterId')
+          .addSelect('r.modelId', 'modelId')
+          .addSelect('SUM(r.chipCount)', 'chips')
+          .where('r.endedAt IS NULL AND r.periodStart <= :now AND r.periodEnd > :now')
+          .groupBy('r.dataCenterId')
+          .addGroupBy('r.modelId'),
+      'rented',
+      'rented."dataCenterId" = c.dataCenterId AND rented."modelId" = c.modelId',
+    )
+    .select(g.key, 'key')
+    .addSelect(g.label, 'label')
+    .addSelect('COUNT(DISTINCT c.dataCenterId)::float8', 'dataCenters')
+    .addSelect(total('c.installed'), 'installed')
+    .addSelect(total('c.inStock'), 'inStock')
+    .addSelect(total('GREATEST(c.ordered - c.delivered - c.cancelled, 0)'), 'onOrder')
+    .addSelect(total('COALESCE(rented.chips, 0)'), 'rentedOut')
+    .addSelect(total('CASE WHEN m.domestic THEN c.installed ELSE 0 END'), 'domesticInstalled')
+    .addSelect(total('CASE WHEN m.domestic IS NOT TRUE THEN c.installed ELSE 0 END'), 'foreignInstalled')
+    .addSelect(total("CASE WHEN m.eccnClass IN ('3A090.a', '3A090.b') THEN c.installed ELSE 0 END"), 'controlledInstalled')
+    .setParameter('now', now.toISOString());
+  if (scope.visibleToOrganisation !== undefined) q.where('d.ownerOrganisationId = :visibleTo', { visibleTo: scope.visibleToOrganisation });
+  return q.groupBy('1').addGroupBy('2').orderBy('1', 'ASC', 'NULLS LAST').getRawMany<FleetMixRow>();
 };

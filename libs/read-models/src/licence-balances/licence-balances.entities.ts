@@ -1,5 +1,6 @@
 import { instantColumn, numberColumn } from '@chip-ledger/persistence';
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { formatUsdCents, usdCents } from '@chip-ledger/domain';
+import { Column, Entity, PrimaryColumn, type ValueTransformer } from 'typeorm';
 
 // `used` is never stored: it is the sum of `licence_usages` whose data center belongs to the licence's consignee
 // (`licence_data_centers`), so a usage that reaches the projection before its licence or its data center's
@@ -38,6 +39,18 @@ export class LicenceUsage {
   @Column('timestamptz', { name: 'occurred_at', transformer: instantColumn }) occurredAt!: string;
 }
 
+/**
+ * PostgreSQL's numeric text as the API's amount, with two fraction digits: a v1 fact's JSON number 1250000.5 is stored
+ * as 1250000.5 and answered as '1250000.50'. Never through a float.
+ */
+const usdColumn: ValueTransformer = {
+  to: (value: string) => value,
+  from: (value: string | null) => {
+    const cents = usdCents(value);
+    return cents === null ? value : formatUsdCents(cents);
+  },
+};
+
 /** A revenue-share remittance under a licence (an exact decimal amount). */
 @Entity({ name: 'licence_remittances' })
 export class LicenceRemittance {
@@ -46,7 +59,7 @@ export class LicenceRemittance {
   @Column('text') reference!: string;
   @Column('jsonb', { name: 'delivery_ids' }) deliveryIds!: string[];
   /** Exact decimal (RevenueShareRemitted v2): read back as PostgreSQL's numeric text, never a float. */
-  @Column('numeric', { name: 'amount_usd' }) amountUsd!: string;
+  @Column('numeric', { name: 'amount_usd', transformer: usdColumn }) amountUsd!: string;
   @Column('timestamptz', { name: 'occurred_at', transformer: instantColumn }) occurredAt!: string;
 }
 

@@ -31,7 +31,7 @@ describe('licence-balances projection', () => {
         .dataCenter('2025-01-01', 'shanghai', 'cn-cloud', 'CN');
       const changes = await h.apply(p, schema, l.events, 2);
       expect(changes.every((c) => c.kind === 'licence.changed')).toBe(true);
-      const balance = await licenceBalance(h.pool, schema, 'lic-h20', new Date('2026-01-01'));
+      const balance = await h.read(schema, (db) => licenceBalance(db, 'lic-h20', new Date('2026-01-01')));
       expect(balance).toMatchObject({ authorised: 2000, used: 2300, remaining: 0, overdrawnBy: 300, status: 'overdrawn', consigneeOrganisationId: 'cn-cloud', revenueSharePercent: 15 });
       expect(balance?.usages.map((u) => [u.reference, u.dataCenterId, u.quantity, u.balanceAfter])).toEqual([
         ['d1', 'shanghai', 1500, 500],
@@ -50,7 +50,7 @@ describe('licence-balances projection', () => {
       l.record('2025-09-01', { type: 'RevenueShareRemitted', data: { licenceId: 'lic', deliveryIds: ['d1'], amountUsd: '123456789012.34', reference: 'r1' } });
       l.record('2025-09-02', { type: 'RevenueShareRemitted', data: { licenceId: 'lic', deliveryIds: ['d2'], amountUsd: 1250000.5 as unknown as string, reference: 'r2' } });
       await h.apply(p, schema, l.events);
-      const balance = await licenceBalance(h.pool, schema, 'lic', new Date('2026-01-01'));
+      const balance = await h.read(schema, (db) => licenceBalance(db, 'lic', new Date('2026-01-01')));
       expect(balance?.remittances.map((r) => r.amountUsd)).toEqual(['123456789012.34', '1250000.50']);
     });
   });
@@ -66,7 +66,7 @@ describe('licence-balances projection', () => {
       await h.apply(p, schema, l.events);
       l.record('2025-09-02', { type: 'ExportLicenceSuspended', data: { licenceId: 'lic', reason: 'review' } });
       await h.apply(p, schema, l.events.slice(-1));
-      expect(await licenceBalance(h.pool, schema, 'lic', new Date('2026-01-01'))).toMatchObject({
+      expect(await h.read(schema, (db) => licenceBalance(db, 'lic', new Date('2026-01-01')))).toMatchObject({
         authorised: 300,
         remaining: 300,
         status: 'suspended',

@@ -24,7 +24,7 @@ describe('rentals projection', () => {
   });
 
   it('lists rentals by tenant with their status as of now', async () => {
-    const rows = await listRentals(h.pool, schema, { tenantOrganisationId: 'alibaba', limit: 10 }, now);
+    const rows = await h.read(schema, (db) => listRentals(db, { tenantOrganisationId: 'alibaba', limit: 10 }, now));
     expect(rows.map((r) => [r.rentalId, r.status, r.chipCount, r.providerOrganisationId])).toEqual([
       ['r1', 'active', 1024, 'sg-dc'],
       ['r3', 'expired', 5, 'sg-dc'],
@@ -32,7 +32,7 @@ describe('rentals projection', () => {
   });
 
   it('lists rentals by provider, ended ones included', async () => {
-    const rows = await listRentals(h.pool, schema, { providerDataCenterId: 'singapore', limit: 10 }, now);
+    const rows = await h.read(schema, (db) => listRentals(db, { providerDataCenterId: 'singapore', limit: 10 }, now));
     expect(rows.map((r) => [r.rentalId, r.status, r.purpose])).toEqual([
       ['r1', 'active', 'training'],
       ['r2', 'ended', 'inference'],
@@ -41,7 +41,7 @@ describe('rentals projection', () => {
   });
 
   it('limits viewers to rentals of their organisation as tenant or provider owner', async () => {
-    expect((await listRentals(h.pool, schema, { visibleToOrganisation: 'bytedance', limit: 10 }, now)).map((r) => r.rentalId)).toEqual(['r2']);
-    expect((await listRentals(h.pool, schema, { visibleToOrganisation: 'sg-dc', limit: 10 }, now)).length).toBe(3);
+    expect((await h.read(schema, (db) => listRentals(db, { visibleToOrganisation: 'bytedance', limit: 10 }, now))).map((r) => r.rentalId)).toEqual(['r2']);
+    expect((await h.read(schema, (db) => listRentals(db, { visibleToOrganisation: 'sg-dc', limit: 10 }, now))).length).toBe(3);
   });
 });

@@ -1,5 +1,5 @@
-import type { Queryable } from '../shared/sql';
-import { rentalTables } from './rentals.table';
+import type { EntityManager } from 'typeorm';
+import { RentalProvider, RentalRecord } from './rentals.entities';
 
 export interface RentalView {
   readonly rentalId: string;
@@ -27,43 +27,37 @@ export interface RentalFilter {
   readonly limit: number;
 }
 
-const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString());
+/** A rental with its provider data center's owner, when known (joined, not stored on the rental). */
+type RentalWithProvider = RentalRecord & { provider?: RentalProvider | null };
 
-export const listRentals = async (db: Queryable, schema: string, filter: RentalFilter, now: Date): Promise<RentalView[]> => {
-  const t = rentalTables(schema);
-  const params: unknown[] = [now.toISOString()];
-  const bind = (v: unknown): string => `$${params.push(v)}`;
-  const where = ['r.started_at IS NOT NULL'];
-  if (filter.tenantOrganisationId !== undefined) where.push(`r.tenant_organisation_id = ${bind(filter.tenantOrganisationId)}`);
-  if (filter.providerDataCenterId !== undefined) where.push(`r.provider_data_center_id = ${bind(filter.providerDataCenterId)}`);
-  if (filter.visibleToOrganisation !== undefined) {
-    const org = bind(filter.visibleToOrganisation);
-    where.push(`(r.tenant_organisation_id = ${org} OR p.owner_organisation_id = ${org})`);
-  }
-  if (filter.afterId !== undefined) where.push(`r.rental_id > ${bind(filter.afterId)}`);
-  const { rows } = await db.query(
-    `SELECT r.*, p.owner_organisation_id,
-            CASE WHEN r.ended_at IS NOT NULL AND r.ended_at <= $1 THEN 'ended'
-                 WHEN r.period_start > $1 THEN 'scheduled'
-                 WHEN r.period_end <= $1 THEN 'expired'
-                 ELSE 'active' END AS status
-       FROM ${t.rentals} r LEFT JOIN ${t.providers} p ON p.data_center_id = r.provider_data_center_id
-      WHERE ${where.join(' AND ')} ORDER BY r.rental_id LIMIT ${bind(filter.limit)}`,
-    params,
-  );
-  return rows.map((r: Record<string, unknown>) => ({
-    rentalId: String(r['rental_id']),
-    providerDataCenterId: (r['provider_data_center_id'] as string | null) ?? null,
-    providerOrganisationId: (r['owner_organisation_id'] as string | null) ?? null,
-    tenantOrganisationId: (r['tenant_organisation_id'] as string | null) ?? null,
-    modelId: (r['model_id'] as string | null) ?? null,
-    chipCount: Number(r['chip_count'] ?? 0),
-    purpose: (r['purpose'] as RentalView['purpose']) ?? null,
-    periodStart: iso(r['period_start']),
-    periodEnd: iso(r['period_end']),
-    status: r['status'] as RentalView['status'],
-    extensions: Number(r['extensions']),
-    endedAt: iso(r['ended_at']),
-    endReason: (r['end_reason'] as string | null) ?? null,
-  }));
+/** As of `now`: ended once its end is recorded and reached, else by its period. */
+const statusAt = (rental: Pick<RentalRecord, 'endedAt' | 'periodStart' | 'periodEnd'>, now: string): RentalView['status'] => {
+  const at = Date.parse(now);
+  if (rental.endedAt !== null && Date.parse(rental.endedAt) <= at) return 'ended';
+  if (rental.periodStart !== null && Date.parse(rental.periodStart) > at) return 'scheduled';
+  if (rental.periodEnd !== null && Date.parse(rental.periodEnd) <= at) return 'expired';
+  return 'active';
+};
+
+const viewOf = ({ provider, startedAt: _started, updatedAt: _updated, ...rental }: RentalWithProvider, now: string): RentalView => ({
+  ...rental,
+  providerOrganisationId: provider?.ownerOrganisationId ?? null,
+  chipCount: rental.chipCount ?? 0,
+  purpose: rental.purpose as RentalView['purpose'],
+  status: statusAt(rental, now),
+});
+
+/** Started rentals by id (keyset), with their status at `now`. */
+export const listRentals = async (db: EntityManager, filter: RentalFilter, now: Date): Promise<RentalView[]> => {
+  const q = db
+    .getRepository(RentalRecord)
+    .createQueryBuilder('r')
+    .leftJoinAndMapOne('r.provider', RentalProvider, 'p', 'p.dataCenterId = r.providerDataCenterId')
+    .where('r.startedAt IS NOT NULL');
+  if (filter.tenantOrganisationId !== undefined) q.andWhere('r.tenantOrganisationId = :tenant', { tenant: filter.tenantOrganisationId });
+  if (filter.providerDataCenterId !== undefined) q.andWhere('r.providerDataCenterId = :provider', { provider: filter.providerDataCenterId });
+  if (filter.visibleToOrganisation !== undefined) q.andWhere('(r.tenantOrganisationId = :org OR p.ownerOrganisationId = :org)', { org: filter.visibleToOrganisation });
+  if (filter.afterId !== undefined) q.andWhere('r.rentalId > :afterId', { afterId: filter.afterId });
+  const rentals: RentalWithProvider[] = await q.orderBy('r.rentalId').limit(filter.limit).getMany();
+  return rentals.map((rental) => viewOf(rental, now.toISOString()));
 };

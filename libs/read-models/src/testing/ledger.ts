@@ -3,6 +3,7 @@ import { streamIdOf, type Actor, type LedgerEvent, type OrderLine } from '@chip-
 import { openDatabase, runMigrations, withTransaction, type Database } from '@chip-ledger/persistence';
 import type { Projection, ProjectedEvent, ProjectionChange, ProjectionTransaction } from '@chip-ledger/projection';
 import type { Pool } from 'pg';
+import type { EntityManager } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import { READ_MODEL_ENTITIES } from '../registry';
 
@@ -138,6 +139,11 @@ export class ProjectionHarness {
 
   async inTransaction<T>(schema: string, work: (tx: ProjectionTransaction) => Promise<T>): Promise<T> {
     return withTransaction(this.db.dataSource, ({ manager, client }) => work({ schema, manager, client }), { schema });
+  }
+
+  /** A read of the generation in `schema`, as the query API's reader runs it (its search path, one snapshot). */
+  async read<T>(schema: string, work: (db: EntityManager) => Promise<T>): Promise<T> {
+    return withTransaction(this.db.dataSource, ({ manager }) => work(manager), { schema, isolation: 'REPEATABLE READ' });
   }
 
   /** The read model's migrations and seed, then load, as the engine does for a new instance. */
