@@ -1,3 +1,4 @@
+import { APPEND_EVENTS_PARAMETERS } from './append-signatures';
 import { EventStoreMigration } from './event-store-migration';
 
 /** `append_events`: a whole append in one statement and one round trip. (Recorded as `0002_append_function` by the hand-written migrator before TypeORM's.) */
@@ -9,26 +10,7 @@ export class AppendFunction1735689600002 extends EventStoreMigration {
 -- (SHA-256 computed here from the canonical JSON the client prepared around the two values only the
 -- database knows: the previous hash and its clock), the multi-row INSERT and the idempotency record.
 -- Hash layout (see eventHashParts): prefix || prevHash || '","recordedAt":"' || recordedAt || '",' || suffix.
-CREATE FUNCTION {{schema}}.append_events(
-  p_streams          text[],
-  p_expected         integer[],
-  p_stream_of        integer[],     -- per event: its stream's index in p_streams (1-based)
-  p_versions         integer[],
-  p_event_ids        uuid[],
-  p_types            text[],
-  p_schema_versions  integer[],
-  p_occurred_at      timestamptz[],
-  p_actors           jsonb[],
-  p_correlation_ids  text[],
-  p_causation_ids    text[],
-  p_data             jsonb[],
-  p_hash_prefixes    text[],
-  p_hash_suffixes    text[],
-  p_idem_scope       text,
-  p_idem_key         text,
-  p_idem_hash        text,
-  p_streams_result   jsonb
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE FUNCTION {{schema}}.append_events${APPEND_EVENTS_PARAMETERS} RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   -- Truncated to milliseconds: the stored value is exactly the hashed ISO string.
   v_recorded_at   timestamptz := date_trunc('milliseconds', now());

@@ -1,3 +1,4 @@
+import { APPEND_BATCH_PARAMETERS, APPEND_COMMAND_C } from './append-signatures';
 import { EventStoreMigration } from './event-store-migration';
 
 /** `append_batch`: several commands' appends in one round trip, each refused alone. (Recorded as `0003_append_batch_function` by the hand-written migrator before TypeORM's.) */
@@ -13,28 +14,7 @@ export class AppendBatchFunction1735689600003 extends EventStoreMigration {
 -- The per-stream and per-event arrays are the commands' arrays concatenated; p_stream_counts and
 -- p_event_counts cut them back into commands. p_stream_of is relative to the command's own streams.
 -- Answers a jsonb array, one element per command: append_events' outcome, or {failed, detail, constraint}.
-CREATE FUNCTION {{schema}}.append_batch(
-  p_stream_counts    integer[],
-  p_event_counts     integer[],
-  p_streams          text[],
-  p_expected         integer[],
-  p_stream_of        integer[],
-  p_versions         integer[],
-  p_event_ids        uuid[],
-  p_types            text[],
-  p_schema_versions  integer[],
-  p_occurred_at      timestamptz[],
-  p_actors           jsonb[],
-  p_correlation_ids  text[],
-  p_causation_ids    text[],
-  p_data             jsonb[],
-  p_hash_prefixes    text[],
-  p_hash_suffixes    text[],
-  p_idem_scopes      text[],
-  p_idem_keys        text[],
-  p_idem_hashes      text[],
-  p_streams_results  jsonb[]
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE FUNCTION {{schema}}.append_batch${APPEND_BATCH_PARAMETERS} RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_out        jsonb[] := '{}';
   v_detail     text;
@@ -49,11 +29,7 @@ BEGIN
     s1 := s0 + p_stream_counts[c] - 1;
     e1 := e0 + p_event_counts[c] - 1;
     BEGIN
-      v_out[c] := {{schema}}.append_events(
-        p_streams[s0:s1], p_expected[s0:s1], p_stream_of[e0:e1], p_versions[e0:e1], p_event_ids[e0:e1], p_types[e0:e1],
-        p_schema_versions[e0:e1], p_occurred_at[e0:e1], p_actors[e0:e1], p_correlation_ids[e0:e1], p_causation_ids[e0:e1],
-        p_data[e0:e1], p_hash_prefixes[e0:e1], p_hash_suffixes[e0:e1],
-        p_idem_scopes[c], p_idem_keys[c], p_idem_hashes[c], p_streams_results[c]);
+      v_out[c] := ${APPEND_COMMAND_C};
     EXCEPTION
       WHEN SQLSTATE 'CL409' THEN
         GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;

@@ -1,3 +1,4 @@
+import { APPEND_BATCH_PARAMETERS, APPEND_COMMAND_C } from './append-signatures';
 import { EventStoreMigration } from './event-store-migration';
 
 /** `append_batch` takes its transaction id before any global position (watermarks, ADR 0019). (Recorded as `0006_xid_before_position` by the hand-written migrator before TypeORM's.) */
@@ -12,28 +13,7 @@ export class XidBeforePosition1735689600006 extends EventStoreMigration {
 -- position is taken. The INSERT took the position (the bigserial default of the first column) before the tx_id
 -- default assigned the id, a few microseconds in which a snapshot could fall. So append_batch now takes its
 -- transaction id right after announcing itself, before anything is inserted. Otherwise unchanged (0004).
-CREATE OR REPLACE FUNCTION {{schema}}.append_batch(
-  p_stream_counts    integer[],
-  p_event_counts     integer[],
-  p_streams          text[],
-  p_expected         integer[],
-  p_stream_of        integer[],
-  p_versions         integer[],
-  p_event_ids        uuid[],
-  p_types            text[],
-  p_schema_versions  integer[],
-  p_occurred_at      timestamptz[],
-  p_actors           jsonb[],
-  p_correlation_ids  text[],
-  p_causation_ids    text[],
-  p_data             jsonb[],
-  p_hash_prefixes    text[],
-  p_hash_suffixes    text[],
-  p_idem_scopes      text[],
-  p_idem_keys        text[],
-  p_idem_hashes      text[],
-  p_streams_results  jsonb[]
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {{schema}}.append_batch${APPEND_BATCH_PARAMETERS} RETURNS jsonb LANGUAGE plpgsql AS $$
 DECLARE
   v_out        jsonb[] := '{}';
   v_blocked    text[] := '{}';
@@ -59,11 +39,7 @@ BEGIN
       v_out[c] := jsonb_build_object('failed', '55P03', 'detail', 'an earlier command of this batch found the stream locked');
     ELSE
       BEGIN
-        v_out[c] := {{schema}}.append_events(
-          p_streams[s0:s1], p_expected[s0:s1], p_stream_of[e0:e1], p_versions[e0:e1], p_event_ids[e0:e1], p_types[e0:e1],
-          p_schema_versions[e0:e1], p_occurred_at[e0:e1], p_actors[e0:e1], p_correlation_ids[e0:e1], p_causation_ids[e0:e1],
-          p_data[e0:e1], p_hash_prefixes[e0:e1], p_hash_suffixes[e0:e1],
-          p_idem_scopes[c], p_idem_keys[c], p_idem_hashes[c], p_streams_results[c]);
+        v_out[c] := ${APPEND_COMMAND_C};
       EXCEPTION
         WHEN SQLSTATE 'CL409' THEN
           GET STACKED DIAGNOSTICS v_detail = PG_EXCEPTION_DETAIL;
