@@ -3,7 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { poolOf } from '@chip-ledger/persistence';
 import { DataSource } from 'typeorm';
 import { AuditReadController, EventByIdController, RulesController } from './http/audit-read.controller';
-import { AUDIT_QUERY_HANDLERS, AUDIT_READ_OPTIONS, type AuditReadOptions } from './queries/audit-read.handlers';
+import { AUDIT_QUERY_HANDLERS, auditReadOptionProviders, type AuditReadOptions } from './queries/audit-read.handlers';
 import { AsOfEventCache } from './store/as-of-cache';
 import { LedgerReader } from './store/ledger-reader';
 
@@ -25,7 +25,7 @@ export class AuditReadModule {
       controllers: [AuditReadController, EventByIdController, RulesController],
       providers: [
         ...(providers ?? []),
-        { provide: AUDIT_READ_OPTIONS, useValue: readOptions },
+        ...auditReadOptionProviders(readOptions),
         { provide: LedgerReader, inject: [DataSource], useFactory: (dataSource: DataSource) => new LedgerReader(poolOf(dataSource)) },
         { provide: AsOfEventCache, inject: [LedgerReader], useFactory: (reader: LedgerReader) => new AsOfEventCache(reader) },
         ...AUDIT_QUERY_HANDLERS,

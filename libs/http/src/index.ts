@@ -16,6 +16,7 @@ export * from './openapi/problem.schema';
 export * from './idempotency/idempotency';
 export * from './http-platform.module';
 export * from './dto/fields';
+export * from './dto/query-fields';
 export * from './bootstrap';
 export * from './read-your-writes/position-token';
 export * from './logging/app-logger';

@@ -5,7 +5,7 @@ import { CurrentActor, Roles, ValidationProblem } from '@chip-ledger/http';
 import type { Actor, Role } from '@chip-ledger/domain';
 import type { LedgerEntry } from '../as-of/ledger-entry';
 import {
-  AUDIT_READ_OPTIONS,
+  AUDIT_CLOCK,
   DataCenterAsOfQuery,
   EventByIdQuery,
   FleetAsOfQuery,
@@ -13,7 +13,6 @@ import {
   LateFactsQuery,
   LedgerCountsQuery,
   RulesAtQuery,
-  type AuditReadOptions,
   type HistoryScope,
 } from '../queries/audit-read.handlers';
 import { bitemporal, normalise, range } from '../queries/instants';
@@ -53,14 +52,10 @@ export const withLinks = (e: LedgerEntry) => ({ ...e, links: { self: `/events/${
 @ApiTags('audit')
 @Controller('audit')
 export class AuditReadController {
-  private readonly clock: () => Date;
-
   constructor(
     @Inject(QueryBus) private readonly queries: QueryBus,
-    @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
-  ) {
-    this.clock = options.clock ?? (() => new Date());
-  }
+    @Inject(AUDIT_CLOCK) private readonly clock: () => Date,
+  ) {}
 
   private async history(actor: Actor, scope: HistoryScope, q: HistoryQueryDto): Promise<Page<ReturnType<typeof withLinks>>> {
     const occurred = range('occurredFrom', q.occurredFrom, 'occurredTo', q.occurredTo);
@@ -199,14 +194,10 @@ export class EventByIdController {
 @ApiTags('audit')
 @Controller('rules')
 export class RulesController {
-  private readonly clock: () => Date;
-
   constructor(
     @Inject(QueryBus) private readonly queries: QueryBus,
-    @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
-  ) {
-    this.clock = options.clock ?? (() => new Date());
-  }
+    @Inject(AUDIT_CLOCK) private readonly clock: () => Date,
+  ) {}
 
   @Get()
   @Roles(...EVERYONE)

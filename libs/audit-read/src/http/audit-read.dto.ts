@@ -1,8 +1,8 @@
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { CursorParam, InstantParam, PageLimitParam } from '@chip-ledger/http';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { ArrayMaxSize, IsIn, IsInt, IsISO8601, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { ArrayMaxSize, IsIn, IsNumber, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 
-const INSTANT_MESSAGE = '$property must be an ISO-8601 date or date-time (e.g. 2025-11-05 or 2025-11-05T12:00:00Z)';
 const EVENT_TYPE = /^[A-Z][A-Za-z0-9]{0,99}$/;
 
 /** `?type=A&type=B` and `?type=A,B` alike. */
@@ -12,18 +12,10 @@ const toList = ({ value }: { value: unknown }): unknown =>
 export const HISTORY_ORDERS = ['newest', 'oldest'] as const;
 
 export class CursorPageDto {
-  @ApiPropertyOptional({ description: 'Page size (1-1000, default 100)', minimum: 1, maximum: 1000, type: 'integer', example: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be a whole number' })
-  @Min(1, { message: '$property must be at least 1' })
-  @Max(1000, { message: '$property must be at most 1000' })
+  @PageLimitParam({ max: 1000, defaultSize: 100, example: 100 })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor: nextCursor of the previous page of the same query', example: 'WyIyMDI1LTExLTA1VDAwOjAwOjAwLjAwMFoiLCJwcm9jdXJlbWVudCIsNDJd' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @CursorParam('Opaque cursor: nextCursor of the previous page of the same query', 'WyIyMDI1LTExLTA1VDAwOjAwOjAwLjAwMFoiLCJwcm9jdXJlbWVudCIsNDJd')
   cursor?: string;
 }
 
@@ -46,58 +38,37 @@ export class HistoryQueryDto extends CursorPageDto {
   @MaxLength(200)
   actor?: string;
 
-  @ApiPropertyOptional({ description: 'occurredAt at or after this instant', example: '2025-01-01' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('occurredAt at or after this instant', '2025-01-01')
   occurredFrom?: string;
 
-  @ApiPropertyOptional({ description: 'occurredAt at or before this instant', example: '2025-12-31T23:59:59Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('occurredAt at or before this instant', '2025-12-31T23:59:59Z')
   occurredTo?: string;
 
-  @ApiPropertyOptional({ description: 'recordedAt at or after this instant', example: '2025-01-01' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('recordedAt at or after this instant', '2025-01-01')
   recordedFrom?: string;
 
-  @ApiPropertyOptional({ description: 'recordedAt at or before this instant', example: '2026-01-01' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('recordedAt at or before this instant', '2026-01-01')
   recordedTo?: string;
 }
 
 export class AsOfQueryDto {
-  @ApiProperty({ description: 'The instant in the world to answer for: facts that occurred at or before it count', example: '2025-12-01T00:00:00Z' })
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('The instant in the world to answer for: facts that occurred at or before it count', '2025-12-01T00:00:00Z', { required: true })
   occurredAt!: string;
 
-  @ApiPropertyOptional({ description: 'What the ledger had recorded by this instant (default now; never in the future)', example: '2026-01-15T00:00:00Z' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('What the ledger had recorded by this instant (default now; never in the future)', '2026-01-15T00:00:00Z')
   knownAt?: string;
 }
 
 export class FleetAsOfQueryDto extends AsOfQueryDto {
-  @ApiPropertyOptional({ description: 'Data centers per page (1-1000, default 100)', minimum: 1, maximum: 1000, type: 'integer', example: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be a whole number' })
-  @Min(1, { message: '$property must be at least 1' })
-  @Max(1000, { message: '$property must be at most 1000' })
+  @PageLimitParam({ max: 1000, defaultSize: 100, example: 100, what: 'Data centers per page' })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor: nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @CursorParam()
   cursor?: string;
 }
 
 export class RulesQueryDto {
-  @ApiPropertyOptional({ description: 'The instant to give each rule’s standing at (default now)', example: '2025-03-01' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('The instant to give each rule’s standing at (default now)', '2025-03-01')
   at?: string;
 }
 
@@ -110,8 +81,6 @@ export class LateFactsQueryDto extends CursorPageDto {
   @Max(1_000_000, { message: '$property must be at most 1000000' })
   thresholdHours?: number;
 
-  @ApiPropertyOptional({ description: 'Only facts recorded at or after this instant', example: '2026-01-01' })
-  @IsOptional()
-  @IsISO8601({ strict: true }, { message: INSTANT_MESSAGE })
+  @InstantParam('Only facts recorded at or after this instant', '2026-01-01')
   since?: string;
 }

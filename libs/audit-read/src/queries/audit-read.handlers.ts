@@ -15,6 +15,17 @@ import { canReadStream, notFound, seesEverything } from './access';
 /** Injection token of the auditors' read side's options. */
 export const AUDIT_READ_OPTIONS = Symbol.for('chip-ledger.AuditReadOptions');
 
+/** The rulebook as-of questions are judged with, and the auditors' "now": from the options, with their defaults. */
+export const AUDIT_RULEBOOK = Symbol.for('chip-ledger.AuditRulebook');
+export const AUDIT_CLOCK = Symbol.for('chip-ledger.AuditClock');
+
+/** The providers of both, from the module's options. */
+export const auditReadOptionProviders = (options: AuditReadOptions) => [
+  { provide: AUDIT_READ_OPTIONS, useValue: options },
+  { provide: AUDIT_RULEBOOK, useValue: options.rulebook ?? RULEBOOK_V1 },
+  { provide: AUDIT_CLOCK, useValue: options.clock ?? ((): Date => new Date()) },
+];
+
 export interface AuditReadOptions {
   /** The rulebook as-of questions are judged with (default RULEBOOK_V1, as the projector). */
   readonly rulebook?: Rulebook;
@@ -117,15 +128,11 @@ export class DataCenterAsOfQuery extends Query<DataCenterAsOf> {
 
 @QueryHandler(DataCenterAsOfQuery)
 export class DataCenterAsOfHandler implements IQueryHandler<DataCenterAsOfQuery, DataCenterAsOf> {
-  private readonly rulebook: Rulebook;
-
   constructor(
     @Inject(LedgerReader) private readonly reader: LedgerReader,
     @Inject(AsOfEventCache) private readonly cache: AsOfEventCache,
-    @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
-  ) {
-    this.rulebook = options.rulebook ?? RULEBOOK_V1;
-  }
+    @Inject(AUDIT_RULEBOOK) private readonly rulebook: Rulebook,
+  ) {}
 
   async execute({ actor, dataCenterId, at }: DataCenterAsOfQuery): Promise<DataCenterAsOf> {
     const owner = await this.reader.ownerOfDataCenter(dataCenterId);
@@ -158,14 +165,10 @@ export class FleetAsOfQuery extends Query<FleetPage> {
 
 @QueryHandler(FleetAsOfQuery)
 export class FleetAsOfHandler implements IQueryHandler<FleetAsOfQuery, FleetPage> {
-  private readonly rulebook: Rulebook;
-
   constructor(
     @Inject(LedgerReader) private readonly reader: LedgerReader,
-    @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
-  ) {
-    this.rulebook = options.rulebook ?? RULEBOOK_V1;
-  }
+    @Inject(AUDIT_RULEBOOK) private readonly rulebook: Rulebook,
+  ) {}
 
   async execute({ actor, at, afterDataCenterId, limit }: FleetAsOfQuery): Promise<FleetPage> {
     const fleet = fleetAsOf(foldLedger(await this.reader.allEvents(at), at), this.rulebook, at, (owner) => canAccessOrganisation(actor, owner));
@@ -183,11 +186,7 @@ export class RulesAtQuery extends Query<RuleAt[]> {
 
 @QueryHandler(RulesAtQuery)
 export class RulesAtHandler implements IQueryHandler<RulesAtQuery, RuleAt[]> {
-  private readonly rulebook: Rulebook;
-
-  constructor(@Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions) {
-    this.rulebook = options.rulebook ?? RULEBOOK_V1;
-  }
+  constructor(@Inject(AUDIT_RULEBOOK) private readonly rulebook: Rulebook) {}
 
   async execute({ at }: RulesAtQuery): Promise<RuleAt[]> {
     return rulesAt(this.rulebook, at);
@@ -233,15 +232,11 @@ export class LateFactsQuery extends Query<LateFactsPage> {
 
 @QueryHandler(LateFactsQuery)
 export class LateFactsHandler implements IQueryHandler<LateFactsQuery, LateFactsPage> {
-  private readonly rulebook: Rulebook;
-
   constructor(
     @Inject(LedgerReader) private readonly reader: LedgerReader,
     @Inject(AsOfEventCache) private readonly cache: AsOfEventCache,
-    @Inject(AUDIT_READ_OPTIONS) options: AuditReadOptions,
-  ) {
-    this.rulebook = options.rulebook ?? RULEBOOK_V1;
-  }
+    @Inject(AUDIT_RULEBOOK) private readonly rulebook: Rulebook,
+  ) {}
 
   async execute({ actor, thresholdHours, since, after, limit }: LateFactsQuery): Promise<LateFactsPage> {
     const dataCenterIds = seesEverything(actor) ? undefined : await this.reader.dataCentersOf(actor.organisation);

@@ -1,7 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { MAX_POSITION_LENGTH } from '@chip-ledger/http';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { CursorParam, MAX_POSITION_LENGTH, PageLimitParam } from '@chip-ledger/http';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** Every GET takes `after`: the read-your-writes position a command response returned. */
 export class ConsistencyQueryDto {
@@ -16,18 +15,10 @@ export class ConsistencyQueryDto {
 }
 
 export class PageQueryDto extends ConsistencyQueryDto {
-  @ApiPropertyOptional({ description: 'Page size (1-200, default 50)', minimum: 1, maximum: 200, type: 'integer' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: '$property must be a whole number' })
-  @Min(1, { message: '$property must be at least 1' })
-  @Max(200, { message: '$property must be at most 200' })
+  @PageLimitParam({ max: 200, defaultSize: 50 })
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor: nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
+  @CursorParam()
   cursor?: string;
 }
 
