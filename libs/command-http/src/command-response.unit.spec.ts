@@ -22,8 +22,8 @@ describe('the answer to a command', () => {
     recordedAt: '2025-11-05T00:00:00.000Z',
     replayed: false,
     streams: [
-      { streamId: 'chip-stock-dc-a.h20', version: 4, eventIds: ['e1'] },
-      { streamId: 'chip-stock-dc-b.h20', version: 2, eventIds: ['e2'] },
+      { streamId: 'chip-stock-dc-a.h20', version: 4, eventIds: ['e1'], globalPositions: [8] },
+      { streamId: 'chip-stock-dc-b.h20', version: 2, eventIds: ['e2'], globalPositions: [9] },
     ],
   };
 
