@@ -7,13 +7,12 @@
  * started. Prints readable lines; the LAST line is one JSON object with every figure, for comparing runs.
  * Why it is built this way: docs/decisions/0008-benchmarks.md.
  */
-import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { parseArgs } from 'node:util';
+import { kafkaCli } from '@chip-ledger/kafka-launcher';
 import { describeInfrastructure, startTestInfrastructure } from '@chip-ledger/testing';
 import { Client } from 'pg';
 import { BAR, round, type BenchFigures, type RunFigures } from './figures';
@@ -25,9 +24,6 @@ import { pgInsertCeilingPhase } from './phases/pg-insert-ceiling';
 import { projectorPhase } from './phases/projector';
 import { AS_OF_BAR_MS, asOfPhase } from './phases/as-of';
 import { cliReplayPhase } from './phases/cli-replay';
-
-const run = promisify(execFile);
-const workspaceRoot = path.resolve(__dirname, '../..');
 
 /**
  * In order: the command API first (the machine is freshest), the live freshness of the read models, then the
@@ -131,7 +127,7 @@ async function postgresFacts(url: string): Promise<{ version: string; postmaster
 async function kafkaPid(brokers: string | undefined): Promise<number | null> {
   if (brokers) return localBrokerPid(Number(brokers.split(',')[0].split(':').pop()));
   try {
-    const { stdout } = await run(process.execPath, [path.join(workspaceRoot, 'tools/kafka/kafka.mjs'), 'status'], { timeout: 30_000 });
+    const { stdout } = await kafkaCli(['status'], { timeoutMs: 30_000 });
     const pid = /pid (\d+)/.exec(stdout)?.[1];
     return pid ? Number(pid) : null;
   } catch {

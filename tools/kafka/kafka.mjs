@@ -36,6 +36,10 @@ const commands = {
 };
 
 async function main(argv) {
+  if (argv[0] === '--help' || argv[0] === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
   const command = commands[argv[0]];
   if (!command) {
     console.error(USAGE);

@@ -1,15 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { Actor } from '@chip-ledger/domain';
-import { ledgerPositionToken, POSITION_SIGNER, problem, ProblemException, type IdempotencyRequest, type PositionSigner } from '@chip-ledger/http';
-import { EVENT_STORE, LEDGER_HEADS, type AppendResult, type EventStore, type IdempotencyKey, type LedgerHeads } from '@chip-ledger/event-store';
+import { EVENT_STORE, type AppendResult, type EventStore, type IdempotencyKey } from '@chip-ledger/event-store';
+import { OccurredAtInFutureError } from './command-errors';
 import { CLOCK, type Clock } from './tokens';
-import { toCommandResponse, type CommandResponse } from './http/command-response';
 import { StreamStateCache } from './stream-state-cache';
 import { UnitOfWork } from './unit-of-work';
 
 /** A little clock skew between an operator's machine and ours is fine; a fact from the future is not. */
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
+
+/** What a command needs to be retried safely: the client's key and a fingerprint of the request. */
+export interface CommandIdempotency {
+  readonly key: string;
+  /** A fingerprint of the request: the same key with another request is refused (IdempotencyConflictError). */
+  readonly requestHash: string;
+}
 
 export interface CommandRequest {
   /** Idempotency keys are scoped per service and organisation, so tenants never collide. */
@@ -17,20 +23,29 @@ export interface CommandRequest {
   readonly actor: Actor;
   /** When the fact happened, as the operator says; defaults to now. */
   readonly occurredAt?: string | null;
-  readonly idempotency: IdempotencyRequest | null;
+  readonly idempotency: CommandIdempotency | null;
   /** If-Match: the version of `streamId` the client decided on. */
   readonly expectedVersion?: { readonly streamId: string; readonly version: number } | null;
   readonly correlationId?: string | null;
 }
 
-/** What the HTTP adapter hands every command besides its body. */
+/** What an adapter (HTTP's CommandContext) hands every command besides its body. */
 export interface CommandMeta {
   readonly actor: Actor;
-  readonly idempotency: IdempotencyRequest | null;
+  readonly idempotency: CommandIdempotency | null;
   /** If-Match: the version of the command's target stream the client decided on. */
   readonly ifMatch: number | null;
   /** The request's id (X-Request-Id, given or generated): the correlation id of the events the command records. */
   readonly correlationId?: string | null;
+}
+
+/**
+ * What a command amounts to: the stream it addressed and what the append recorded (null when the decider found
+ * nothing to record). The HTTP edge (`@chip-ledger/command-http`) turns it into the 201 answer.
+ */
+export interface CommandOutcome {
+  readonly targetStreamId: string;
+  readonly result: AppendResult | null;
 }
 
 /**
@@ -44,10 +59,6 @@ export class CommandExecutor {
   constructor(
     @Inject(EVENT_STORE) private readonly store: EventStore,
     @Inject(CLOCK) private readonly clock: Clock,
-    /** Signs the read-your-writes token for the writer's organisation (absent: unsigned, e.g. in tests of the executor alone). */
-    @Optional() @Inject(POSITION_SIGNER) private readonly signer: PositionSigner | null = null,
-    /** The heads of every context store, read after the append for the read-your-writes token (absent: no token). */
-    @Optional() @Inject(LEDGER_HEADS) private readonly heads: LedgerHeads | null = null,
   ) {}
 
   async execute(request: CommandRequest, work: (uow: UnitOfWork) => Promise<void>): Promise<AppendResult | null> {
@@ -91,8 +102,7 @@ export class CommandExecutor {
   }
 
   /**
-   * The usual shape of a handler: one target stream (If-Match applies to it), the operator's occurredAt,
-   * and the response every write gives.
+   * The usual shape of a handler: one target stream (If-Match applies to it) and the operator's occurredAt.
    */
   async run(
     service: string,
@@ -100,7 +110,7 @@ export class CommandExecutor {
     meta: CommandMeta,
     occurredAt: string | null | undefined,
     work: (uow: UnitOfWork) => Promise<void>,
-  ): Promise<CommandResponse> {
+  ): Promise<CommandOutcome> {
     const result = await this.execute(
       {
         service,
@@ -112,18 +122,7 @@ export class CommandExecutor {
       },
       work,
     );
-    return toCommandResponse(result, targetStreamId, await this.position(meta.actor.organisation));
-  }
-
-  /**
-   * The read-your-writes token: every context store's head, read after the append committed (or, for a replayed or
-   * empty command, now: the fact is recorded already), so it covers this write and everything recorded before it.
-   */
-  async position(organisation: string): Promise<string | null> {
-    if (!this.heads) return null;
-    const heads = await this.heads.read();
-    const signer = this.signer;
-    return ledgerPositionToken(heads, signer ? (h) => signer.signHeads(organisation, h) : undefined);
+    return { targetStreamId, result };
   }
 
   private occurredAt(given: string | null | undefined): string {
@@ -131,11 +130,7 @@ export class CommandExecutor {
     if (!given) return now.toISOString();
     const at = new Date(given);
     if (at.getTime() > now.getTime() + MAX_CLOCK_SKEW_MS) {
-      throw new ProblemException(
-        problem(422, 'OCCURRED_AT.IN_FUTURE', 'The fact is dated in the future', `occurredAt ${given} is later than now (${now.toISOString()}).`, {
-          field: 'occurredAt',
-        }),
-      );
+      throw new OccurredAtInFutureError(given, now.toISOString());
     }
     return at.toISOString();
   }

@@ -21,4 +21,4 @@ export * from './aggregates/chip-stock';
 export * from './aggregates/rental';
 export * from './aggregates/export-licence';
 export * from './aggregates/audit';
-export * from './testing-support/recorded-events';
+export * from './testing/recorded-events';

@@ -1,6 +1,6 @@
 import { Migration, MigrationExecutor, type DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import { qualifiedName, quoteIdentifier } from './names';
-import { useSchema } from './transaction';
+import { useSchema, withTransaction } from './transaction';
 
 /**
  * A set of TypeORM migrations applied to one schema and recorded in that schema's own `migrations` table: an event
@@ -99,20 +99,7 @@ export async function runMigrations(dataSource: DataSource, scope: MigrationScop
     if (!within.isTransactionActive) throw new Error('runMigrations: the query runner given has no transaction');
     return migrateIn(dataSource, within, scope);
   }
-  const runner = dataSource.createQueryRunner();
-  try {
-    await runner.startTransaction();
-    try {
-      const report = await migrateIn(dataSource, runner, scope);
-      await runner.commitTransaction();
-      return report;
-    } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      throw error;
-    }
-  } finally {
-    await runner.release();
-  }
+  return withTransaction(dataSource, ({ runner }) => migrateIn(dataSource, runner, scope));
 }
 
 async function migrateIn(dataSource: DataSource, runner: QueryRunner, scope: MigrationScope): Promise<MigrationReport> {

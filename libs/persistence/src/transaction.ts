@@ -17,6 +17,7 @@ export interface Transaction {
 }
 
 export interface TransactionOptions {
+  /** Default: the database's (READ COMMITTED). */
   readonly isolation?: IsolationLevel;
   /**
    * The schema unqualified names resolve to for the transaction (`SET LOCAL search_path`): a generation's schema,
@@ -37,13 +38,29 @@ export async function useSchema(runner: QueryRunner, schema: string): Promise<vo
 
 /**
  * Runs `work` in one transaction (TypeORM's, so repositories used inside it join it): committed when it returns,
- * rolled back when it throws.
+ * rolled back when it throws. The one place that begins, commits and rolls back: a connection whose rollback failed
+ * (it went away mid-transaction) is destroyed rather than handed back to the pool for the next caller.
  */
-export function withTransaction<T>(dataSource: DataSource, work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
-  return dataSource.transaction(options.isolation ?? 'READ COMMITTED', async (manager) => {
-    const runner = manager.queryRunner;
-    if (!runner) throw new Error('TypeORM gave a transaction without a query runner');
+export async function withTransaction<T>(dataSource: DataSource, work: (tx: Transaction) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+  const runner = dataSource.createQueryRunner();
+  let broken: Error | undefined;
+  try {
+    const client = await connectionOf(runner);
+    // PostgreSQL's default is READ COMMITTED: naming no level saves the projector's batches a SET TRANSACTION round trip.
+    await (options.isolation ? runner.startTransaction(options.isolation) : runner.startTransaction());
     if (options.schema !== undefined) await useSchema(runner, options.schema);
-    return work({ manager, runner, client: await connectionOf(runner) });
-  });
+    const result = await work({ manager: runner.manager, runner, client });
+    await runner.commitTransaction();
+    return result;
+  } catch (error) {
+    if (runner.isTransactionActive) {
+      await runner.rollbackTransaction().catch((rollbackError: Error) => {
+        broken = rollbackError;
+      });
+    }
+    throw error;
+  } finally {
+    if (broken) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(broken);
+    else await runner.release();
+  }
 }

@@ -1,14 +1,9 @@
-import { execFile } from 'node:child_process';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-
-const run = promisify(execFile);
-const workspaceRoot = path.resolve(__dirname, '../../..');
-const kafkaCli = path.join(workspaceRoot, 'tools/kafka/kafka.mjs');
+import { kafkaCli, kafkaCliFailure } from '@chip-ledger/kafka-launcher';
 
 /** A Kafka of the suite's own: one node or a KRaft cluster, started by tools/kafka on ports nobody else uses. */
 export interface ChaosKafka {
@@ -36,10 +31,9 @@ export async function startKafka(options: { nodes: number; basePort: number }): 
   };
   const cli = async (...args: string[]) => {
     try {
-      await run(process.execPath, [kafkaCli, ...args], { cwd: workspaceRoot, env, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+      await kafkaCli(args, { env, timeoutMs: 300_000 });
     } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`tools/kafka ${args.join(' ')} failed: ${(e.stderr || e.stdout || e.message).trim()}`);
+      throw new Error(`tools/kafka ${args.join(' ')} failed: ${kafkaCliFailure(error)}`);
     }
   };
   await cli('start');

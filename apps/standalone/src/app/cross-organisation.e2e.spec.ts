@@ -3,13 +3,13 @@ import { bearer, createTestDatabase, startTestApp, WrittenPositions, type TestDa
 import { Pool } from 'pg';
 import request from 'supertest';
 import { StandaloneModule } from './standalone.module';
-import { NOT_SENT_AS_OWN, REFERENCE_POLICY, type OwnIds } from './test-support/reference-policy';
+import { NOT_SENT_AS_OWN, REFERENCE_POLICY, type OwnIds } from './testing/reference-policy';
 
 /*
  * Every reference a command makes to another organisation's aggregate is either refused (a use of its resource) or
  * recorded and flagged (a fact the ledger must keep), never silently used: each POST operation of the OpenAPI
  * description is tried, for each id it names, with the other organisation's, and must do what ADR 0018 promises
- * (`test-support/reference-policy.ts`).
+ * (`testing/reference-policy.ts`).
  */
 describe('references across organisations', () => {
   let database: TestDatabase;

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { auditDecider, dataCenterDecider, dataCenterFacts, streamIds, type AuditCommand } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome } from '@chip-ledger/command-side';
 import { AUDIT } from '../shared/service-name';
 import { PROCUREMENT_EVENT_STORE, type EventStore } from '@chip-ledger/event-store';
 
@@ -25,13 +25,13 @@ export class RecordAuditFactCommand {
  * (and since when) is procurement's fact, read from its store; the decider refuses an unknown one.
  */
 @CommandHandler(RecordAuditFactCommand)
-export class RecordAuditFactHandler implements ICommandHandler<RecordAuditFactCommand, CommandResponse> {
+export class RecordAuditFactHandler implements ICommandHandler<RecordAuditFactCommand, CommandOutcome> {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(PROCUREMENT_EVENT_STORE) private readonly procurement: EventStore,
   ) {}
 
-  execute({ dataCenterId, fact, occurredAt, meta }: RecordAuditFactCommand): Promise<CommandResponse> {
+  execute({ dataCenterId, fact, occurredAt, meta }: RecordAuditFactCommand): Promise<CommandOutcome> {
     const streamId = streamIds.audit(dataCenterId);
     return this.executor.run(AUDIT, streamId, meta, occurredAt, async (uow) => {
       const [dataCenter, state] = await Promise.all([

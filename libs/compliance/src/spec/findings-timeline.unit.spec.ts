@@ -7,7 +7,7 @@ import { evolveComplianceState, foldComplianceState, initialComplianceState, typ
 import { findingKey, judgeDataCenterTimeline, newDataCenterTimeline, rewindDataCenterTimeline, type DataCenterTimeline, type TimelineInterval } from '../timeline/findings-timeline';
 import { timeChangeInstants } from '../timeline/finding-timeline';
 import { affectedDataCenters } from '../timeline/judgement-plan';
-import { HISTORY_DATA_CENTERS, HISTORY_NOW, randomHistory } from '../testing-support/random-history';
+import { HISTORY_DATA_CENTERS, HISTORY_NOW, randomHistory } from '../testing/random-history';
 
 const iso = (ms: number): Instant => new Date(ms).toISOString();
 

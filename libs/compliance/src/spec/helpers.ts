@@ -3,7 +3,7 @@ import { evaluate } from '../evaluation/evaluate';
 import type { Finding } from '../evaluation/finding';
 import { RULEBOOK_V1, type RuleId, type Rulebook } from '../rulebook/rules';
 import { foldComplianceState } from '../state/compliance-state';
-import { at, type Scenario } from '../testing-support/scenario';
+import { at, type Scenario } from '../testing/scenario';
 
 export const M = SEED_MODEL_IDS;
 

@@ -3,7 +3,7 @@ import type { LedgerEvent } from '@chip-ledger/domain';
 import { evaluate, EvaluationCache } from '../evaluation/evaluate';
 import { RULEBOOK_V1 } from '../rulebook/rules';
 import { foldComplianceState, type LedgerEnvelope } from '../state/compliance-state';
-import { Scenario } from '../testing-support/scenario';
+import { Scenario } from '../testing/scenario';
 import { M } from './helpers';
 
 const DAY = 86_400_000;

@@ -3,7 +3,7 @@ import { RULEBOOK_V1, RULE_IDS, ruleById, rulebookProblems, withRule, type CnSta
 import { COUNTRY_GROUP_D5 } from '../rulebook/country-groups';
 import { foldComplianceState } from '../state/compliance-state';
 import { nextTimeChange, rulebookStatusAt, timeChangeInstants } from '../timeline/finding-timeline';
-import { at, scenario } from '../testing-support/scenario';
+import { at, scenario } from '../testing/scenario';
 import { brief, findingsAt, M } from './helpers';
 
 describe('the rulebook v1', () => {

@@ -1,6 +1,6 @@
 import { findingTimeline, openAt } from '../timeline/finding-timeline';
 import { RULEBOOK_V1 } from '../rulebook/rules';
-import { scenario } from '../testing-support/scenario';
+import { scenario } from '../testing/scenario';
 import { brief, findingsAt, M } from './helpers';
 
 describe('worked example 1: a DeepSeek-like operator in Hangzhou, privately funded', () => {

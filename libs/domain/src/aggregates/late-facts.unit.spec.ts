@@ -1,4 +1,4 @@
-import { recordHistory } from '../testing-support/recorded-events';
+import { recordHistory } from '../testing/recorded-events';
 import { isDomainError } from '../shared/domain-error';
 import type { DomainEvent } from '../events/envelope';
 import type { Recorded } from '../events/recorded';

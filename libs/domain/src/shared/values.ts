@@ -12,3 +12,12 @@ export interface Actor {
   readonly organisation: string;
   readonly role: Role;
 }
+
+/**
+ * Whether an actor may see (and, for operators, write) what an organisation owns (a data center, its rentals).
+ * Auditors and admins see every organisation; operators and viewers only their own. Adapters answer 404, not
+ * 403, when this is false, so another organisation's data centers cannot be discovered.
+ */
+export function canAccessOrganisation(actor: Actor, ownerOrganisationId: string): boolean {
+  return actor.role === 'admin' || actor.role === 'auditor' || actor.organisation === ownerOrganisationId;
+}

@@ -17,11 +17,5 @@ export function actorFromClaims(claims: AccessTokenClaims): Actor {
   return { id: claims.sub, organisation: claims.org, role: claims.role };
 }
 
-/**
- * Whether an actor may see (and, for operators, write) a data center owned by `ownerOrganisationId`.
- * Auditors and admins see every organisation; operators and viewers only their own. Callers answer 404,
- * not 403, when this is false, so another organisation's data centers cannot be discovered.
- */
-export function canAccessOrganisation(actor: Actor, ownerOrganisationId: string): boolean {
-  return actor.role === 'admin' || actor.role === 'auditor' || actor.organisation === ownerOrganisationId;
-}
+/** The access rule is the domain's (command handlers apply it too); the HTTP layer's readers keep importing it from here. */
+export { canAccessOrganisation } from '@chip-ledger/domain';

@@ -32,6 +32,33 @@ function describe(errors: FieldError[]): string {
   return errors.map((e) => `${e.field}: ${e.reason}`).join('; ');
 }
 
+interface Refusal {
+  readonly status: number;
+  readonly code: string;
+  readonly title: string;
+  readonly extensions?: (error: Record<string, unknown>) => Partial<ProblemDetails>;
+}
+
+/**
+ * Refusals of the layers below, by error name (this layer imports neither the event store nor the command side):
+ * the store's optimistic-concurrency, idempotency, duplicate-id, busy and malformed-append errors, and the command
+ * executor's check of the operator's date. Their own `code`s are stable too; the problem codes here are the API's.
+ */
+const REFUSALS_BY_NAME: Readonly<Record<string, Refusal>> = {
+  WrongExpectedVersionError: {
+    status: 409,
+    code: 'STREAM.WRONG_EXPECTED_VERSION',
+    title: 'Concurrent change',
+    extensions: (e) => ({ streamId: e['streamId'], expectedVersion: e['expectedVersion'], currentVersion: e['currentVersion'] }),
+  },
+  IdempotencyConflictError: { status: 422, code: 'IDEMPOTENCY.KEY_REUSED', title: 'Idempotency key reused with another request', extensions: () => ({ field: 'Idempotency-Key' }) },
+  // Validation should catch every such input first; if one slips through, the client still hears why.
+  InvalidAppendError: { status: 422, code: 'EVENT.NOT_STORABLE', title: 'The facts cannot be stored as given' },
+  StoreBusyError: { status: 503, code: 'LEDGER.BUSY', title: 'The ledger is busy', extensions: () => ({ retryAfterSeconds: 1 }) },
+  DuplicateEventIdError: { status: 409, code: 'EVENT.DUPLICATE_ID', title: 'An event with this id is already recorded', extensions: (e) => ({ eventId: e['eventId'] ?? null }) },
+  OccurredAtInFutureError: { status: 422, code: 'OCCURRED_AT.IN_FUTURE', title: 'The fact is dated in the future', extensions: () => ({ field: 'occurredAt' }) },
+};
+
 /** Seconds a client is asked to wait (`Retry-After`) when a dependency is lost: a PostgreSQL restart takes about that. */
 export const DEPENDENCY_RETRY_AFTER_SECONDS = 2;
 
@@ -41,9 +68,9 @@ export interface RequestContext {
 }
 
 /**
- * Turn anything thrown while serving a request into problem details. Errors from the data-access layer
- * are recognised by name (no import of that layer here): the event store's optimistic-concurrency,
- * idempotency, duplicate-id, busy and malformed-append refusals, and a lost dependency (`lostDependency`).
+ * Turn anything thrown while serving a request into problem details: the one place where a refusal of the domain,
+ * the command side or the store becomes an HTTP status. Errors of the layers below are recognised by name
+ * (REFUSALS_BY_NAME), a lost dependency by shape (`lostDependency`).
  * An answer never claims what the server does not know: after a lost connection or an unexpected error, a
  * command may have been recorded, and only a retry with the same Idempotency-Key can tell.
  */
@@ -58,45 +85,10 @@ export function toProblem(error: unknown, request: RequestContext = {}): { probl
       unexpected: false,
     };
   }
-  const named = error as { name?: string; message?: string } & Record<string, unknown>;
-  if (named?.name === 'WrongExpectedVersionError') {
-    return {
-      problem: problem(409, 'STREAM.WRONG_EXPECTED_VERSION', 'Concurrent change', String(named.message), {
-        streamId: named['streamId'],
-        expectedVersion: named['expectedVersion'],
-        currentVersion: named['currentVersion'],
-      }),
-      unexpected: false,
-    };
-  }
-  if (named?.name === 'IdempotencyConflictError') {
-    return {
-      problem: problem(422, 'IDEMPOTENCY.KEY_REUSED', 'Idempotency key reused with another request', String(named.message), {
-        field: 'Idempotency-Key',
-      }),
-      unexpected: false,
-    };
-  }
-  if (named?.name === 'InvalidAppendError') {
-    // Validation should catch every such input first; if one slips through, the client still hears why.
-    return {
-      problem: problem(422, 'EVENT.NOT_STORABLE', 'The facts cannot be stored as given', String(named.message)),
-      unexpected: false,
-    };
-  }
-  if (named?.name === 'StoreBusyError') {
-    return {
-      problem: problem(503, 'LEDGER.BUSY', 'The ledger is busy', String(named.message), { retryAfterSeconds: 1 }),
-      unexpected: false,
-    };
-  }
-  if (named?.name === 'DuplicateEventIdError') {
-    return {
-      problem: problem(409, 'EVENT.DUPLICATE_ID', 'An event with this id is already recorded', String(named.message), {
-        eventId: named['eventId'] ?? null,
-      }),
-      unexpected: false,
-    };
+  const named = error as { name?: unknown; message?: unknown } & Record<string, unknown>;
+  const refusal = typeof named?.name === 'string' && Object.hasOwn(REFUSALS_BY_NAME, named.name) ? REFUSALS_BY_NAME[named.name] : null;
+  if (refusal) {
+    return { problem: problem(refusal.status, refusal.code, refusal.title, String(named.message), refusal.extensions?.(named)), unexpected: false };
   }
   const lost = lostDependency(error);
   if (lost) {

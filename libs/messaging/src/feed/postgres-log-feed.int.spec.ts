@@ -2,7 +2,7 @@ import { PostgresEventStore, type ChainedEvent, migrateEventStore } from '@chip-
 import { openDatabase, type Database } from '@chip-ledger/persistence';
 import { createTestDatabase, type TestDatabase } from '@chip-ledger/testing';
 import type { Pool } from 'pg';
-import { delayCommits, runWriters, type WritersReport } from '../test-support/ledger-writers';
+import { delayCommits, runWriters, type WritersReport } from '../testing/ledger-writers';
 import type { FeedBatch, FeedCheckpoint } from './event-feed.port';
 import { PostgresLogFeed } from './postgres-log-feed';
 

@@ -2,7 +2,7 @@ import { eventHash, GENESIS_HASH, type StoredEvent } from '@chip-ledger/event-st
 import { createTestTopics, requireKafkaBrokers, uniqueTopicName } from '@chip-ledger/testing';
 import { logLevel } from 'kafkajs';
 import { PublishError } from '../relay/event-publisher.port';
-import { readTopic } from '../test-support/topic-reader';
+import { readTopic } from '../testing/topic-reader';
 import { createKafkaClient } from './kafka-client';
 import { KafkaEventPublisher } from './kafka-event-publisher';
 

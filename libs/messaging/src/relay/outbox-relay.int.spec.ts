@@ -4,8 +4,8 @@ import { createTestDatabase, createTestTopics, requireKafkaBrokers, uniqueTopicN
 import { Kafka, logLevel } from 'kafkajs';
 import type { Pool } from 'pg';
 import { KafkaEventPublisher } from '../kafka/kafka-event-publisher';
-import { delayCommits, runWriters } from '../test-support/ledger-writers';
-import { readTopic } from '../test-support/topic-reader';
+import { delayCommits, runWriters } from '../testing/ledger-writers';
+import { readTopic } from '../testing/topic-reader';
 import { OutboxRelay } from './outbox-relay';
 
 describe('OutboxRelay to Kafka (real PostgreSQL and Kafka)', () => {

@@ -6,9 +6,9 @@ import type { Pool } from 'pg';
 import { createKafkaClient } from '../kafka/kafka-client';
 import { KafkaEventPublisher } from '../kafka/kafka-event-publisher';
 import { ensureTopics, ledgerTopic } from '../topics/ledger-topics';
-import { startDedicatedKafka, type DedicatedKafka } from '../test-support/dedicated-kafka';
-import { runWriters } from '../test-support/ledger-writers';
-import { readTopic } from '../test-support/topic-reader';
+import { startDedicatedKafka, type DedicatedKafka } from '../testing/dedicated-kafka';
+import { runWriters } from '../testing/ledger-writers';
+import { readTopic } from '../testing/topic-reader';
 import { OutboxRelay } from './outbox-relay';
 
 /*

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { chipCatalogDecider, streamIds, type ChipCatalog, type ChipModelSpec } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse, type UnitOfWork } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome, type UnitOfWork } from '@chip-ledger/command-side';
 import { PROCUREMENT } from '../shared/service-name';
 import type { AddChipModelRequest, CorrectChipModelRequest } from './chip-models.dto';
 
@@ -21,10 +21,10 @@ export function loadCatalogEntry(uow: UnitOfWork, modelId: string): Promise<Chip
 }
 
 @CommandHandler(AddChipModelCommand)
-export class AddChipModelHandler implements ICommandHandler<AddChipModelCommand, CommandResponse> {
+export class AddChipModelHandler implements ICommandHandler<AddChipModelCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ request, meta }: AddChipModelCommand): Promise<CommandResponse> {
+  execute({ request, meta }: AddChipModelCommand): Promise<CommandOutcome> {
     const streamId = streamIds.chipModel(request.modelId);
     return this.executor.run(PROCUREMENT, streamId, meta, null, async (uow) => {
       const catalog = await loadCatalogEntry(uow, request.modelId);
@@ -35,10 +35,10 @@ export class AddChipModelHandler implements ICommandHandler<AddChipModelCommand,
 }
 
 @CommandHandler(CorrectChipModelCommand)
-export class CorrectChipModelHandler implements ICommandHandler<CorrectChipModelCommand, CommandResponse> {
+export class CorrectChipModelHandler implements ICommandHandler<CorrectChipModelCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ modelId, request, meta }: CorrectChipModelCommand): Promise<CommandResponse> {
+  execute({ modelId, request, meta }: CorrectChipModelCommand): Promise<CommandOutcome> {
     const streamId = streamIds.chipModel(modelId);
     return this.executor.run(PROCUREMENT, streamId, meta, null, async (uow) => {
       const catalog = await loadCatalogEntry(uow, modelId);

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { dataCenterDecider, organisationDecider, streamIds } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome } from '@chip-ledger/command-side';
 import { assertActsFor, loadAccessibleDataCenter } from '../shared/access';
 import { PROCUREMENT } from '../shared/service-name';
 import type { RegisterDataCenterRequest, ReportConstructionProgressRequest, ReportStateFundingRequest } from './data-centers.dto';
@@ -17,10 +17,10 @@ export class ReportStateFundingCommand {
 }
 
 @CommandHandler(RegisterDataCenterCommand)
-export class RegisterDataCenterHandler implements ICommandHandler<RegisterDataCenterCommand, CommandResponse> {
+export class RegisterDataCenterHandler implements ICommandHandler<RegisterDataCenterCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ request, meta }: RegisterDataCenterCommand): Promise<CommandResponse> {
+  execute({ request, meta }: RegisterDataCenterCommand): Promise<CommandOutcome> {
     const streamId = streamIds.dataCenter(request.dataCenterId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       assertActsFor(meta.actor, request.ownerOrganisationId, 'ownerOrganisationId');
@@ -45,10 +45,10 @@ export class RegisterDataCenterHandler implements ICommandHandler<RegisterDataCe
 }
 
 @CommandHandler(ReportConstructionProgressCommand)
-export class ReportConstructionProgressHandler implements ICommandHandler<ReportConstructionProgressCommand, CommandResponse> {
+export class ReportConstructionProgressHandler implements ICommandHandler<ReportConstructionProgressCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ dataCenterId, request, meta }: ReportConstructionProgressCommand): Promise<CommandResponse> {
+  execute({ dataCenterId, request, meta }: ReportConstructionProgressCommand): Promise<CommandOutcome> {
     const streamId = streamIds.dataCenter(dataCenterId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const { state } = await loadAccessibleDataCenter(uow, meta.actor, dataCenterId);
@@ -62,10 +62,10 @@ export class ReportConstructionProgressHandler implements ICommandHandler<Report
 }
 
 @CommandHandler(ReportStateFundingCommand)
-export class ReportStateFundingHandler implements ICommandHandler<ReportStateFundingCommand, CommandResponse> {
+export class ReportStateFundingHandler implements ICommandHandler<ReportStateFundingCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ dataCenterId, request, meta }: ReportStateFundingCommand): Promise<CommandResponse> {
+  execute({ dataCenterId, request, meta }: ReportStateFundingCommand): Promise<CommandOutcome> {
     const streamId = streamIds.dataCenter(dataCenterId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const { state } = await loadAccessibleDataCenter(uow, meta.actor, dataCenterId);

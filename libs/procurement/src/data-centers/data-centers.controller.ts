@@ -2,7 +2,8 @@ import { Body, Controller, Inject, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiTags } from '@nestjs/swagger';
 import { ApiIdParam, Roles } from '@chip-ledger/http';
-import { CommandContext, CommandEndpoints, CommandOperation, CommandResponse, type CommandMeta } from '@chip-ledger/command-side';
+import type { CommandMeta, CommandOutcome } from '@chip-ledger/command-side';
+import { CommandContext, CommandEndpoints, CommandOperation } from '@chip-ledger/command-http';
 import { RegisterDataCenterCommand, ReportConstructionProgressCommand, ReportStateFundingCommand } from './data-centers.commands';
 import { RegisterDataCenterRequest, ReportConstructionProgressRequest, ReportStateFundingRequest } from './data-centers.dto';
 
@@ -18,7 +19,7 @@ export class DataCentersController {
   register(
     @Body() body: RegisterDataCenterRequest,
     @CommandContext() meta: CommandMeta,
-  ): Promise<CommandResponse> {
+  ): Promise<CommandOutcome> {
     return this.commands.execute(new RegisterDataCenterCommand(body, meta));
   }
 
@@ -29,7 +30,7 @@ export class DataCentersController {
     @Param('dataCenterId') dataCenterId: string,
     @Body() body: ReportConstructionProgressRequest,
     @CommandContext() meta: CommandMeta,
-  ): Promise<CommandResponse> {
+  ): Promise<CommandOutcome> {
     return this.commands.execute(new ReportConstructionProgressCommand(dataCenterId, body, meta));
   }
 
@@ -40,7 +41,7 @@ export class DataCentersController {
     @Param('dataCenterId') dataCenterId: string,
     @Body() body: ReportStateFundingRequest,
     @CommandContext() meta: CommandMeta,
-  ): Promise<CommandResponse> {
+  ): Promise<CommandOutcome> {
     return this.commands.execute(new ReportStateFundingCommand(dataCenterId, body, meta));
   }
 }

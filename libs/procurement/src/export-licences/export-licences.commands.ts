@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { exportLicenceDecider, organisationDecider, streamIds, type ExportLicenceCommand } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse, type UnitOfWork } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome, type UnitOfWork } from '@chip-ledger/command-side';
 import { loadCatalogEntry } from '../chip-models/chip-models.commands';
 import { PROCUREMENT } from '../shared/service-name';
 import type { AmendExportLicenceRequest, IssueExportLicenceRequest, LicenceStatusChangeRequest, RecordRemittanceRequest } from './export-licences.dto';
@@ -31,10 +31,10 @@ async function knownModels(uow: UnitOfWork, modelIds: readonly string[] | undefi
 }
 
 @CommandHandler(IssueExportLicenceCommand)
-export class IssueExportLicenceHandler implements ICommandHandler<IssueExportLicenceCommand, CommandResponse> {
+export class IssueExportLicenceHandler implements ICommandHandler<IssueExportLicenceCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ request, meta }: IssueExportLicenceCommand): Promise<CommandResponse> {
+  execute({ request, meta }: IssueExportLicenceCommand): Promise<CommandOutcome> {
     const streamId = streamIds.exportLicence(request.licenceId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const consignee = await uow.load(organisationDecider, streamIds.organisation(request.consigneeOrganisationId));
@@ -60,10 +60,10 @@ export class IssueExportLicenceHandler implements ICommandHandler<IssueExportLic
 }
 
 @CommandHandler(AmendExportLicenceCommand)
-export class AmendExportLicenceHandler implements ICommandHandler<AmendExportLicenceCommand, CommandResponse> {
+export class AmendExportLicenceHandler implements ICommandHandler<AmendExportLicenceCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ licenceId, request, meta }: AmendExportLicenceCommand): Promise<CommandResponse> {
+  execute({ licenceId, request, meta }: AmendExportLicenceCommand): Promise<CommandOutcome> {
     const streamId = streamIds.exportLicence(licenceId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const state = await uow.load(exportLicenceDecider, streamId);
@@ -88,10 +88,10 @@ export class AmendExportLicenceHandler implements ICommandHandler<AmendExportLic
 }
 
 @CommandHandler(ChangeLicenceStatusCommand)
-export class ChangeLicenceStatusHandler implements ICommandHandler<ChangeLicenceStatusCommand, CommandResponse> {
+export class ChangeLicenceStatusHandler implements ICommandHandler<ChangeLicenceStatusCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ licenceId, change, request, meta }: ChangeLicenceStatusCommand): Promise<CommandResponse> {
+  execute({ licenceId, change, request, meta }: ChangeLicenceStatusCommand): Promise<CommandOutcome> {
     const streamId = streamIds.exportLicence(licenceId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const state = await uow.load(exportLicenceDecider, streamId);
@@ -101,10 +101,10 @@ export class ChangeLicenceStatusHandler implements ICommandHandler<ChangeLicence
 }
 
 @CommandHandler(RecordRemittanceCommand)
-export class RecordRemittanceHandler implements ICommandHandler<RecordRemittanceCommand, CommandResponse> {
+export class RecordRemittanceHandler implements ICommandHandler<RecordRemittanceCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ licenceId, request, meta }: RecordRemittanceCommand): Promise<CommandResponse> {
+  execute({ licenceId, request, meta }: RecordRemittanceCommand): Promise<CommandOutcome> {
     const streamId = streamIds.exportLicence(licenceId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const state = await uow.load(exportLicenceDecider, streamId);

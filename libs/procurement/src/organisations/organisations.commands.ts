@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { organisationDecider, streamIds, type OrganisationCommand } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome } from '@chip-ledger/command-side';
 import { PROCUREMENT } from '../shared/service-name';
 import type { RegisterOrganisationRequest, RestrictedPartyListingRequest } from './organisations.dto';
 
@@ -18,10 +18,10 @@ export class ChangeRestrictedPartyListingCommand {
 }
 
 @CommandHandler(RegisterOrganisationCommand)
-export class RegisterOrganisationHandler implements ICommandHandler<RegisterOrganisationCommand, CommandResponse> {
+export class RegisterOrganisationHandler implements ICommandHandler<RegisterOrganisationCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ request, meta }: RegisterOrganisationCommand): Promise<CommandResponse> {
+  execute({ request, meta }: RegisterOrganisationCommand): Promise<CommandOutcome> {
     const streamId = streamIds.organisation(request.organisationId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const state = await uow.load(organisationDecider, streamId);
@@ -39,10 +39,10 @@ export class RegisterOrganisationHandler implements ICommandHandler<RegisterOrga
 }
 
 @CommandHandler(ChangeRestrictedPartyListingCommand)
-export class ChangeRestrictedPartyListingHandler implements ICommandHandler<ChangeRestrictedPartyListingCommand, CommandResponse> {
+export class ChangeRestrictedPartyListingHandler implements ICommandHandler<ChangeRestrictedPartyListingCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ organisationId, change, request, meta }: ChangeRestrictedPartyListingCommand): Promise<CommandResponse> {
+  execute({ organisationId, change, request, meta }: ChangeRestrictedPartyListingCommand): Promise<CommandOutcome> {
     const streamId = streamIds.organisation(organisationId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const state = await uow.load(organisationDecider, streamId);

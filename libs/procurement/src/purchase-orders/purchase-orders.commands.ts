@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { chipStockDecider, organisationDecider, purchaseOrderDecider, streamIds } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome } from '@chip-ledger/command-side';
 import { loadCatalogEntry } from '../chip-models/chip-models.commands';
 import { assertActsFor, loadAccessibleDataCenter, loadAccessiblePurchaseOrder } from '../shared/access';
 import { PROCUREMENT } from '../shared/service-name';
@@ -15,10 +15,10 @@ export class CancelPurchaseOrderCommand {
 }
 
 @CommandHandler(PlacePurchaseOrderCommand)
-export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseOrderCommand, CommandResponse> {
+export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseOrderCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ request, meta }: PlacePurchaseOrderCommand): Promise<CommandResponse> {
+  execute({ request, meta }: PlacePurchaseOrderCommand): Promise<CommandOutcome> {
     const streamId = streamIds.purchaseOrder(request.purchaseOrderId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       assertActsFor(meta.actor, request.buyerOrganisationId, 'buyerOrganisationId');
@@ -50,10 +50,10 @@ export class PlacePurchaseOrderHandler implements ICommandHandler<PlacePurchaseO
 }
 
 @CommandHandler(CancelPurchaseOrderCommand)
-export class CancelPurchaseOrderHandler implements ICommandHandler<CancelPurchaseOrderCommand, CommandResponse> {
+export class CancelPurchaseOrderHandler implements ICommandHandler<CancelPurchaseOrderCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ purchaseOrderId, request, meta }: CancelPurchaseOrderCommand): Promise<CommandResponse> {
+  execute({ purchaseOrderId, request, meta }: CancelPurchaseOrderCommand): Promise<CommandOutcome> {
     const streamId = streamIds.purchaseOrder(purchaseOrderId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const order = await loadAccessiblePurchaseOrder(uow, meta.actor, purchaseOrderId);

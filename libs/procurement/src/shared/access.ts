@@ -1,5 +1,6 @@
 import {
   DomainError,
+  canAccessOrganisation,
   dataCenterDecider,
   dataCenterFacts,
   purchaseOrderDecider,
@@ -10,7 +11,6 @@ import {
   type PurchaseOrderState,
   type RegisteredDataCenter,
 } from '@chip-ledger/domain';
-import { canAccessOrganisation } from '@chip-ledger/http';
 import type { UnitOfWork } from '@chip-ledger/command-side';
 
 /**

@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { chipStockDecider, decideTransfer, purchaseOrderFacts, streamIds } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome } from '@chip-ledger/command-side';
 import { loadCatalogEntry } from '../chip-models/chip-models.commands';
 import { loadAccessibleDataCenter, loadUsablePurchaseOrder } from '../shared/access';
 import { PROCUREMENT } from '../shared/service-name';
@@ -21,10 +21,10 @@ export class RecordTransferCommand {
 }
 
 @CommandHandler(RecordDeliveryCommand)
-export class RecordDeliveryHandler implements ICommandHandler<RecordDeliveryCommand, CommandResponse> {
+export class RecordDeliveryHandler implements ICommandHandler<RecordDeliveryCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ dataCenterId, request, meta }: RecordDeliveryCommand): Promise<CommandResponse> {
+  execute({ dataCenterId, request, meta }: RecordDeliveryCommand): Promise<CommandOutcome> {
     const streamId = streamIds.chipStock(dataCenterId, request.modelId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const { facts } = await loadAccessibleDataCenter(uow, meta.actor, dataCenterId);
@@ -54,10 +54,10 @@ export class RecordDeliveryHandler implements ICommandHandler<RecordDeliveryComm
 }
 
 @CommandHandler(RecordInstallationCommand)
-export class RecordInstallationHandler implements ICommandHandler<RecordInstallationCommand, CommandResponse> {
+export class RecordInstallationHandler implements ICommandHandler<RecordInstallationCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ dataCenterId, request, meta }: RecordInstallationCommand): Promise<CommandResponse> {
+  execute({ dataCenterId, request, meta }: RecordInstallationCommand): Promise<CommandOutcome> {
     const streamId = streamIds.chipStock(dataCenterId, request.modelId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const [{ facts }, stock] = await Promise.all([loadAccessibleDataCenter(uow, meta.actor, dataCenterId), uow.load(chipStockDecider, streamId)]);
@@ -71,10 +71,10 @@ export class RecordInstallationHandler implements ICommandHandler<RecordInstalla
 }
 
 @CommandHandler(RecordRemovalCommand)
-export class RecordRemovalHandler implements ICommandHandler<RecordRemovalCommand, CommandResponse> {
+export class RecordRemovalHandler implements ICommandHandler<RecordRemovalCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ dataCenterId, request, meta }: RecordRemovalCommand): Promise<CommandResponse> {
+  execute({ dataCenterId, request, meta }: RecordRemovalCommand): Promise<CommandOutcome> {
     const streamId = streamIds.chipStock(dataCenterId, request.modelId);
     return this.executor.run(PROCUREMENT, streamId, meta, request.occurredAt, async (uow) => {
       const [{ facts }, stock] = await Promise.all([loadAccessibleDataCenter(uow, meta.actor, dataCenterId), uow.load(chipStockDecider, streamId)]);
@@ -97,10 +97,10 @@ export class RecordRemovalHandler implements ICommandHandler<RecordRemovalComman
 
 /** Both sides of a transfer are written in one append: the chips can never be in both places, or neither. */
 @CommandHandler(RecordTransferCommand)
-export class RecordTransferHandler implements ICommandHandler<RecordTransferCommand, CommandResponse> {
+export class RecordTransferHandler implements ICommandHandler<RecordTransferCommand, CommandOutcome> {
   constructor(@Inject(CommandExecutor) private readonly executor: CommandExecutor) {}
 
-  execute({ request, meta }: RecordTransferCommand): Promise<CommandResponse> {
+  execute({ request, meta }: RecordTransferCommand): Promise<CommandOutcome> {
     const sourceStreamId = streamIds.chipStock(request.fromDataCenterId, request.modelId);
     return this.executor.run(PROCUREMENT, sourceStreamId, meta, request.occurredAt, async (uow) => {
       // Operators move chips between their own organisation's data centers; admins between any.

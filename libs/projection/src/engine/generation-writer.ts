@@ -1,4 +1,4 @@
-import { connectionOf, poolOf, useSchema } from '@chip-ledger/persistence';
+import { poolOf, withTransaction } from '@chip-ledger/persistence';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Projection, ProjectedEvent, ProjectionChange, ProjectionContext, ProjectionTransaction } from '../projection.port';
@@ -395,30 +395,20 @@ export class GenerationWriter {
    * generation's schema; the engine's own statements go on the same connection.
    */
   private async transaction<T>(work: (tx: ProjectionTransaction) => Promise<T>, fenced: boolean): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    let broken: Error | undefined;
     try {
-      const client = await connectionOf(runner);
-      await runner.startTransaction();
-      await useSchema(runner, this.ref.schema);
-      if (fenced && this.exclusive) await this.assertOwner(client);
-      const result = await work({ schema: this.ref.schema, manager: runner.manager, client });
-      await runner.commitTransaction();
-      return result;
+      return await withTransaction(
+        this.dataSource,
+        async ({ manager, client }) => {
+          if (fenced && this.exclusive) await this.assertOwner(client);
+          return work({ schema: this.ref.schema, manager, client });
+        },
+        { schema: this.ref.schema },
+      );
     } catch (error) {
       // The projection's in-memory state may hold effects of the rolled-back batch; offset rows it created are gone.
       this.needsLoad = true;
       this.knownOffsetRows.clear();
-      if (runner.isTransactionActive) {
-        await runner.rollbackTransaction().catch((rollbackError: Error) => {
-          broken = rollbackError;
-        });
-      }
       throw error;
-    } finally {
-      // A connection whose rollback failed is not given back to the pool for reuse.
-      if (broken) await (runner as unknown as { releasePostgresConnection(err: Error): Promise<void> }).releasePostgresConnection(broken);
-      else await runner.release();
     }
   }
 

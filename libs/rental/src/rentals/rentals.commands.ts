@@ -1,7 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { chipCatalogDecider, chipStockDecider, organisationDecider, rentalDecider, streamIds } from '@chip-ledger/domain';
-import { CommandExecutor, type CommandMeta, type CommandResponse } from '@chip-ledger/command-side';
+import { CommandExecutor, type CommandMeta, type CommandOutcome } from '@chip-ledger/command-side';
 import { loadAccessibleProvider, loadAccessibleRental } from '../shared/access';
 import { RENTAL } from '../shared/service-name';
 import { PROCUREMENT_EVENT_STORE, type EventStore } from '@chip-ledger/event-store';
@@ -23,13 +23,13 @@ export class EndRentalCommand {
  * Chips already rented to someone else still count as installed, so the same chips can be rented twice.
  */
 @CommandHandler(StartRentalCommand)
-export class StartRentalHandler implements ICommandHandler<StartRentalCommand, CommandResponse> {
+export class StartRentalHandler implements ICommandHandler<StartRentalCommand, CommandOutcome> {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(PROCUREMENT_EVENT_STORE) private readonly procurement: EventStore,
   ) {}
 
-  execute({ request, meta }: StartRentalCommand): Promise<CommandResponse> {
+  execute({ request, meta }: StartRentalCommand): Promise<CommandOutcome> {
     const streamId = streamIds.rental(request.rentalId);
     return this.executor.run(RENTAL, streamId, meta, request.occurredAt, async (uow) => {
       const provider = await loadAccessibleProvider(uow, this.procurement, meta.actor, request.providerDataCenterId);
@@ -67,13 +67,13 @@ export class StartRentalHandler implements ICommandHandler<StartRentalCommand, C
 }
 
 @CommandHandler(ExtendRentalCommand)
-export class ExtendRentalHandler implements ICommandHandler<ExtendRentalCommand, CommandResponse> {
+export class ExtendRentalHandler implements ICommandHandler<ExtendRentalCommand, CommandOutcome> {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(PROCUREMENT_EVENT_STORE) private readonly procurement: EventStore,
   ) {}
 
-  execute({ rentalId, request, meta }: ExtendRentalCommand): Promise<CommandResponse> {
+  execute({ rentalId, request, meta }: ExtendRentalCommand): Promise<CommandOutcome> {
     const streamId = streamIds.rental(rentalId);
     return this.executor.run(RENTAL, streamId, meta, request.occurredAt, async (uow) => {
       const rental = await loadAccessibleRental(uow, this.procurement, meta.actor, rentalId);
@@ -87,13 +87,13 @@ export class ExtendRentalHandler implements ICommandHandler<ExtendRentalCommand,
 }
 
 @CommandHandler(EndRentalCommand)
-export class EndRentalHandler implements ICommandHandler<EndRentalCommand, CommandResponse> {
+export class EndRentalHandler implements ICommandHandler<EndRentalCommand, CommandOutcome> {
   constructor(
     @Inject(CommandExecutor) private readonly executor: CommandExecutor,
     @Inject(PROCUREMENT_EVENT_STORE) private readonly procurement: EventStore,
   ) {}
 
-  execute({ rentalId, request, meta }: EndRentalCommand): Promise<CommandResponse> {
+  execute({ rentalId, request, meta }: EndRentalCommand): Promise<CommandOutcome> {
     const streamId = streamIds.rental(rentalId);
     return this.executor.run(RENTAL, streamId, meta, request.occurredAt, async (uow) => {
       const rental = await loadAccessibleRental(uow, this.procurement, meta.actor, rentalId);

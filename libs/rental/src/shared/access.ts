@@ -1,5 +1,4 @@
-import { DomainError, dataCenterDecider, dataCenterFacts, rentalDecider, streamIds, type Actor, type DataCenterFacts, type RentalState } from '@chip-ledger/domain';
-import { canAccessOrganisation } from '@chip-ledger/http';
+import { DomainError, canAccessOrganisation, dataCenterDecider, dataCenterFacts, rentalDecider, streamIds, type Actor, type DataCenterFacts, type RentalState } from '@chip-ledger/domain';
 import type { UnitOfWork } from '@chip-ledger/command-side';
 import type { EventStore } from '@chip-ledger/event-store';
 

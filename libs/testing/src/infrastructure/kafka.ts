@@ -1,12 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
-
-const run = promisify(execFile);
-const workspaceRoot = path.resolve(__dirname, '../../../..');
-const kafkaCli = path.join(workspaceRoot, 'tools/kafka/kafka.mjs');
+import { kafkaCli, kafkaCliFailure } from '@chip-ledger/kafka-launcher';
 
 /** A Kafka cluster the tests can use; `stop` is set only when we started it. */
 export interface KafkaHandle {
@@ -30,12 +24,9 @@ export async function ensureKafka(): Promise<KafkaHandle> {
   const alreadyRunning = await kafkaCliSucceeds('status');
   if (!alreadyRunning) {
     try {
-      await run(process.execPath, [kafkaCli, 'start'], { cwd: workspaceRoot, timeout: 600_000, maxBuffer: 10 * 1024 * 1024 });
+      await kafkaCli(['start'], { timeoutMs: 600_000 });
     } catch (error) {
-      const e = error as { stdout?: string; stderr?: string; message: string };
-      throw new Error(
-        `Could not start Kafka from tools/kafka (and KAFKA_BROKERS is not set).\n${(e.stderr || e.stdout || e.message).trim()}`,
-      );
+      throw new Error(`Could not start Kafka from tools/kafka (and KAFKA_BROKERS is not set).\n${kafkaCliFailure(error)}`);
     }
   }
   const brokers = [`127.0.0.1:${process.env['KAFKA_PORT'] ?? '9092'}`];
@@ -44,13 +35,13 @@ export async function ensureKafka(): Promise<KafkaHandle> {
     brokers,
     startedByUs: !alreadyRunning,
     version: await brokerVersion(),
-    stop: alreadyRunning ? undefined : async () => void (await run(process.execPath, [kafkaCli, 'stop'], { cwd: workspaceRoot, timeout: 120_000 })),
+    stop: alreadyRunning ? undefined : async () => void (await kafkaCli(['stop'])),
   };
 }
 
 async function kafkaCliSucceeds(command: string): Promise<boolean> {
   try {
-    await run(process.execPath, [kafkaCli, command], { cwd: workspaceRoot, timeout: 60_000 });
+    await kafkaCli([command], { timeoutMs: 60_000 });
     return true;
   } catch {
     return false;
@@ -59,7 +50,7 @@ async function kafkaCliSucceeds(command: string): Promise<boolean> {
 
 async function brokerVersion(): Promise<string | null> {
   try {
-    const { stdout } = await run(process.execPath, [kafkaCli, 'status'], { cwd: workspaceRoot, timeout: 60_000 });
+    const { stdout } = await kafkaCli(['status'], { timeoutMs: 60_000 });
     return /(\d+\.\d+\.\d+)/.exec(stdout)?.[1] ?? null;
   } catch {
     return null;

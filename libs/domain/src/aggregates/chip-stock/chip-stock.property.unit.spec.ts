@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import type { ChipStockEvent, RemovalReason } from '../../events/ledger-events';
 import type { Recorded } from '../../events/recorded';
 import { isDomainError } from '../../shared/domain-error';
-import { recordDecided } from '../../testing-support/recorded-events';
+import { recordDecided } from '../../testing/recorded-events';
 import type { DataCenterFacts } from '../decider';
 import { foldEvents } from '../decider';
 import type { ChipStockCommand, TransferChips } from './chip-stock.commands';

@@ -1,5 +1,5 @@
-import { recordHistory } from '../../testing-support/recorded-events';
-import { deciderSpec } from '../../testing-support/decider-spec';
+import { recordHistory } from '../../testing/recorded-events';
+import { deciderSpec } from '../../testing/decider-spec';
 import { foldEvents } from '../decider';
 import { chipStockDecider } from './chip-stock.decider';
 import { stockArithmeticHolds, stockAt } from './chip-stock.state';

@@ -1,6 +1,6 @@
 import { isDomainError } from '../../shared/domain-error';
 import type { DomainError } from '../../shared/domain-error';
-import { recordHistory } from '../../testing-support/recorded-events';
+import { recordHistory } from '../../testing/recorded-events';
 import { foldEvents } from '../decider';
 import { chipStockDecider } from './chip-stock.decider';
 import type { ChipStockState } from './chip-stock.state';

@@ -6,8 +6,8 @@ import type {
   ExportLicenceSuspended,
   RevenueShareRemitted,
 } from '../../events/ledger-events';
-import { deciderSpec } from '../../testing-support/decider-spec';
-import { recordHistory } from '../../testing-support/recorded-events';
+import { deciderSpec } from '../../testing/decider-spec';
+import { recordHistory } from '../../testing/recorded-events';
 import { foldEvents } from '../decider';
 import type { AmendExportLicence, IssueExportLicence, RecordRevenueShareRemittance } from './export-licence.commands';
 import { exportLicenceDecider } from './export-licence.decider';

@@ -1,6 +1,6 @@
 import type { OrganisationRegistered, RestrictedPartyDelisted, RestrictedPartyListed } from '../../events/ledger-events';
-import { deciderSpec } from '../../testing-support/decider-spec';
-import { recordHistory } from '../../testing-support/recorded-events';
+import { deciderSpec } from '../../testing/decider-spec';
+import { recordHistory } from '../../testing/recorded-events';
 import { foldEvents } from '../decider';
 import type { DelistRestrictedParty, ListRestrictedParty, RegisterOrganisation } from './organisation.commands';
 import { organisationDecider } from './organisation.decider';

@@ -1,6 +1,6 @@
 import type { PurchaseOrderCancelled, PurchaseOrderPlaced } from '../../events/ledger-events';
-import { deciderSpec } from '../../testing-support/decider-spec';
-import { recordHistory } from '../../testing-support/recorded-events';
+import { deciderSpec } from '../../testing/decider-spec';
+import { recordHistory } from '../../testing/recorded-events';
 import type { DataCenterFacts } from '../decider';
 import { foldEvents } from '../decider';
 import type { CancelPurchaseOrder, PlacePurchaseOrder } from './purchase-order.commands';

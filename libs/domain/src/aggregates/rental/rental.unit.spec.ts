@@ -1,6 +1,6 @@
 import type { RentalEnded, RentalExtended, RentalStarted } from '../../events/ledger-events';
-import { deciderSpec } from '../../testing-support/decider-spec';
-import { recordHistory } from '../../testing-support/recorded-events';
+import { deciderSpec } from '../../testing/decider-spec';
+import { recordHistory } from '../../testing/recorded-events';
 import type { DataCenterFacts } from '../decider';
 import type { EndRental, ExtendRental, StartRental } from './rental.commands';
 import { rentalDecider } from './rental.decider';

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { AppendResult } from '@chip-ledger/event-store';
+import type { CommandOutcome } from '@chip-ledger/command-side';
 
 export class StreamWriteResponse {
   @ApiProperty({ description: 'A stream written', example: 'chip-stock-dc-johor-2.nvidia-h200' }) streamId!: string;
@@ -28,7 +28,7 @@ export class CommandResponse {
 }
 
 /** `position`: the read-your-writes token (ADR 0019), null when the service reads no ledger heads. */
-export function toCommandResponse(result: AppendResult | null, primaryStreamId: string, position: string | null): CommandResponse {
+export function toCommandResponse({ result, targetStreamId: primaryStreamId }: CommandOutcome, position: string | null): CommandResponse {
   if (!result) return { streamId: primaryStreamId, version: 0, eventIds: [], streams: [], position };
   const primary = result.streams.find((s) => s.streamId === primaryStreamId) ?? result.streams[0];
   return {

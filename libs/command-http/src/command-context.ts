@@ -1,9 +1,10 @@
-import { applyDecorators, createParamDecorator, type ExecutionContext, HttpCode } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, type ExecutionContext, HttpCode, UseInterceptors } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader } from '@nestjs/swagger';
 import type { Actor } from '@chip-ledger/domain';
 import { ApiBodyProblems, ApiProblem, Operation, problem, ProblemException, readIdempotency, requestIdOf, type OperationDoc } from '@chip-ledger/http';
-import type { CommandMeta } from '../command-executor';
+import type { CommandMeta } from '@chip-ledger/command-side';
 import { CommandResponse } from './command-response';
+import { CommandResponseInterceptor } from './command-response.interceptor';
 
 /**
  * The If-Match header as a stream version (`If-Match: 3` or `If-Match: "3"`), or null. A command whose
@@ -26,9 +27,14 @@ export const CommandContext = createParamDecorator((_: unknown, ctx: ExecutionCo
   return { actor: request.actor, idempotency: readIdempotency(request), ifMatch: readIfMatch(request.headers), correlationId: requestIdOf(request) };
 });
 
-/** OpenAPI for the headers every command endpoint takes, and its error answers (401, 403 and 500 are in every operation). */
+/**
+ * A controller of commands: each handler's CommandOutcome is answered as a CommandResponse with a read-your-writes
+ * position (CommandResponseInterceptor); OpenAPI for the headers every command endpoint takes, and its error answers
+ * (401, 403 and 500 are in every operation).
+ */
 export const CommandEndpoints = (): ClassDecorator =>
   applyDecorators(
+    UseInterceptors(CommandResponseInterceptor),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

@@ -1,0 +1,3 @@
+export * from './command-context';
+export * from './command-response';
+export * from './command-response.interceptor';
