@@ -58,6 +58,9 @@ describe('Blue/green rebuild over Kafka (real Kafka and PostgreSQL)', () => {
       'the switch',
     );
     expect(readers[0]).toBe('proj_counting_g1');
+    // Once the rebuild says active, readers get the new generation. (Not the loop's last read: the switch can land
+    // between its read of the schema and its read of the progress.)
+    readers.push(await engine.activeSchema('counting'));
     expect(readers.at(-1)).toBe('proj_counting_g2');
     expect(seen.some((p) => p.state === 'building' && p.done < p.total)).toBe(true);
     expect(final.done).toBe(final.total);
