@@ -2,6 +2,8 @@ export * from './registry';
 export * from './chip-mix/chip-mix.projection';
 export * from './chip-mix/chip-mix.queries';
 export * from './chip-mix/chip-mix.evolve';
+export * from './chip-mix/chip-mix.entities';
+export * from './chip-mix/chip-mix.migrations';
 export * from './fleet-mix/fleet-mix.queries';
 export * from './findings/findings.projection';
 export * from './findings/findings.queries';

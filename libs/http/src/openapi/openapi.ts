@@ -53,8 +53,12 @@ export function finishOpenApiDocument(document: OpenAPIObject): OpenAPIObject {
           description: roles ? `The caller's role is not one of: ${roles.join(', ')} (AUTH.ROLE_NOT_ALLOWED)` : 'The caller may not do this (AUTH.FORBIDDEN)',
         };
       }
+      // As the problem's detail says (toProblem): a read changed nothing; of a command, whether it was recorded is not known.
       operation.responses['500'] ??= {
-        description: 'Unexpected error (SERVER.UNEXPECTED): the request could not be completed; whether a command was recorded is not known, so retry it with the same Idempotency-Key',
+        description:
+          method === 'get' || method === 'head'
+            ? 'Unexpected error (SERVER.UNEXPECTED): the request could not be completed; nothing was changed'
+            : 'Unexpected error (SERVER.UNEXPECTED): the request could not be completed; whether the command was recorded is not known, so retry it with the same Idempotency-Key',
       };
       for (const [status, response] of Object.entries(operation.responses)) {
         // A response that describes its own body keeps it (GET /health answers 503 with its usual shape).

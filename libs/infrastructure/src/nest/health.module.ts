@@ -91,7 +91,7 @@ class HealthController {
     } catch (error) {
       result = (error as { getResponse?: () => HealthCheckResult }).getResponse?.() ?? { status: 'error', details: {} };
     }
-    const down = Object.entries(result.error ?? {}).map(([name, detail]) => `${name}: ${String((detail as { message?: unknown }).message ?? 'down')}`);
+    const down = degradedReasons(result);
     if (down.length > 0) response.status(503);
     return { service: this.service, ...result, status: down.length > 0 ? 'degraded' : 'ok', degraded: down };
   }
@@ -107,6 +107,18 @@ class HealthController {
   live(): LivenessResponse {
     return { service: this.service, status: 'ok' };
   }
+}
+
+/**
+ * What makes a health report `degraded` (a 503), one reason per line: each check in error; Terminus' `shutting_down`
+ * (no check in error, but the app is stopping: a load balancer must stop sending requests then); a check run that
+ * failed as a whole.
+ */
+export function degradedReasons(result: Pick<HealthCheckResult, 'status' | 'error'>): string[] {
+  const down = Object.entries(result.error ?? {}).map(([name, detail]) => `${name}: ${String((detail as { message?: unknown }).message ?? 'down')}`);
+  if (result.status === 'shutting_down') down.push('service: shutting down');
+  else if (result.status !== 'ok' && down.length === 0) down.push('health: the checks could not be run');
+  return down;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
