@@ -1,6 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { loadConfig, mintAccessToken, ROLES } from '@chip-ledger/http';
-import type { Role } from '@chip-ledger/domain';
+import { ROLES, type Role } from '@chip-ledger/domain';
 import { positiveInt } from '../lib/arguments';
 
 interface TokenOptions {
@@ -23,7 +22,9 @@ export function registerToken(program: Command): void {
     })
     .option('--sub <id>', 'the subject (default <role>@<org>)')
     .option('--ttl <seconds>', 'lifetime in seconds', positiveInt, 12 * 3600)
-    .action((options: TokenOptions) => {
+    .action(async (options: TokenOptions) => {
+      // Loaded when used: the HTTP library brings Nest, seconds of start-up that `--help` need not pay.
+      const { loadConfig, mintAccessToken } = await import('@chip-ledger/http');
       const config = loadConfig(process.env);
       console.log(mintAccessToken({ sub: options.sub ?? `${options.role}@${options.org}`, org: options.org, role: options.role }, config.jwtSecret, options.ttl));
       if (config.jwtSecretIsDevelopmentDefault) console.error('(signed with the development secret: set JWT_SECRET to match a deployed service)');

@@ -1,4 +1,4 @@
-import { loadConfig, mintAccessToken } from '@chip-ledger/http';
+import type * as Http from '@chip-ledger/http';
 import type { Role } from '@chip-ledger/domain';
 import { ServerError, UsageError } from './errors';
 
@@ -13,6 +13,15 @@ export interface ServiceOptions {
  * A small client of the HTTP API: bearer token from --token (or CHIP_LEDGER_TOKEN), else a development token minted
  * with JWT_SECRET (or the development secret) for `role`; problem+json answers become ServerErrors with their detail.
  */
+/**
+ * A token of the given role signed with JWT_SECRET (or the development secret). The HTTP library is loaded only here:
+ * it brings Nest, seconds of start-up that a command given a token, or `--help`, need not pay.
+ */
+function developmentToken(role: Role): string {
+  const { loadConfig, mintAccessToken } = require('@chip-ledger/http') as typeof Http;
+  return mintAccessToken({ sub: `cli-${role}`, org: 'chip-ledger', role }, loadConfig(process.env).jwtSecret, 3600);
+}
+
 export class ApiClient {
   readonly base: string;
   private readonly authorization: string;
@@ -25,7 +34,7 @@ export class ApiClient {
       throw new UsageError(`--url ${url} is not a URL (e.g. http://127.0.0.1:3000)`);
     }
     const token = options.token ?? process.env['CHIP_LEDGER_TOKEN'];
-    this.authorization = `Bearer ${token ?? mintAccessToken({ sub: `cli-${role}`, org: 'chip-ledger', role }, loadConfig(process.env).jwtSecret, 3600)}`;
+    this.authorization = `Bearer ${token ?? developmentToken(role)}`;
   }
 
   async get<T>(path: string, query: Record<string, string | number | readonly string[] | undefined> = {}): Promise<T> {

@@ -6,6 +6,9 @@ export type Instant = string;
 
 export type Role = 'operator' | 'viewer' | 'auditor' | 'admin';
 
+/** Every role, in the order the docs list them. */
+export const ROLES: readonly Role[] = ['operator', 'viewer', 'auditor', 'admin'];
+
 /** Who recorded a fact. Every event carries one. */
 export interface Actor {
   readonly id: string;

@@ -1,6 +1,6 @@
 import type { Actor, Role } from '@chip-ledger/domain';
 
-export const ROLES: readonly Role[] = ['operator', 'viewer', 'auditor', 'admin'];
+export { ROLES } from '@chip-ledger/domain';
 
 /** Claims of a Chip Ledger access token (JWT, HS256). */
 export interface AccessTokenClaims {
