@@ -41,6 +41,13 @@ describe('PostgresRelayOutbox (real PostgreSQL)', () => {
     await again?.release();
   });
 
+  it('creates the checkpoint once when several sessions load it at the same moment (the relay and a health probe at start-up)', async () => {
+    for (let i = 0; i < 30; i++) {
+      const outboxes = Array.from({ length: 4 }, () => new PostgresRelayOutbox(bed.pool, 'procurement', { relayName: `race-${i}` }));
+      expect(await Promise.all(outboxes.map((o) => o.loadCheckpoint()))).toEqual(outboxes.map(() => LOG_START));
+    }
+  });
+
   it('keeps a checkpoint that only moves from where the caller saw it (compare-and-set), and counts the backlog', async () => {
     const outbox = new PostgresRelayOutbox(bed.pool, 'procurement');
     expect(await outbox.loadCheckpoint()).toEqual(LOG_START);

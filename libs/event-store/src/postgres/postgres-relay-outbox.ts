@@ -49,16 +49,22 @@ export class PostgresRelayOutbox implements RelayOutbox {
     });
   }
 
+  /**
+   * The stored checkpoint, created at the start of the log the first time. Two statements: when another session
+   * (the relay and a health probe's `backlog`, at start-up) creates the row at the same moment, the INSERT waits
+   * for it and does nothing, and only a statement begun after that sees its row (one statement with the INSERT in
+   * a CTE read the table with the snapshot it began with: no row at all).
+   */
   async loadCheckpoint(): Promise<LogPosition> {
-    const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
-      `WITH init AS (
-         INSERT INTO ${this.q}.relay_checkpoints (relay_name, tx_id, position) VALUES ($1, $2::xid8, $3)
-         ON CONFLICT (relay_name) DO NOTHING RETURNING tx_id, position)
-       SELECT tx_id::text AS tx_id, position FROM init
-       UNION ALL
-       SELECT tx_id::text, position FROM ${this.q}.relay_checkpoints WHERE relay_name = $1`,
+    await this.pool.query(
+      `INSERT INTO ${this.q}.relay_checkpoints (relay_name, tx_id, position) VALUES ($1, $2::xid8, $3) ON CONFLICT (relay_name) DO NOTHING`,
       [this.relayName, LOG_START.txId, LOG_START.position],
     );
+    const { rows } = await this.pool.query<{ tx_id: string; position: string }>(
+      `SELECT tx_id::text AS tx_id, position FROM ${this.q}.relay_checkpoints WHERE relay_name = $1`,
+      [this.relayName],
+    );
+    if (rows.length === 0) throw new Error(`Relay checkpoint of ${this.schema}/${this.relayName} is missing right after it was created`);
     return { txId: rows[0].tx_id, position: Number(rows[0].position) };
   }
 
