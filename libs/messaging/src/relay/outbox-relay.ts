@@ -180,15 +180,23 @@ export class OutboxRelay {
 
   /** One round: make sure we hold the lease, read a batch, publish it, move the checkpoint. */
   private async step(): Promise<void> {
-    if (!this.lease || this.lease.lost) {
+    // The lease is held only with its checkpoint known: one whose checkpoint could not be read is given up and
+    // taken again (had it been kept, every later round would have read from no checkpoint, failing for good).
+    if (!this.lease || this.lease.lost || this.current.checkpoint === null) {
       await this.releaseLease();
+      this.current = { ...this.current, checkpoint: null };
       this.lease = await this.outbox.tryAcquireLease();
       if (!this.lease) {
         this.current = { ...this.current, state: 'standby' };
         await this.sleep(this.leaseRetryMs);
         return;
       }
-      this.current = { ...this.current, checkpoint: await this.outbox.loadCheckpoint() };
+      try {
+        this.current = { ...this.current, checkpoint: await this.outbox.loadCheckpoint() };
+      } catch (error) {
+        await this.releaseLease();
+        throw error;
+      }
     }
     if (this.unrecorded) await this.recordUnrecorded(this.unrecorded);
     const from = this.current.checkpoint as LogPosition;

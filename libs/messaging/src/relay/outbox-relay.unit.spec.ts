@@ -214,6 +214,38 @@ describe('OutboxRelay', () => {
     expect(outbox.checkpoint.position).toBe(10);
   });
 
+  it('recovers when the checkpoint cannot be read right after the lease was taken (the database slow or away then)', async () => {
+    const outbox = new MemoryOutbox();
+    outbox.add(3);
+    const errors: unknown[] = [];
+    // The first read of the checkpoint after the first lease was taken fails (a pool timeout on a starved machine).
+    const load = outbox.loadCheckpoint.bind(outbox);
+    const acquire = outbox.tryAcquireLease.bind(outbox);
+    let leases = 0;
+    let failed = false;
+    outbox.tryAcquireLease = async () => {
+      const lease = await acquire();
+      if (lease) leases++;
+      return lease;
+    };
+    outbox.loadCheckpoint = async () => {
+      if (leases === 1 && !failed) {
+        failed = true;
+        throw new Error('Connection terminated due to connection timeout');
+      }
+      return load();
+    };
+    const publisher = new FlakyPublisher(0);
+    const relay = new OutboxRelay(outbox, publisher, { ...fast, onError: (e) => errors.push(e) });
+    relay.start();
+    await relay.waitUntilCaughtUp(2_000, 2);
+    await relay.stop();
+    expect(publisher.received).toEqual([1, 2, 3]);
+    // The one failure, not a relay stuck reading from no checkpoint ("Cannot read properties of null").
+    expect(errors.map((e) => (e as Error).message)).toEqual(['Connection terminated due to connection timeout']);
+    expect(outbox.leaseFree).toBe(true);
+  });
+
   it('gives the lease up when another instance moved the checkpoint', async () => {
     const outbox = new MemoryOutbox();
     outbox.add(3);
