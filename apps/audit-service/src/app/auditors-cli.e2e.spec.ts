@@ -81,7 +81,13 @@ describe('auditors’ CLI against the distributed services', () => {
     expect(Object.keys(total.byStore).sort()).toEqual(['audit', 'procurement', 'rental']);
     // The relays publish shortly after each write: wait until Kafka holds every event.
     const deadline = Date.now() + 60_000;
-    while ((await readLedgerFromKafka({ brokers, topicPrefix })).entries.length < total.events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    let inKafka = 0;
+    while ((inKafka = new Set((await readLedgerFromKafka({ brokers, topicPrefix })).entries.map((e) => e.eventId)).size) < total.events && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    if (inKafka < total.events) {
+      // Say which relay is behind, and why (its health probe carries its state and last error).
+      const health = await Promise.all([procurement, rental, audit].map(async (s) => (await fetch(`${s.baseUrl}/health`)).text()));
+      throw new Error(`Kafka holds ${inKafka} of ${total.events} events after 60 s; the services' health:\n${health.join('\n')}`);
+    }
 
     const overHttp = await cli('replay', '--json');
     expect(overHttp.code).toBe(0);
