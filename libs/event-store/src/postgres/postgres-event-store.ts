@@ -288,8 +288,28 @@ export class PostgresEventStore implements EventStore, EventLogReader {
     // Always one row at least: the horizon's, with no event when nothing was there to read.
     const found = rows.filter((row) => row.global_position !== null);
     const positions = found.map((row) => ({ txId: row.tx_text, position: Number(row.global_position) }));
-    const horizon = rows[0] && { below: rows[0].horizon_below, snapshotEnd: rows[0].horizon_end, head: Number(rows[0].horizon_head ?? 0) };
+    const horizon = rows[0] && { below: rows[0].horizon_below, snapshotEnd: (await this.idsTakenBy(BigInt(rows[0].horizon_end))).toString(), head: Number(rows[0].horizon_head ?? 0) };
     return { events: found.map(toStoredEvent), positions, next: positions[positions.length - 1] ?? after, horizon };
+  }
+
+  /**
+   * An end every transaction id taken before now lies below (ADR 0019), at least `snapshotEnd`. A snapshot's xmax is
+   * not one: PostgreSQL sets it to the latest *completed* id + 1, so a transaction still running with a higher id is
+   * in no snapshot's list, and a watermark proven from that xmax could pass a position such a transaction took (the
+   * log feed's test caught it: 4 runs in 10). A transaction that took a position before the read took its id before
+   * that (migration 0006); after the read it is either still running, and its id's lock is in pg_locks (read first),
+   * or finished, and below the xmax of a snapshot taken after that (read second).
+   */
+  private async idsTakenBy(snapshotEnd: bigint): Promise<bigint> {
+    const locked = await this.pool.query<{ xid: string }>(`SELECT transactionid::text AS xid FROM pg_locks WHERE locktype = 'transactionid' AND mode = 'ExclusiveLock' AND granted`);
+    const later = await this.pool.query<{ xmax: string }>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS xmax`);
+    const xmax = BigInt(later.rows[0].xmax);
+    let end = xmax > snapshotEnd ? xmax : snapshotEnd;
+    for (const { xid } of locked.rows) {
+      const id = widenXid(BigInt(xid), xmax) + 1n;
+      if (id > end) end = id;
+    }
+    return end;
   }
 
   async verifyStream(streamId: string): Promise<StreamVerification> {
@@ -489,4 +509,12 @@ function statements(q: string) {
         ) e ON true
        ORDER BY e.tx_order, e.global_position`,
   };
+}
+
+/** A 32-bit xid (pg_locks) as the 64-bit xid8 nearest to `reference` (live ids are within 2^31 of each other). */
+export function widenXid(xid32: bigint, reference: bigint): bigint {
+  const WRAP = 1n << 32n;
+  const HALF = 1n << 31n;
+  const delta = (((xid32 - (reference % WRAP) + HALF) % WRAP) + WRAP) % WRAP - HALF;
+  return reference + delta;
 }
