@@ -135,6 +135,15 @@ export interface FactStore {
   readonly licences: Map<string, LicenceRecord>;
   readonly rentals: Map<string, RentalRecord>;
   readonly acknowledgements: Map<string, Dated<{ dataCenterId: string; comment: string }>[]>;
+  /**
+   * Per organisation, the data centers whose findings read its registrations and listings: those it was registered
+   * as owning, those holding order lines of purchase orders it placed, those that rented capacity to it. An index
+   * over every fact in the store (like the scan it replaces in `affectedDataCenters`, which ran once per
+   * organisation event over every data center's order lines).
+   */
+  readonly dataCentersByOrganisation: Map<string, Set<string>>;
+  /** Per purchase order, the data centers holding its order lines (placed or cancelled): half of the index above. */
+  readonly orderLineDataCenters: Map<string, Set<string>>;
 }
 
 /**
@@ -162,6 +171,8 @@ const emptyStore = (): FactStore => ({
   licences: new Map(),
   rentals: new Map(),
   acknowledgements: new Map(),
+  dataCentersByOrganisation: new Map(),
+  orderLineDataCenters: new Map(),
 });
 
 export const initialComplianceState = (baseCatalog: ChipCatalog = catalogFromSeed()): ComplianceState => ({
@@ -174,7 +185,19 @@ const upTo = <T extends Fact>(xs: readonly T[], seq: number): T[] => xs.filter((
 const mapUpTo = <K, V>(m: Map<K, V>, f: (v: V) => V): Map<K, V> => new Map([...m].map(([k, v]) => [k, f(v)]));
 
 /** A copy of the store holding only facts up to `seq`: used when an older state is evolved again (a fork). */
-const forkStore = (s: FactStore, seq: number): FactStore => ({
+const forkStore = (s: FactStore, seq: number): FactStore => indexParties(copyUpTo(s, seq));
+
+/** Rebuilds a store's organisation index from its facts (a fork holds fewer facts than the store it came from). */
+const indexParties = (s: FactStore): FactStore => {
+  for (const [id, dc] of s.dataCenters) {
+    for (const r of dc.registrations) linkParty(s, r.ownerOrganisationId, id);
+    for (const l of dc.orderLines) addOrderLineDataCenter(s, l.purchaseOrderId, id);
+  }
+  for (const r of s.rentals.values()) for (const x of r.started) linkParty(s, x.tenantOrganisationId, x.providerDataCenterId);
+  return s;
+};
+
+const copyUpTo = (s: FactStore, seq: number): FactStore => ({
   head: seq,
   maxAt: s.maxAt,
   // A fork is a new store: caches keyed by the store object start afresh, whatever the counts say.
@@ -200,6 +223,8 @@ const forkStore = (s: FactStore, seq: number): FactStore => ({
   })),
   rentals: mapUpTo(s.rentals, (r) => ({ started: upTo(r.started, seq), extensions: upTo(r.extensions, seq), ended: upTo(r.ended, seq) })),
   acknowledgements: mapUpTo(s.acknowledgements, (xs) => upTo(xs, seq)),
+  dataCentersByOrganisation: new Map(),
+  orderLineDataCenters: new Map(),
 });
 
 const getOr = <K, V>(m: Map<K, V>, k: K, make: () => V): V => {
@@ -242,6 +267,16 @@ const movement = (
   otherCountry: 'otherCountry' in extra ? (extra.otherCountry as Movement['otherCountry']) : null,
   permitReference: 'permitReference' in extra ? (extra.permitReference as Movement['permitReference']) : null,
 });
+
+const linkParty = (s: FactStore, organisationId: string, dataCenterId: string): void => {
+  getOr(s.dataCentersByOrganisation, organisationId, () => new Set<string>()).add(dataCenterId);
+};
+
+/** A purchase order's lines are held by `dataCenterId`: each of its buyers (placed so far or later) is a party of it. */
+const addOrderLineDataCenter = (s: FactStore, purchaseOrderId: string, dataCenterId: string): void => {
+  getOr(s.orderLineDataCenters, purchaseOrderId, () => new Set<string>()).add(dataCenterId);
+  for (const p of s.purchaseOrders.get(purchaseOrderId)?.placed ?? []) linkParty(s, p.buyerOrganisationId, dataCenterId);
+};
 
 const addMovement = (s: FactStore, m: Movement): void => {
   getOr(dataCenter(s, m.dataCenterId).stock, m.modelId, () => []).push(m);
@@ -293,6 +328,7 @@ const apply = (s: FactStore, fact: Fact, e: LedgerEnvelope): void => {
       return;
     case 'DataCenterRegistered':
       dataCenter(s, e.data.dataCenterId).registrations.push({ ...fact, ...e.data });
+      linkParty(s, e.data.ownerOrganisationId, e.data.dataCenterId);
       bump(s, `dc:${e.data.dataCenterId}`);
       return;
     case 'ConstructionProgressReported':
@@ -311,6 +347,9 @@ const apply = (s: FactStore, fact: Fact, e: LedgerEnvelope): void => {
       bump(s, `po:${e.data.purchaseOrderId}`);
       const lines = dataCenter(s, e.data.dataCenterId).orderLines;
       for (const l of e.data.lines) lines.push({ ...fact, kind: 'placed', purchaseOrderId: e.data.purchaseOrderId, modelId: l.modelId, quantity: l.quantity });
+      if (e.data.lines.length > 0) addOrderLineDataCenter(s, e.data.purchaseOrderId, e.data.dataCenterId);
+      // The buyer is a party of every data center holding the order's lines (a cancellation may have come first).
+      for (const dataCenterId of s.orderLineDataCenters.get(e.data.purchaseOrderId) ?? []) linkParty(s, e.data.buyerOrganisationId, dataCenterId);
       return;
     }
     case 'PurchaseOrderCancelled': {
@@ -318,6 +357,7 @@ const apply = (s: FactStore, fact: Fact, e: LedgerEnvelope): void => {
       for (const l of e.data.cancelledLines) {
         lines.push({ ...fact, kind: 'cancelled', purchaseOrderId: e.data.purchaseOrderId, modelId: l.modelId, quantity: l.quantity });
       }
+      if (e.data.cancelledLines.length > 0) addOrderLineDataCenter(s, e.data.purchaseOrderId, e.data.dataCenterId);
       return;
     }
     case 'ChipsDelivered':
@@ -373,6 +413,7 @@ const apply = (s: FactStore, fact: Fact, e: LedgerEnvelope): void => {
         periodEnd: Date.parse(e.data.periodEnd),
       });
       dataCenter(s, e.data.providerDataCenterId).rentals.push({ ...fact, rentalId: e.data.rentalId });
+      linkParty(s, e.data.tenantOrganisationId, e.data.providerDataCenterId);
       return;
     case 'RentalExtended':
       rental(s, e.data.rentalId).extensions.push({ ...fact, newPeriodEnd: Date.parse(e.data.newPeriodEnd) });

@@ -152,12 +152,9 @@ export function judgementPlan(state: ComplianceState, rulebook: Rulebook, dataCe
 export function affectedDataCenters(state: ComplianceState, e: LedgerEnvelope): string[] {
   const store = state.store;
   const out = new Set<string>();
+  // Owned, bought for, or rented from: the data centers that read the organisation's registrations and listings.
   const byOrganisation = (organisationId: string): void => {
-    for (const [id, rec] of store.dataCenters) {
-      if (rec.registrations.some((r) => r.ownerOrganisationId === organisationId)) out.add(id);
-      if (rec.orderLines.some((l) => (store.purchaseOrders.get(l.purchaseOrderId)?.placed ?? []).some((p) => p.buyerOrganisationId === organisationId))) out.add(id);
-    }
-    for (const r of store.rentals.values()) for (const s of r.started) if (s.tenantOrganisationId === organisationId) out.add(s.providerDataCenterId);
+    for (const id of store.dataCentersByOrganisation.get(organisationId) ?? []) out.add(id);
   };
   const byLicence = (licenceId: string): void => {
     for (const u of store.licences.get(licenceId)?.uses ?? []) out.add(u.dataCenterId);
