@@ -8,6 +8,8 @@ import { findingKey, judgeDataCenterTimeline, newDataCenterTimeline, rewindDataC
 import { timeChangeInstants } from '../timeline/finding-timeline';
 import { affectedDataCenters } from '../timeline/judgement-plan';
 import { HISTORY_DATA_CENTERS, HISTORY_NOW, randomHistory } from '../testing/random-history';
+import { Scenario } from '../testing/scenario';
+import { M } from './helpers';
 
 const iso = (ms: number): Instant => new Date(ms).toISOString();
 
@@ -95,6 +97,32 @@ describe('the findings timeline of a data center', () => {
         }
       }),
       { numRuns: Number(process.env["FC_RUNS"] ?? 200), ...(process.env["FC_SEED"] ? { seed: Number(process.env["FC_SEED"]), path: process.env["FC_PATH"] } : {}) },
+    );
+  });
+
+  it('judges CN-STATE-FUNDED-DOMESTIC wherever a progress or funding report can change it (the plan skips the rest)', async () => {
+    // Around the rule's reference date (2025-11-05): a registration before or after it, progress reports before and
+    // after it or only after it, several funding reports, foreign chips delivered.
+    const DAY = 86_400_000;
+    const base = Date.parse('2025-01-01T00:00:00.000Z');
+    const day = (d: number): string => iso(base + d * DAY);
+    const now = base + 1_000 * DAY;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 500 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 900 }), fc.integer({ min: 0, max: 100 })), { maxLength: 6 }),
+        fc.array(fc.integer({ min: 0, max: 900 }), { maxLength: 3 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 900 }), fc.constantFrom(M.h100Sxm, M.h20, M.ascend910b)), { minLength: 1, maxLength: 3 }),
+        async (registered, progress, funding, deliveries) => {
+          const s = new Scenario().organisation('2020-01-01', 'cn-co', 'CN').dataCenter(day(registered), 'cn-dc', 'cn-co', 'CN');
+          for (const [d, percent] of progress) s.progress(day(d), 'cn-dc', percent);
+          for (const d of funding) s.stateFunding(day(d), 'cn-dc');
+          for (const [d, modelId] of deliveries) s.deliver(day(d), 'cn-dc', modelId, 8);
+          const judged = await judgeDataCenterTimeline(foldComplianceState(s.envelopes), RULEBOOK_V1, newDataCenterTimeline('cn-dc'), now);
+          expect(rows(judged.intervals)).toEqual(rows(everyInstant(s.envelopes, 'cn-dc', now)));
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 

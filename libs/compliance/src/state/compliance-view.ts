@@ -48,11 +48,13 @@ interface ListShape {
   chronological: boolean;
   maxAt: number;
   maxSeq: number;
+  /** The list sorted by time when it was not appended in order (facts from several partitions), while it has this length. */
+  sorted: readonly Fact[] | null;
 }
 const shapes = new WeakMap<readonly Fact[], ListShape>();
 const shapeOf = (xs: readonly Fact[]): ListShape => {
   let shape = shapes.get(xs);
-  if (shape === undefined) shapes.set(xs, (shape = { scanned: 0, chronological: true, maxAt: Number.NEGATIVE_INFINITY, maxSeq: Number.NEGATIVE_INFINITY }));
+  if (shape === undefined) shapes.set(xs, (shape = { scanned: 0, chronological: true, maxAt: Number.NEGATIVE_INFINITY, maxSeq: Number.NEGATIVE_INFINITY, sorted: null }));
   for (let i = shape.scanned; i < xs.length; i++) {
     const x = xs[i];
     if (i > 0 && byTime(xs[i - 1], x) > 0) shape.chronological = false;
@@ -61,6 +63,31 @@ const shapeOf = (xs: readonly Fact[]): ListShape => {
   }
   shape.scanned = xs.length;
   return shape;
+};
+
+/**
+ * The list in time order: itself when it was appended in order, else a sorted copy kept across views until the
+ * list grows (the store only appends, so a list of the same length holds the same facts). Do not mutate it.
+ */
+const inTimeOrder = <T extends Fact>(xs: readonly T[], shape: ListShape): readonly T[] => {
+  if (shape.chronological) return xs;
+  if (shape.sorted === null || shape.sorted.length !== xs.length) shape.sorted = [...xs].sort(byTime);
+  return shape.sorted as readonly T[];
+};
+
+/** Lists shorter than this are scanned as they are: ordering them would cost more than it saves. */
+const ORDERED_FROM = 16;
+
+/** How many facts of a list in time order occurred at or before `at` (binary search). */
+const countUpTo = (xs: readonly Fact[], at: number): number => {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid].at <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 };
 
 /** Facts sorted by occurrence (ties by fold order). */
@@ -92,6 +119,15 @@ export class ComplianceView {
   visibleAt = (f: Fact, at: number): boolean => f.seq <= this.state.seq && f.at <= Math.min(at, this.asOf);
   /** The latest visible fact occurring at or before `at` (default: asOf). */
   latest<T extends Fact>(xs: readonly T[], at = this.asOf): T | undefined {
+    if (xs.length >= ORDERED_FROM) {
+      const shape = shapeOf(xs);
+      // Every fact folded in: the latest visible one is the last in time order occurring by then.
+      if (shape.maxSeq <= this.state.seq) {
+        const ordered = inTimeOrder(xs, shape);
+        const n = countUpTo(ordered, Math.min(at, this.asOf));
+        return n > 0 ? ordered[n - 1] : undefined;
+      }
+    }
     let best: T | undefined;
     for (const x of xs) if (this.visibleAt(x, at) && (best === undefined || byTime(x, best) > 0)) best = x;
     return best;
@@ -102,11 +138,19 @@ export class ComplianceView {
     // The usual case: a list appended in time order, every fact of it visible. The list itself is the answer
     // (not cached: a later append would show through; it is only ever read during one evaluation).
     const shape = shapeOf(xs);
-    if (shape.chronological && shape.maxAt <= this.asOf && shape.maxSeq <= this.state.seq) return xs;
+    const folded = shape.maxSeq <= this.state.seq;
+    if (folded && shape.maxAt <= this.asOf) return inTimeOrder(xs, shape);
     let out = this.lists.get(xs) as readonly T[] | undefined;
     if (out === undefined) {
-      const seen = xs.filter(this.visible);
-      out = isChronological(seen) ? seen : seen.sort(byTime);
+      if (folded) {
+        // Every fact folded in: the visible ones are those in time order up to asOf (the findings timeline judges at
+        // past instants all the time; a slice is far cheaper than a filter and a sort over the whole list).
+        const ordered = inTimeOrder(xs, shape);
+        out = ordered.slice(0, countUpTo(ordered, this.asOf));
+      } else {
+        const seen = xs.filter(this.visible);
+        out = isChronological(seen) ? seen : seen.sort(byTime);
+      }
       this.lists.set(xs, out);
     }
     return out;

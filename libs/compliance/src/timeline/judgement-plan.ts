@@ -70,7 +70,16 @@ export function judgementPlan(state: ComplianceState, rulebook: Rulebook, dataCe
   }
   const cn = rulebook.find((r) => r.id === 'CN-STATE-FUNDED-DOMESTIC');
   const cnApplies = cn?.id === 'CN-STATE-FUNDED-DOMESTIC' && visible(dc.registrations).some((r) => cn.parameters.appliesInCountries.includes(r.country));
-  if (cnApplies) for (const x of [...visible(dc.progress), ...visible(dc.funding), ...visible(dc.reviews)]) add(x.at, ['cn']);
+  if (cnApplies && cn?.id === 'CN-STATE-FUNDED-DOMESTIC') {
+    // The rule reads the completion reported on its reference date (or, when none was by then, the first report), the
+    // first funding report and the latest review: a progress report after the reference date changes nothing unless
+    // it is the first, nor does a second funding report. (The reference is the later of the rule's date and the data
+    // center's registration; the last registration bounds it.)
+    const reference = Math.max(Date.parse(cn.parameters.completionReferenceDate), ...visible(dc.registrations).map((r) => r.at));
+    for (const x of visible(dc.progress)) if (x.at <= reference) add(x.at, ['cn']);
+    for (const at of [earliest(visible(dc.progress)), earliest(visible(dc.funding))]) if (at !== null) add(at, ['cn']);
+    for (const x of visible(dc.reviews)) add(x.at, ['cn']);
+  }
 
   const buyers = new Set<string>();
   const models = new Set<string>();
@@ -235,6 +244,13 @@ export function nextJudgement(state: ComplianceState, rulebook: Rulebook, dataCe
 }
 
 const RENTALS: readonly EvaluationPart[] = ['rentals'];
+
+/** When the first of the facts occurred; null when there are none. */
+const earliest = (xs: readonly Fact[]): number | null => {
+  let first: number | null = null;
+  for (const x of xs) if (first === null || x.at < first) first = x.at;
+  return first;
+};
 
 /** The list itself when it is already in time order (the usual case), else a sorted copy. */
 const inTimeOrder = <T extends Fact>(xs: readonly T[]): readonly T[] => {
