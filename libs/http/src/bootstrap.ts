@@ -27,7 +27,10 @@ export async function startHttpApp(
   if (service.dashboard) serveDashboard(app);
   await app.listen(config.port, config.host);
   const logger = new Logger('Bootstrap');
-  logger.log(`${service.name} listening on http://${config.host}:${config.port} (${service.dashboard ? 'dashboard: /, ' : ''}OpenAPI: /openapi.json, docs: /docs, metrics: /metrics)`);
+  // The port bound, not the one asked for: PORT=0 lets the OS choose, and whoever started the service reads it here.
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  logger.log(`${service.name} listening on http://${config.host}:${port} (${service.dashboard ? 'dashboard: /, ' : ''}OpenAPI: /openapi.json, docs: /docs, metrics: /metrics)`);
   if (config.jwtSecretIsDevelopmentDefault) {
     logger.warn('JWT_SECRET is not set: using the public development secret. Mint a token with `npm run cli -- token --role operator --org <id>`.');
   }

@@ -2,9 +2,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, startEmbeddedPostgres } from '@chip-ledger/embedded-postgres';
+import { startEmbeddedPostgres } from '@chip-ledger/embedded-postgres';
 import { PostgresEventStore } from '@chip-ledger/event-store';
-import { bearer } from '@chip-ledger/testing';
+import { bearer, listeningPort } from '@chip-ledger/testing';
 import { Pool } from 'pg';
 
 const workspaceRoot = path.resolve(__dirname, '../../../..');
@@ -82,8 +82,9 @@ interface Product {
 
 /** `npm start` as a user runs it: no DATABASE_URL, its own process group (so a kill takes the whole tree). */
 async function startProduct(dataDir: string): Promise<Product> {
-  const port = await freePort();
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), CHIPLEDGER_DATA_DIR: dataDir };
+  // PORT=0: the OS chooses at bind time and the product's "listening on" line names it (a port picked beforehand can
+  // be taken by another test's server meanwhile, which would then answer our health checks: startServiceProcess).
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', CHIPLEDGER_DATA_DIR: dataDir };
   delete env['DATABASE_URL'];
   delete env['KAFKA_BROKERS'];
   const child: ChildProcess = spawn(process.execPath, [path.join(workspaceRoot, 'tools/scripts/ts-run.mjs'), 'apps/standalone/src/main.ts'], {
@@ -93,11 +94,18 @@ async function startProduct(dataDir: string): Promise<Product> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (c: Buffer) => void (output = (output + c.toString()).slice(-10_000)));
-  child.stderr?.on('data', (c: Buffer) => void (output = (output + c.toString()).slice(-10_000)));
+  let port: number | null = null;
+  const keep = (c: Buffer) => {
+    output = (output + c.toString()).slice(-10_000);
+    port ??= listeningPort(output);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const product: Product = {
-    baseUrl: `http://127.0.0.1:${port}`,
+    get baseUrl() {
+      return `http://127.0.0.1:${port ?? 0}`;
+    },
     exited,
     kill: (signal) => {
       try {
@@ -114,7 +122,7 @@ async function startProduct(dataDir: string): Promise<Product> {
       product.kill('SIGKILL');
       throw new Error(`npm start was not healthy within 90 s:\n${output}`);
     }
-    const status = await fetch(`${product.baseUrl}/health`).then((r) => r.status, () => 0);
+    const status = port === null ? 0 : await fetch(`${product.baseUrl}/health`).then((r) => r.status, () => 0);
     if (status === 200) return product;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
